@@ -1,0 +1,1 @@
+"""Renderers of what a desk publishes: pure functions from records to bytes."""

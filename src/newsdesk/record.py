@@ -1,0 +1,126 @@
+"""The typed story record: a story, its articles, their providers and images.
+
+These are plain values and nothing else: no I/O, no parsing. ``recordfile``
+reads and writes them in the seed's Markdown + YAML format; the store keeps
+them; every later stage takes and returns them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeAlias
+
+#: A value of a field the record format does not know, kept as read so that
+#: writing the record back loses nothing: YAML scalars, lists and mappings.
+ExtraValue: TypeAlias = "str | int | bool | list[ExtraValue] | dict[str, ExtraValue] | None"
+
+
+@dataclass(frozen=True, slots=True)
+class Extra:
+    """A field the format does not name, kept in place.
+
+    ``after`` is the known key it followed in the file (``""`` for the first
+    position), so the writer can put it back where it was.
+    """
+
+    key: str
+    value: ExtraValue
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image of an article or a provider (logo)."""
+
+    url: str
+    width: int | None = None
+    height: int | None = None
+    is_cached: bool | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    """The outlet that published an article."""
+
+    name: str
+    domain: str | None = None
+    images: tuple[Image, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Secured:
+    """Content encrypted at rest: ``base64(ciphertext);base64(iv)`` in a record."""
+
+    ciphertext: bytes
+    iv: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One outlet's article: the primary of a story or one of its related.
+
+    Optional fields are ``None`` when the record does not carry them; a record
+    read and written back keeps exactly the fields it had.
+    """
+
+    title: str
+    published: datetime
+    excerpt: str | None = None
+    original_url: str | None = None
+    web_url: str | None = None
+    amp_web_url: str | None = None
+    cdn_amp_web_url: str | None = None
+    type: str = "article"
+    quality: int | None = None
+    featured_content: str | None = None
+    provider: Provider | None = None
+    images: tuple[Image, ...] | None = None
+    extras: tuple[Extra, ...] = ()
+
+    @property
+    def url(self) -> str | None:
+        """The URL a reader should open: the canonical one, else the original."""
+        return self.web_url or self.original_url
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A story: the article that broke it and every other outlet's coverage.
+
+    ``slug`` names the record file (``YYYY-MM-DD-title-words``); ``body`` is
+    the Markdown after the front matter, kept verbatim.
+    """
+
+    slug: str
+    primary: Article
+    category: str = "news"
+    heat: int | None = None
+    published: bool | None = None
+    topics: tuple[str, ...] | None = None
+    related: tuple[Article, ...] | None = None
+    secured: Secured | None = None
+    body: str = "\n"
+    extras: tuple[Extra, ...] = ()
+    articles: tuple[Article, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "articles", (self.primary, *(self.related or ())))
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A topic of the desk's taxonomy, as kept in ``_data/topics/*.yaml``.
+
+    ``document`` is the file's text, kept so the taxonomy is written back as
+    the editor wrote it.
+    """
+
+    id: str
+    name: str
+    parent: str | None
+    shortname: str | None
+    keywords: tuple[str, ...]
+    filename: str
+    document: str

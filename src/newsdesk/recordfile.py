@@ -1,0 +1,558 @@
+"""The story record file: Markdown with YAML front matter, read and written byte-exact.
+
+``parse_record`` turns the bytes of a record file into a :class:`~newsdesk.record.Story`
+and ``render_record`` turns a story back into text. For every record written
+in the seed's layout, ``render_record(parse_record(data)) == data``.
+
+Parsing goes through PyYAML's composer (so every YAML rule is honoured) and
+then walks the node tree by hand: that way every complaint names the line it
+is about, duplicate keys are caught, and no YAML implicit typing (``on`` as a
+bool, ``2023-07-25`` as a date) changes a value behind the record's back.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from newsdesk.record import Article, Extra, ExtraValue, Image, Provider, Secured, Story
+
+#: A record larger than this is refused before it is parsed (the seed is 4 KB).
+MAX_RECORD_BYTES = 1024 * 1024
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+
+_T = TypeVar("_T")
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class RecordError(ValueError):
+    """A record that cannot be read: names the input, the line where known, the problem."""
+
+    def __init__(self, source: str, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.source = source
+        self.message = message
+        self.line = line
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        return f"{where}: {self.message}"
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True, slots=True)
+class _Ctx:
+    source: str
+    offset: int  # line number of the front matter's first line, minus one
+
+    def fail(self, node: Node | None, message: str) -> RecordError:
+        line = node.start_mark.line + 1 + self.offset if node is not None else None
+        return RecordError(self.source, message, line)
+
+
+def split_front_matter(text: str, source: str) -> tuple[str, str]:
+    """Split a record's text into its YAML front matter and its body."""
+    if not text.startswith("---\n"):
+        if text.startswith("\ufeff"):
+            raise RecordError(source, "starts with a byte-order mark; save it as UTF-8 without BOM", 1)
+        if text.startswith("---\r\n"):
+            raise RecordError(source, "uses CRLF line endings; records use LF", 1)
+        raise RecordError(source, "no front matter: a record starts with a '---' line", 1)
+    end = text.find("\n---\n", 3)
+    if end == -1:
+        if text.endswith("\n---"):
+            end = len(text) - 4
+        else:
+            raise RecordError(source, "front matter is never closed by a '---' line")
+    return text[4 : end + 1], text[end + 5 :]
+
+
+def decode_record(data: bytes, source: str) -> str:
+    """The text of a record file, or a :class:`RecordError` saying why it is not one."""
+    if len(data) > MAX_RECORD_BYTES:
+        raise RecordError(
+            source,
+            f"file is {len(data):,} bytes; a record may be at most {MAX_RECORD_BYTES:,} bytes",
+        )
+    nul = data.find(b"\x00")
+    if nul != -1:
+        line = data.count(b"\n", 0, nul) + 1
+        raise RecordError(source, "binary file (NUL byte), not a text record", line)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        bad = data[err.start : err.start + 1].hex()
+        raise RecordError(source, f"not UTF-8: byte 0x{bad} cannot be decoded", line) from None
+
+
+def parse_record(data: bytes | str, source: str, slug: str) -> Story:
+    """Read one record file's bytes (or text) into a :class:`Story`.
+
+    ``source`` names the input in error messages; ``slug`` is the record's
+    name (its file name without ``.md``).
+    """
+    text = decode_record(data, source) if isinstance(data, bytes) else data
+    front, body = split_front_matter(text, source)
+    ctx = _Ctx(source, 1)
+    try:
+        root = yaml.compose(front, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 2 if mark is not None else None
+        problem = err.problem or err.context or "malformed YAML"
+        raise RecordError(source, f"broken YAML: {problem}", line) from None
+    except yaml.YAMLError as err:
+        raise RecordError(source, f"broken YAML: {err}") from None
+    if root is None:
+        raise RecordError(source, "front matter is empty", 2)
+    fields = _mapping(ctx, root, "front matter")
+    primary = _article(ctx, root, fields, top=True)
+    used = set(_TOP_STORY_KEYS) | set(_ARTICLE_KEYS)
+    return Story(
+        slug=slug,
+        primary=primary,
+        category=_opt(ctx, fields, "category", _plain_str) or "news",
+        heat=_opt(ctx, fields, "heat", _int),
+        published=_opt(ctx, fields, "published", _bool),
+        topics=_opt(ctx, fields, "topics", _topics),
+        related=_opt(ctx, fields, "related", _related),
+        secured=_opt(ctx, fields, "secured", _secured),
+        body=body,
+        extras=_extras(ctx, fields, used),
+    )
+
+
+_Fields = dict[str, tuple[ScalarNode, Node]]
+
+
+def _mapping(ctx: _Ctx, node: Node, what: str) -> _Fields:
+    if not isinstance(node, MappingNode):
+        raise ctx.fail(node, f"{what} must be a mapping of keys to values")
+    out: _Fields = {}
+    for key, value in node.value:
+        if not isinstance(key, ScalarNode):
+            raise ctx.fail(key, f"{what} has a key that is not a plain name")
+        if key.value in out:
+            first = out[key.value][0].start_mark.line + 1 + ctx.offset
+            raise ctx.fail(key, f"duplicate key '{key.value}' (first on line {first})")
+        out[key.value] = (key, value)
+    return out
+
+
+def _scalar(ctx: _Ctx, key: str, node: Node) -> ScalarNode:
+    if not isinstance(node, ScalarNode):
+        raise ctx.fail(node, f"{key} must be a single value, not a list or mapping")
+    return node
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == _NULL and _plain(node)
+
+
+def _plain(node: ScalarNode) -> bool:
+    # The pure-Python composer marks plain scalars with None, the C one with "".
+    return not node.style
+
+
+def _str(ctx: _Ctx, key: str, node: Node) -> str:
+    return str(_scalar(ctx, key, node).value)
+
+
+def _plain_str(ctx: _Ctx, key: str, node: Node) -> str:
+    value = _str(ctx, key, node)
+    if not value.strip():
+        raise ctx.fail(node, f"{key} is empty")
+    return value
+
+
+def _int(ctx: _Ctx, key: str, node: Node) -> int:
+    scalar = _scalar(ctx, key, node)
+    if not _plain(scalar) or not re.fullmatch(r"-?[0-9]+", scalar.value):
+        raise ctx.fail(node, f"{key} must be a whole number, not {scalar.value!r}")
+    return int(scalar.value)
+
+
+def _bool(ctx: _Ctx, key: str, node: Node) -> bool:
+    scalar = _scalar(ctx, key, node)
+    if _plain(scalar) and scalar.value in ("true", "True", "TRUE"):
+        return True
+    if _plain(scalar) and scalar.value in ("false", "False", "FALSE"):
+        return False
+    raise ctx.fail(node, f"{key} must be true or false, not {scalar.value!r}")
+
+
+_DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?\s*(Z|z|[+-]\d{2}:?\d{2})?")
+
+
+def _datetime(ctx: _Ctx, key: str, node: Node) -> datetime:
+    value = _str(ctx, key, node).strip()
+    match = _DATETIME.fullmatch(value)
+    if match is None:
+        raise ctx.fail(node, f"{key} must be a UTC time like 2023-07-25T17:32:00Z, not {value!r}")
+    try:
+        parsed = datetime.fromisoformat(value.replace("z", "Z").replace(" ", "T", 1))
+    except ValueError:
+        raise ctx.fail(node, f"{key} {value!r} is not a real date and time") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _secured(ctx: _Ctx, key: str, node: Node) -> Secured:
+    value = _str(ctx, key, node)
+    parts = value.split(";")
+    shape = "secured must be base64(ciphertext);base64(iv)"
+    if len(parts) != 2:
+        raise ctx.fail(node, f"{shape}: found {len(parts) - 1} ';' separators, expected 1")
+    try:
+        ciphertext = base64.b64decode(parts[0], validate=True)
+        iv = base64.b64decode(parts[1], validate=True)
+    except binascii.Error as err:
+        raise ctx.fail(node, f"{shape}: not valid base64 ({err})") from None
+    if len(iv) != 16:
+        raise ctx.fail(node, f"{shape}: the IV is {len(iv)} bytes, expected 16")
+    if not ciphertext or len(ciphertext) % 16:
+        raise ctx.fail(node, f"{shape}: the ciphertext is {len(ciphertext)} bytes, not whole 16-byte blocks")
+    if base64.b64encode(ciphertext).decode() != parts[0] or base64.b64encode(iv).decode() != parts[1]:
+        raise ctx.fail(node, f"{shape}: base64 is not in canonical form")
+    return Secured(ciphertext=ciphertext, iv=iv)
+
+
+def _topics(ctx: _Ctx, key: str, node: Node) -> tuple[str, ...]:
+    if not isinstance(node, SequenceNode):
+        raise ctx.fail(node, "topics must be a list of topic names")
+    return tuple(_plain_str(ctx, "a topic", item) for item in node.value)
+
+
+def _related(ctx: _Ctx, key: str, node: Node) -> tuple[Article, ...]:
+    if not isinstance(node, SequenceNode):
+        raise ctx.fail(node, "related must be a list of articles")
+    return tuple(_article(ctx, item, _mapping(ctx, item, "a related article"), top=False) for item in node.value)
+
+
+def _images(ctx: _Ctx, key: str, node: Node) -> tuple[Image, ...]:
+    if not isinstance(node, SequenceNode):
+        raise ctx.fail(node, f"{key} must be a list of images")
+    images = []
+    for item in node.value:
+        fields = _mapping(ctx, item, "an image")
+        if "url" not in fields:
+            raise ctx.fail(item, "an image has no url")
+        images.append(
+            Image(
+                url=_plain_str(ctx, "url", fields["url"][1]),
+                width=_opt(ctx, fields, "width", _int),
+                height=_opt(ctx, fields, "height", _int),
+                is_cached=_opt(ctx, fields, "isCached", _bool),
+                title=_opt(ctx, fields, "title", _str),
+            )
+        )
+        unknown = set(fields) - set(_IMAGE_KEYS)
+        if unknown:
+            name = sorted(unknown, key=lambda k: fields[k][0].start_mark.line)[0]
+            raise ctx.fail(fields[name][0], f"an image has an unknown field '{name}'")
+    return tuple(images)
+
+
+def _provider(ctx: _Ctx, key: str, node: Node) -> Provider:
+    fields = _mapping(ctx, node, "provider")
+    if "name" not in fields:
+        raise ctx.fail(node, "provider has no name")
+    unknown = set(fields) - {"name", "domain", "images"}
+    if unknown:
+        name = sorted(unknown, key=lambda k: fields[k][0].start_mark.line)[0]
+        raise ctx.fail(fields[name][0], f"provider has an unknown field '{name}'")
+    return Provider(
+        name=_plain_str(ctx, "provider name", fields["name"][1]),
+        domain=_opt(ctx, fields, "domain", _plain_str),
+        images=_opt(ctx, fields, "images", _images),
+    )
+
+
+def _opt(ctx: _Ctx, fields: _Fields, key: str, read: Callable[[_Ctx, str, Node], _T]) -> _T | None:
+    entry = fields.get(key)
+    if entry is None or _is_null(entry[1]):
+        return None
+    return read(ctx, key, entry[1])
+
+
+def _article(ctx: _Ctx, node: Node, fields: _Fields, *, top: bool) -> Article:
+    if "title" not in fields or _is_null(fields["title"][1]):
+        raise ctx.fail(node, "no title" if top else "a related article has no title")
+    if "publishedDateTime" not in fields or _is_null(fields["publishedDateTime"][1]):
+        raise ctx.fail(node, "no publishedDateTime" if top else "a related article has no publishedDateTime")
+    return Article(
+        title=_plain_str(ctx, "title", fields["title"][1]),
+        published=_datetime(ctx, "publishedDateTime", fields["publishedDateTime"][1]),
+        excerpt=_opt(ctx, fields, "excerpt", _str),
+        original_url=_opt(ctx, fields, "originalUrl", _plain_str),
+        web_url=_opt(ctx, fields, "webUrl", _plain_str),
+        amp_web_url=_opt(ctx, fields, "ampWebUrl", _plain_str),
+        cdn_amp_web_url=_opt(ctx, fields, "cdnAmpWebUrl", _plain_str),
+        type=_opt(ctx, fields, "type", _plain_str) or "article",
+        quality=_opt(ctx, fields, "quality", _int),
+        featured_content=_opt(ctx, fields, "featuredContent", _str),
+        provider=_opt(ctx, fields, "provider", _provider),
+        images=_opt(ctx, fields, "images", _images),
+        extras=() if top else _extras(ctx, fields, set(_ARTICLE_KEYS)),
+    )
+
+
+def _extras(ctx: _Ctx, fields: _Fields, known: set[str]) -> tuple[Extra, ...]:
+    extras = []
+    after = ""
+    for name, (_key, value) in fields.items():
+        if name in known:
+            after = name
+        else:
+            extras.append(Extra(key=name, value=_extra_value(value), after=after))
+    return tuple(extras)
+
+
+def _extra_value(node: Node) -> ExtraValue:
+    if isinstance(node, SequenceNode):
+        return [_extra_value(item) for item in node.value]
+    if isinstance(node, MappingNode):
+        return {str(k.value): _extra_value(v) for k, v in node.value}
+    assert isinstance(node, ScalarNode)
+    if _plain(node):
+        if node.tag == _NULL:
+            return None
+        if node.tag == _BOOL and str(node.value).lower() in ("true", "false"):
+            return str(node.value).lower() == "true"
+        if node.tag == _INT and re.fullmatch(r"-?[0-9]+", node.value):
+            return int(node.value)
+    return str(node.value)
+
+
+# --------------------------------------------------------------------------- writing
+
+#: Key order of a story's top level; the primary article's fields are inline.
+_TOP_KEYS = (
+    "category", "title", "excerpt", "publishedDateTime", "originalUrl", "webUrl",
+    "ampWebUrl", "cdnAmpWebUrl", "type", "quality", "heat", "published",
+    "featuredContent", "provider", "topics", "images", "related", "secured",
+)  # fmt: skip
+_TOP_STORY_KEYS = ("category", "heat", "published", "topics", "related", "secured")
+#: Keys that open a group: each is written after one blank line.
+_GROUP_KEYS = frozenset({"featuredContent", "provider", "topics", "images", "related", "secured"})
+#: Key order of a related article.
+_ARTICLE_KEYS = (
+    "title", "excerpt", "publishedDateTime", "originalUrl", "webUrl", "ampWebUrl",
+    "cdnAmpWebUrl", "type", "provider", "quality", "featuredContent", "images",
+)  # fmt: skip
+_IMAGE_KEYS = ("url", "width", "height", "isCached", "title")
+
+
+class _Quoted(str):
+    """A string the layout always writes in double quotes (free text, URLs)."""
+
+
+_Pairs = list[tuple[str, object]]
+
+
+def render_record(story: Story) -> str:
+    """Write a story as record text in the seed's layout."""
+    primary = story.primary
+    values: dict[str, object] = {
+        "category": story.category,
+        **_article_values(primary),
+        "heat": story.heat,
+        "published": story.published,
+        "topics": list(story.topics) if story.topics is not None else None,
+        "related": [_article_pairs(a) for a in story.related] if story.related is not None else None,
+        "secured": _Quoted(_secured_text(story.secured)) if story.secured else None,
+    }
+    pairs = _ordered(values, _TOP_KEYS, story.extras)
+    lines = ["---"]
+    previous_group = False
+    for key, value in pairs:
+        group = key in _GROUP_KEYS or isinstance(value, (list, dict)) or previous_group
+        if group and len(lines) > 1:
+            lines.append("")
+        lines.extend(_emit_pair(key, value, 0))
+        previous_group = group
+    lines.append("---")
+    return "\n".join(lines) + "\n" + story.body
+
+
+def _secured_text(secured: Secured) -> str:
+    return f"{base64.b64encode(secured.ciphertext).decode()};{base64.b64encode(secured.iv).decode()}"
+
+
+def _article_values(article: Article) -> dict[str, object]:
+    return {
+        "title": _Quoted(article.title),
+        "excerpt": _quoted(article.excerpt),
+        "publishedDateTime": article.published,
+        "originalUrl": _quoted(article.original_url),
+        "webUrl": _quoted(article.web_url),
+        "ampWebUrl": _quoted(article.amp_web_url),
+        "cdnAmpWebUrl": _quoted(article.cdn_amp_web_url),
+        "type": article.type,
+        "quality": article.quality,
+        "featuredContent": _quoted(article.featured_content),
+        "provider": _provider_pairs(article.provider) if article.provider else None,
+        "images": _image_list(article.images),
+    }
+
+
+def _article_pairs(article: Article) -> dict[str, object]:
+    return dict(_ordered(_article_values(article), _ARTICLE_KEYS, article.extras))
+
+
+def _provider_pairs(provider: Provider) -> dict[str, object]:
+    values: dict[str, object] = {
+        "name": provider.name,
+        "domain": provider.domain,
+        "images": _image_list(provider.images),
+    }
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _image_list(images: Sequence[Image] | None) -> list[object] | None:
+    if images is None:
+        return None
+    out: list[object] = []
+    for image in images:
+        values: dict[str, object] = {
+            "url": _Quoted(image.url),
+            "width": image.width,
+            "height": image.height,
+            "isCached": image.is_cached,
+            "title": _quoted(image.title),
+        }
+        out.append({k: v for k, v in values.items() if v is not None})
+    return out
+
+
+def _quoted(value: str | None) -> _Quoted | None:
+    return None if value is None else _Quoted(value)
+
+
+def _ordered(values: dict[str, object], order: Iterable[str], extras: Sequence[Extra]) -> _Pairs:
+    pairs: _Pairs = [(e.key, e.value) for e in extras if e.after == ""]
+    for key in order:
+        value = values.get(key)
+        if value is not None:
+            pairs.append((key, value))
+        pairs.extend((e.key, e.value) for e in extras if e.after == key)
+    return pairs
+
+
+def _emit_pair(key: str, value: object, indent: int) -> list[str]:
+    pad = " " * indent
+    if isinstance(value, dict):
+        if not value:
+            return [f"{pad}{key}: {{}}"]
+        return [f"{pad}{key}:", *_emit_mapping(value, indent + 2)]
+    if isinstance(value, list):
+        if not value:
+            return [f"{pad}{key}: []"]
+        return [f"{pad}{key}:", *_emit_sequence(value, indent + 2)]
+    return [f"{pad}{key}: {scalar_text(value)}"]
+
+
+def _emit_mapping(mapping: dict[str, object], indent: int) -> list[str]:
+    lines: list[str] = []
+    for key, value in mapping.items():
+        lines.extend(_emit_pair(key, value, indent))
+    return lines
+
+
+def _emit_sequence(items: list[object], indent: int) -> list[str]:
+    pad = " " * indent
+    lines: list[str] = []
+    for item in items:
+        if isinstance(item, dict) and item:
+            inner = _emit_mapping(item, indent + 2)
+        elif isinstance(item, list) and item:
+            inner = _emit_sequence(item, indent + 2)
+        else:
+            empty = "{}" if isinstance(item, dict) else "[]"
+            lines.append(f"{pad}- {empty if isinstance(item, (dict, list)) else scalar_text(item)}")
+            continue
+        lines.append(f"{pad}- {inner[0][indent + 2 :]}")
+        lines.extend(inner[1:])
+    return lines
+
+
+_ESCAPES = {
+    "\\": "\\\\", '"': '\\"', "\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t",
+    "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r", "\x1b": "\\e",
+    "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P", "\ufeff": "\\uFEFF",
+}  # fmt: skip
+_NEEDS_ESCAPE = re.compile('[\\\\"\x00-\x1f\x7f-\x84\x86-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]')
+
+
+def double_quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar on one line."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if char in _ESCAPES:
+            return _ESCAPES[char]
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return '"' + _NEEDS_ESCAPE.sub(escape, text) + '"'
+
+
+_resolver = yaml.resolver.Resolver()
+
+
+def plain_safe(text: str) -> bool:
+    """Whether ``text`` can be written bare and read back as the same string."""
+    if not text or text != text.strip() or _NEEDS_ESCAPE.search(text):
+        return False
+    if text[0] in "-?:,[]{}#&*!|>'\"%@`" and not (text[0] in "-?:" and len(text) > 1 and text[1] != " "):
+        return False
+    if ": " in text or " #" in text or text.endswith(":") or "\u0085" in text:
+        return False
+    resolved: str = _resolver.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return resolved == _STR
+
+
+def scalar_text(value: object) -> str:
+    """One scalar as the record layout writes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if value is None:
+        return "null"
+    text = str(value)
+    if isinstance(value, _Quoted) or not plain_safe(text):
+        return double_quoted(text)
+    return text
+
+
+def roundtrip_difference(data: bytes, source: str, slug: str) -> str | None:
+    """``None`` if the record reads and writes back to the same bytes, else where it differs."""
+    written = render_record(parse_record(data, source, slug))
+    original = data.decode("utf-8")
+    if written == original:
+        return None
+    old_lines, new_lines = original.split("\n"), written.split("\n")
+    for number, (old, new) in enumerate(zip(old_lines, new_lines, strict=False), start=1):
+        if old != new:
+            return f"line {number} is written back as {new[:120]!r}, was {old[:120]!r}"
+    shorter = min(len(old_lines), len(new_lines)) + 1
+    return f"written back with {len(new_lines)} lines instead of {len(old_lines)} (from line {shorter})"

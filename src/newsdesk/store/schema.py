@@ -1,0 +1,159 @@
+"""The store's tables, as SQLAlchemy Core metadata.
+
+Migrations under ``migrations/versions`` create exactly these tables; a test
+compares the two so they never drift apart.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+#: Where articles come from: feeds, sitemaps, pages (filled by the fetch layer).
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("title", Text),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Outlets, one per name and registrable domain ("" where a record gives none).
+providers = Table(
+    "providers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("domain", Text, nullable=False),
+    UniqueConstraint("name", "domain", name="uq_providers_name_domain"),
+)
+
+#: One outlet's article. ``fingerprint`` hashes every field, so an identical
+#: article met twice (in two records) is kept once.
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, index=True),
+    Column("fingerprint", String(64), nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("excerpt", Text),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("original_url", Text),
+    Column("web_url", Text),
+    Column("amp_web_url", Text),
+    Column("cdn_amp_web_url", Text),
+    Column("type", String(32), nullable=False),
+    Column("quality", Integer),
+    Column("featured_content", Text),
+    Column("provider_id", ForeignKey("providers.id")),
+    Column("has_images", Boolean, nullable=False),
+    Column("has_provider_images", Boolean, nullable=False),
+    Column("extras", Text, nullable=False),
+    Column("source_id", ForeignKey("sources.id")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Images in record order: an article's lead images (role ``lead``) and the
+#: logos its provider showed with it (role ``provider``).
+images = Table(
+    "images",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("role", String(16), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("width", Integer),
+    Column("height", Integer),
+    Column("is_cached", Boolean),
+    Column("title", Text),
+    UniqueConstraint("article_id", "role", "position", name="uq_images_article_role_position"),
+)
+
+#: The desk's taxonomy, one row per ``_data/topics`` file.
+topics = Table(
+    "topics",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("topic_id", Text, nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("parent", Text),
+    Column("shortname", Text),
+    Column("keywords", Text, nullable=False),
+    Column("filename", Text, nullable=False),
+    Column("document", Text, nullable=False),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", Text, nullable=False, unique=True),
+    Column("category", String(64), nullable=False),
+    Column("heat", Integer),
+    Column("published", Boolean),
+    Column("secured", Text),
+    Column("body", Text, nullable=False),
+    Column("has_topics", Boolean, nullable=False),
+    Column("has_related", Boolean, nullable=False),
+    Column("extras", Text, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Story membership: position 0 is the primary, the rest are ``related`` in order.
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("story_id", ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("article_id", ForeignKey("articles.id"), nullable=False, index=True),
+)
+
+story_topics = Table(
+    "story_topics",
+    metadata,
+    Column("story_id", ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+)
+
+#: Who changed what, when: every edit to a story or the taxonomy.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("entity_key", Text, nullable=False),
+    Column("detail", Text, nullable=False),
+)
+
+Index("ix_story_topics_name", story_topics.c.name)

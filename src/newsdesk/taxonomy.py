@@ -1,0 +1,46 @@
+"""The desk's topic taxonomy: ``_data/topics/*.yaml`` files read into :class:`Topic` records.
+
+Pure: bytes in, records out. The file's text is kept on the record so that a
+taxonomy written back is exactly what the editor wrote.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from newsdesk.record import Topic
+from newsdesk.recordfile import RecordError, decode_record
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse_topic(data: bytes, filename: str, source: str) -> Topic:
+    """Read one topic file. Real files may end with a stray ``---``; that is allowed."""
+    text = decode_record(data, source)
+    try:
+        documents = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise RecordError(source, f"broken YAML: {err.problem or err.context}", line) from None
+    if len(documents) != 1 or not isinstance(documents[0], dict):
+        raise RecordError(source, "a topic file holds one mapping (_id, name, parent, keywords, ...)")
+    fields = documents[0]
+    topic_id, name = fields.get("_id"), fields.get("name")
+    if not isinstance(topic_id, str) or not topic_id.strip():
+        raise RecordError(source, "topic has no _id")
+    if not isinstance(name, str) or not name.strip():
+        raise RecordError(source, "topic has no name")
+    keywords = fields.get("keywords") or []
+    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+        raise RecordError(source, "keywords must be a list of phrases")
+    parent, shortname = fields.get("parent"), fields.get("shortname")
+    return Topic(
+        id=topic_id,
+        name=name,
+        parent=str(parent) if parent is not None else None,
+        shortname=str(shortname) if shortname is not None else None,
+        keywords=tuple(keywords),
+        filename=filename,
+        document=text,
+    )

@@ -1,0 +1,70 @@
+"""Content trees in and out of a desk: ``newsdesk import`` and ``newsdesk export``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from newsdesk.contenttree import ContentTree, write_files
+from newsdesk.publish.api import api_pages
+from newsdesk.publish.recordtree import record_files
+from newsdesk.publish.sitemap import SITEMAP_PATH, news_sitemap
+from newsdesk.settings import SiteSettings
+from newsdesk.store import Store
+from newsdesk.store.stories import Change, load_stories, save_story
+from newsdesk.store.topics import load_topics, save_topic
+
+IMPORT_ACTOR = "import"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    stories: Counter[Change]
+    topics: Counter[Change]
+
+
+def import_tree(
+    store: Store,
+    tree: ContentTree,
+    *,
+    now: datetime,
+    advance: Callable[[], None] = lambda: None,
+) -> ImportReport:
+    """Load a tree's stories and topics in one transaction; already-equal ones are left alone.
+
+    The caller decides what to do about ``tree.problems`` before calling this.
+    ``advance`` is called once per story and topic (for a progress bar).
+    """
+    stories: Counter[Change] = Counter()
+    topics: Counter[Change] = Counter()
+    with store.transaction() as conn:
+        for topic in tree.topics:
+            topics[save_topic(conn, topic, actor=IMPORT_ACTOR, now=now)] += 1
+            advance()
+        for story in tree.stories:
+            stories[save_story(conn, story, actor=IMPORT_ACTOR, now=now)] += 1
+            advance()
+    return ImportReport(stories=stories, topics=topics)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    records: int
+    api_pages: int
+    files_changed: int
+
+
+def export_tree(store: Store, site: SiteSettings, out: Path) -> ExportReport:
+    """Write the desk as a content tree under ``out``: records, taxonomy, API pages, sitemap."""
+    with store.transaction() as conn:
+        stories = load_stories(conn)
+        topics = load_topics(conn)
+    files = record_files(stories, topics)
+    pages = api_pages(stories, site)
+    files.update(pages)
+    files[SITEMAP_PATH] = news_sitemap(stories, site)
+    changed = write_files(out, files)
+    return ExportReport(records=len(stories), api_pages=len(pages), files_changed=changed)

@@ -1,0 +1,150 @@
+"""The store, on real SQLite and on the real PostgreSQL server: the same tests on both."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import func, select
+
+from newsdesk.contenttree import read_tree
+from newsdesk.record import Article, Provider, Story
+from newsdesk.store import Store, StoreError, schema
+from newsdesk.store.engine import schema_is_current
+from newsdesk.store.stats import counts
+from newsdesk.store.stories import Change, load_stories, save_story
+from newsdesk.store.topics import load_topics, save_topic
+from newsdesk.transfer import import_tree
+
+from .conftest import FIXTURE_TREE
+
+NOW = datetime(2024, 6, 1, 9, 0, tzinfo=UTC)
+
+
+def test_migrations_build_exactly_the_schema(store: Store) -> None:
+    assert schema_is_current(store.engine)
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), schema.metadata)
+    assert diff == []
+
+
+def test_opening_twice_migrates_once(database_url: str) -> None:
+    with Store.open(database_url):
+        pass
+    with Store.open(database_url) as again:
+        assert schema_is_current(again.engine)
+
+
+def test_every_fixture_story_comes_back_equal(store: Store) -> None:
+    tree = read_tree(FIXTURE_TREE)
+    assert tree.problems == ()
+    with store.transaction() as conn:
+        for story in tree.stories:
+            assert save_story(conn, story, actor="test", now=NOW) is Change.CREATED
+    with store.transaction() as conn:
+        loaded = {s.slug: s for s in load_stories(conn)}
+    assert loaded == {s.slug: s for s in tree.stories}
+
+
+def test_stories_load_newest_first(store: Store) -> None:
+    import_tree(store, read_tree(FIXTURE_TREE), now=NOW)
+    with store.transaction() as conn:
+        dates = [s.primary.published for s in load_stories(conn)]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_saving_an_equal_story_writes_nothing(store: Store) -> None:
+    story = read_tree(FIXTURE_TREE).stories[0]
+    with store.transaction() as conn:
+        save_story(conn, story, actor="test", now=NOW)
+    with store.transaction() as conn:
+        before = counts(conn)
+        assert save_story(conn, story, actor="test", now=NOW + timedelta(hours=1)) is Change.UNCHANGED
+        assert counts(conn) == before
+
+
+def test_an_edit_replaces_the_story_and_is_audited(store: Store) -> None:
+    story = next(s for s in read_tree(FIXTURE_TREE).stories if s.related)
+    with store.transaction() as conn:
+        save_story(conn, story, actor="import", now=NOW)
+    assert story.related is not None
+    edited = dataclasses.replace(story, published=False, heat=99, related=story.related[:1])
+    with store.transaction() as conn:
+        assert save_story(conn, edited, actor="editor", now=NOW + timedelta(minutes=5)) is Change.UPDATED
+        assert load_stories(conn, slugs=[story.slug]) == [edited]
+        audit = list(conn.execute(select(schema.audit_log).order_by(schema.audit_log.c.id)))
+        # The dropped related article is held by no story any more, so it is gone.
+        assert conn.execute(select(func.count()).select_from(schema.articles)).scalar_one() == 2
+    assert [(a.actor, a.action, a.entity_key) for a in audit] == [
+        ("import", "created", story.slug),
+        ("editor", "updated", story.slug),
+    ]
+
+
+def test_an_article_met_twice_is_kept_once(store: Store) -> None:
+    shared = Article(title="Shared", published=NOW, web_url="https://x.example/a", provider=Provider("X", "x.example"))
+    first = Story(slug="2024-06-01-one", primary=shared)
+    second = Story(slug="2024-06-01-two", primary=Article(title="Two", published=NOW), related=(shared,))
+    with store.transaction() as conn:
+        save_story(conn, first, actor="t", now=NOW)
+        save_story(conn, second, actor="t", now=NOW)
+        assert counts(conn)["articles"] == 2
+        assert counts(conn)["providers"] == 1
+        assert {s.slug: s for s in load_stories(conn)} == {first.slug: first, second.slug: second}
+
+
+def test_a_failed_transaction_leaves_nothing_behind(store: Store) -> None:
+    stories = read_tree(FIXTURE_TREE).stories
+
+    def crash_mid_batch() -> None:
+        with store.transaction() as conn:
+            save_story(conn, stories[0], actor="t", now=NOW)
+            raise RuntimeError("crash mid-batch")
+
+    with pytest.raises(RuntimeError):
+        crash_mid_batch()
+    with store.transaction() as conn:
+        assert counts(conn)["stories"] == 0
+        assert counts(conn)["audit entries"] == 0
+
+
+def test_topics_are_saved_once_and_updated_on_change(store: Store) -> None:
+    topics = read_tree(FIXTURE_TREE).topics
+    with store.transaction() as conn:
+        assert [save_topic(conn, t, actor="t", now=NOW) for t in topics] == [Change.CREATED] * 3
+        assert [save_topic(conn, t, actor="t", now=NOW) for t in topics] == [Change.UNCHANGED] * 3
+        renamed = dataclasses.replace(topics[0], keywords=(*topics[0].keywords, "a.i."))
+        assert save_topic(conn, renamed, actor="t", now=NOW) is Change.UPDATED
+        assert load_topics(conn)[0] == renamed
+        assert [t.filename for t in load_topics(conn)] == [
+            "00-ai.yaml",
+            "05-ai-hardware.yaml",
+            "09-ai-in-robotics.yaml",
+        ]
+
+
+def test_stats_count_what_is_held(store: Store) -> None:
+    import_tree(store, read_tree(FIXTURE_TREE), now=NOW)
+    with store.transaction() as conn:
+        held = counts(conn)
+    assert held == {
+        "stories": 3,
+        "published stories": 1,
+        "articles": 5,
+        "related articles": 2,
+        "providers": 5,
+        "images": 5,
+        "topics": 3,
+        "sources": 0,
+        "audit entries": 6,
+    }
+
+
+def test_an_unusable_database_url_is_a_clear_error() -> None:
+    with pytest.raises(StoreError, match="not usable"):
+        Store.open("nosuchdb://x")
+    with pytest.raises(StoreError, match="cannot reach the database"):
+        Store.open("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
