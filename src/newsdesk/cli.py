@@ -36,8 +36,8 @@ app = typer.Typer(
 records_app = typer.Typer(help="Story record files.", no_args_is_help=True)
 app.add_typer(records_app, name="records")
 
+#: Progress bars go to stderr; results are plain lines on stdout.
 err = Console(stderr=True, highlight=False)
-out = Console(highlight=False, soft_wrap=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -56,11 +56,11 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except (RecordError, SettingsError, StoreError) as error:
-            err.print(f"error: {error}", markup=False)
+            typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from None
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
-            err.print(f"error: {where}{error.strerror or error}", markup=False)
+            typer.echo(f"error: {where}{error.strerror or error}", err=True)
             raise typer.Exit(1) from None
 
     return wrapper
@@ -73,7 +73,7 @@ def _now() -> datetime:
 def _print_stats(desk: Desk) -> None:
     with desk.store.transaction() as conn:
         for name, value in counts(conn).items():
-            out.print(f"{name}: {value}", markup=False)
+            typer.echo(f"{name}: {value}")
 
 
 def _progress() -> Progress:
@@ -85,7 +85,7 @@ def _progress() -> Progress:
 
 def _version(value: bool) -> None:
     if value:
-        out.print(f"newsdesk {__version__}")
+        typer.echo(f"newsdesk {__version__}")
         raise typer.Exit()
 
 
@@ -110,7 +110,7 @@ def init(
     desk, created = init_desk(directory, os.environ, database)
     with desk:
         verb = "created" if created else "opened existing"
-        out.print(f"{verb} desk {directory} ({desk.store.backend})", markup=False)
+        typer.echo(f"{verb} desk {directory} ({desk.store.backend})")
         _print_stats(desk)
 
 
@@ -134,18 +134,18 @@ def import_command(
     """Load a content tree into the desk, in one transaction; rerunning it changes nothing."""
     contents = read_tree(tree)
     for problem in contents.problems:
-        err.print(f"{'skipped' if skip_bad else 'bad record'}: {problem}", markup=False)
+        typer.echo(f"{'skipped' if skip_bad else 'bad record'}: {problem}", err=True)
     if contents.problems and not skip_bad:
-        err.print(f"imported nothing: {len(contents.problems)} bad file(s); fix them or use --skip-bad", markup=False)
+        typer.echo(f"imported nothing: {len(contents.problems)} bad file(s); fix them or use --skip-bad", err=True)
         raise typer.Exit(1)
     with open_desk(desk, os.environ) as opened, _progress() as progress:
         task = progress.add_task("importing", total=len(contents.stories) + len(contents.topics))
         report = import_tree(opened.store, contents, now=_now(), advance=lambda: progress.advance(task))
     for name, changes in (("stories", report.stories), ("topics", report.topics)):
         parts = ", ".join(f"{changes[c]} {c}" for c in ("created", "updated", "unchanged"))  # type: ignore[index]
-        out.print(f"{name}: {parts}", markup=False)
+        typer.echo(f"{name}: {parts}")
     if contents.problems:
-        out.print(f"skipped: {len(contents.problems)}", markup=False)
+        typer.echo(f"skipped: {len(contents.problems)}")
 
 
 @app.command()
@@ -157,10 +157,9 @@ def export(
     """Write the desk as a content tree: _news records, api/news pages, news-sitemap.xml."""
     with open_desk(desk, os.environ) as opened:
         report = export_tree(opened.store, opened.settings.site, directory)
-    out.print(
+    typer.echo(
         f"exported {report.records} records and {report.api_pages} API page(s) to {directory} "
         f"({report.files_changed} file(s) written)",
-        markup=False,
     )
 
 
@@ -176,13 +175,13 @@ def records_check(
         try:
             difference = roundtrip_difference(read_capped(path), str(path), path.stem)
         except RecordError as error:
-            out.print(f"{error}", markup=False)
+            typer.echo(str(error))
             continue
         if difference is None:
             identical += 1
         else:
-            out.print(f"{path}: {difference}", markup=False)
-    out.print(f"checked {checked} records: {identical} identical", markup=False)
+            typer.echo(f"{path}: {difference}")
+    typer.echo(f"checked {checked} records: {identical} identical")
     if identical != checked or checked == 0:
         raise typer.Exit(1)
 

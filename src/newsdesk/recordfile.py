@@ -113,10 +113,7 @@ def parse_record(data: bytes | str, source: str, slug: str) -> Story:
     try:
         root = yaml.compose(front, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 2 if mark is not None else None
-        problem = err.problem or err.context or "malformed YAML"
-        raise RecordError(source, f"broken YAML: {problem}", line) from None
+        raise yaml_error(source, err, first_line=2) from None
     except yaml.YAMLError as err:
         raise RecordError(source, f"broken YAML: {err}") from None
     if root is None:
@@ -136,6 +133,14 @@ def parse_record(data: bytes | str, source: str, slug: str) -> Story:
         body=body,
         extras=_extras(ctx, fields, used),
     )
+
+
+def yaml_error(source: str, err: yaml.MarkedYAMLError, *, first_line: int) -> RecordError:
+    """A YAML error as one line, pointing where the broken construct starts."""
+    mark = err.context_mark or err.problem_mark
+    line = mark.line + first_line if mark is not None else None
+    problem = ", ".join(p for p in (err.context, err.problem) if p) or "malformed YAML"
+    return RecordError(source, f"broken YAML: {problem}", line)
 
 
 _Fields = dict[str, tuple[ScalarNode, Node]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import yaml
 
 from newsdesk.record import Topic
-from newsdesk.recordfile import RecordError, decode_record
+from newsdesk.recordfile import RecordError, decode_record, yaml_error
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -20,9 +20,7 @@ def parse_topic(data: bytes, filename: str, source: str) -> Topic:
     try:
         documents = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise RecordError(source, f"broken YAML: {err.problem or err.context}", line) from None
+        raise yaml_error(source, err, first_line=1) from None
     if len(documents) != 1 or not isinstance(documents[0], dict):
         raise RecordError(source, "a topic file holds one mapping (_id, name, parent, keywords, ...)")
     fields = documents[0]

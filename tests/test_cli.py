@@ -1,0 +1,155 @@
+"""The command line, end to end: real desks, real databases, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsdesk import __version__
+from newsdesk.cli import app
+
+from .conftest import FIXTURE_TREE
+
+
+def newsdesk(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, [str(a) for a in args], env={"NEWSDESK_DESK": None})
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def desk(tmp_path: Path, database_url: str) -> Path:
+    """An initialised desk on each backend."""
+    path = tmp_path / "desk"
+    code, _out, _ = newsdesk("init", path, "--database", database_url)
+    assert code == 0
+    assert (path / "newsdesk.toml").is_file()
+    return path
+
+
+def stats(desk: Path) -> dict[str, int]:
+    code, out, _ = newsdesk("stats", "--desk", desk)
+    assert code == 0
+    return {name: int(value) for name, value in (line.split(": ") for line in out.splitlines())}
+
+
+def test_init_makes_an_sqlite_desk_and_prints_what_it_holds(tmp_path: Path) -> None:
+    code, out, _ = newsdesk("init", tmp_path / "d")
+    assert code == 0
+    assert out.splitlines()[0] == f"created desk {tmp_path / 'd'} (sqlite)"
+    assert "stories: 0" in out.splitlines()
+    assert (tmp_path / "d" / "newsdesk.db").is_file()
+    code, out, _ = newsdesk("init", tmp_path / "d")
+    assert code == 0
+    assert out.startswith("opened existing desk")
+
+
+def test_import_then_export_gives_the_tree_back_byte_for_byte(desk: Path, tmp_path: Path) -> None:
+    code, out, _ = newsdesk("import", FIXTURE_TREE, "--desk", desk)
+    assert code == 0
+    assert out.splitlines() == [
+        "stories: 3 created, 0 updated, 0 unchanged",
+        "topics: 3 created, 0 updated, 0 unchanged",
+    ]
+    held = stats(desk)
+    code, out, _ = newsdesk("import", FIXTURE_TREE, "--desk", desk)
+    assert out.splitlines()[0] == "stories: 0 created, 0 updated, 3 unchanged"
+    assert stats(desk) == held
+
+    exported = tmp_path / "out"
+    code, out, _ = newsdesk("export", exported, "--desk", desk)
+    assert code == 0
+    originals = sorted(p.relative_to(FIXTURE_TREE) for p in FIXTURE_TREE.rglob("*") if p.is_file())
+    for relative in originals:
+        assert (exported / relative).read_bytes() == (FIXTURE_TREE / relative).read_bytes(), relative
+    page = json.loads((exported / "api/news/index.json").read_text(encoding="utf-8"))
+    assert page["page"] == 1
+    assert page["nextPage"] is None
+    assert [e["path"] for e in page["value"]] == [
+        "_news/2024-05-02-robotics-lab-unveils-a-warehouse-arm-that-learns-a-new-grip-in-minutes.md"
+    ]
+    sitemap = (exported / "news-sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<url>") == 1
+    code, out, _ = newsdesk("export", exported, "--desk", desk)
+    assert out.endswith("(0 file(s) written)\n")
+
+
+BAD_FILES: dict[str, bytes] = {
+    "broken-yaml": b'---\ntitle: "unclosed\npublishedDateTime: 2024-01-01T00:00:00Z\n---\n',
+    "no-front-matter": b"just some text\n",
+    "missing-title": b"---\ncategory: news\npublishedDateTime: 2024-01-01T00:00:00Z\n---\n",
+    "impossible-date": b'---\ntitle: "t"\npublishedDateTime: 2024-13-01T00:00:00Z\n---\n',
+    "bad-secured": b'---\ntitle: "t"\npublishedDateTime: 2024-01-01T00:00:00Z\nsecured: "x;y"\n---\n',
+    "not-utf8": b'---\ntitle: "\xff"\npublishedDateTime: 2024-01-01T00:00:00Z\n---\n',
+    "binary": bytes(range(256)),
+    "duplicate-keys": b'---\ntitle: "a"\ntitle: "b"\npublishedDateTime: 2024-01-01T00:00:00Z\n---\n',
+}
+
+
+@pytest.mark.parametrize("kind", [*BAD_FILES, "fifty-megabytes"])
+def test_a_bad_record_stops_the_import_with_one_line(desk: Path, tree: Path, kind: str) -> None:
+    bad = tree / "_news" / f"2024-01-01-{kind}.md"
+    if kind == "fifty-megabytes":
+        with bad.open("wb") as handle:
+            handle.truncate(50 * 1024 * 1024)
+    else:
+        bad.write_bytes(BAD_FILES[kind])
+    code, out, err = newsdesk("import", tree, "--desk", desk)
+    assert code == 1
+    lines = err.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"bad record: {bad}")
+    assert lines[1] == "imported nothing: 1 bad file(s); fix them or use --skip-bad"
+    assert "Traceback" not in out + err
+    assert stats(desk)["stories"] == 0
+
+    code, out, err = newsdesk("import", tree, "--desk", desk, "--skip-bad")
+    assert code == 0
+    assert err.splitlines()[0].startswith(f"skipped: {bad}")
+    assert out.splitlines()[0] == "stories: 3 created, 0 updated, 0 unchanged"
+    assert out.splitlines()[-1] == "skipped: 1"
+
+
+def test_records_check_lists_what_differs_and_counts_last(tmp_path: Path) -> None:
+    code, out, _ = newsdesk("records", "check", FIXTURE_TREE / "_news")
+    assert (code, out) == (0, "checked 3 records: 3 identical\n")
+    odd = tmp_path / "odd.md"
+    odd.write_text("---\ntitle: bare title\npublishedDateTime: 2024-01-01T00:00:00Z\n---\n", encoding="utf-8")
+    broken = tmp_path / "broken.md"
+    broken.write_bytes(BAD_FILES["duplicate-keys"])
+    code, out, _ = newsdesk("records", "check", FIXTURE_TREE / "_news", odd, broken)
+    assert code == 1
+    assert out.splitlines() == [
+        f"{odd}: line 2 is written back as 'category: news', was 'title: bare title'",
+        f"{broken}:3: duplicate key 'title' (first on line 2)",
+        "checked 5 records: 3 identical",
+    ]
+
+
+def test_user_errors_are_one_line_without_a_traceback(tmp_path: Path) -> None:
+    code, _, err = newsdesk("stats", "--desk", tmp_path / "nowhere")
+    assert code == 1
+    nowhere = tmp_path / "nowhere"
+    assert err == f"error: {nowhere}: not a desk (no newsdesk.toml); create one with `newsdesk init {nowhere}`\n"
+    code, _, err = newsdesk("import", tmp_path / "nowhere", "--desk", tmp_path)
+    assert (code, err) == (1, f"error: {tmp_path / 'nowhere'}: no such directory\n")
+    (tmp_path / "empty").mkdir()
+    code, _, err = newsdesk("import", tmp_path / "empty")
+    assert "not a content tree" in err
+    code, _, err = newsdesk("init", tmp_path / "pg", "--database", "nosuch://db")
+    assert code == 1
+    assert err.startswith("error: database URL 'nosuch://db' is not usable")
+
+
+def test_the_console_script_runs() -> None:
+    bindir = Path(sys.executable).parent
+    result = subprocess.run(
+        [str(bindir / "newsdesk"), "--version"], capture_output=True, text=True, check=True, env=dict(os.environ)
+    )
+    assert result.stdout == f"newsdesk {__version__}\n"
