@@ -145,6 +145,7 @@ def test_user_errors_are_one_line_without_a_traceback(tmp_path: Path) -> None:
     code, _, err = newsdesk("init", tmp_path / "pg", "--database", "nosuch://db")
     assert code == 1
     assert err.startswith("error: database URL 'nosuch://db' is not usable")
+    assert not (tmp_path / "pg").exists()
 
 
 def test_the_console_script_runs() -> None:

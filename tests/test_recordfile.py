@@ -59,6 +59,10 @@ def test_fields_the_format_does_not_name_are_kept_in_place() -> None:
         Extra(key="sponsored", value=False, after="type"),
         Extra(key="tags", value=["earnings", "semiconductors"], after="images"),
     )
+    assert story.primary.provider is not None
+    assert story.primary.provider.extras == (Extra(key="brandColor", value="#0a2540", after="domain"),)
+    assert story.primary.images is not None
+    assert story.primary.images[0].extras == (Extra(key="attribution", value="Markets Wire", after="title"),)
     assert story.primary.quality is None
     assert story.heat is None
     assert story.body == "Body text kept verbatim, *Markdown* and all.\n"

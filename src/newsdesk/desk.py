@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,10 +34,20 @@ def init_desk(path: Path, environ: Mapping[str, str], database_url: str | None =
     """
     settings_file = path / SETTINGS_FILE
     created = not settings_file.exists()
-    if created:
-        path.mkdir(parents=True, exist_ok=True)
-        settings_file.write_text(render_settings(database_url), encoding="utf-8")
-    return open_desk(path, environ), created
+    if not created:
+        return open_desk(path, environ), False
+    made_dir = not path.exists()
+    path.mkdir(parents=True, exist_ok=True)
+    settings_file.write_text(render_settings(database_url), encoding="utf-8")
+    try:
+        return open_desk(path, environ), True
+    except Exception:
+        # A desk whose database cannot be opened is not left half-made.
+        settings_file.unlink()
+        if made_dir:
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        raise
 
 
 def open_desk(path: Path, environ: Mapping[str, str]) -> Desk:

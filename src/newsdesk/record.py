@@ -38,6 +38,7 @@ class Image:
     height: int | None = None
     is_cached: bool | None = None
     title: str | None = None
+    extras: tuple[Extra, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class Provider:
     name: str
     domain: str | None = None
     images: tuple[Image, ...] | None = None
+    extras: tuple[Extra, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

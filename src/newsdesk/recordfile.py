@@ -266,12 +266,9 @@ def _images(ctx: _Ctx, key: str, node: Node) -> tuple[Image, ...]:
                 height=_opt(ctx, fields, "height", _int),
                 is_cached=_opt(ctx, fields, "isCached", _bool),
                 title=_opt(ctx, fields, "title", _str),
+                extras=_extras(ctx, fields, set(_IMAGE_KEYS)),
             )
         )
-        unknown = set(fields) - set(_IMAGE_KEYS)
-        if unknown:
-            name = sorted(unknown, key=lambda k: fields[k][0].start_mark.line)[0]
-            raise ctx.fail(fields[name][0], f"an image has an unknown field '{name}'")
     return tuple(images)
 
 
@@ -279,14 +276,11 @@ def _provider(ctx: _Ctx, key: str, node: Node) -> Provider:
     fields = _mapping(ctx, node, "provider")
     if "name" not in fields:
         raise ctx.fail(node, "provider has no name")
-    unknown = set(fields) - {"name", "domain", "images"}
-    if unknown:
-        name = sorted(unknown, key=lambda k: fields[k][0].start_mark.line)[0]
-        raise ctx.fail(fields[name][0], f"provider has an unknown field '{name}'")
     return Provider(
         name=_plain_str(ctx, "provider name", fields["name"][1]),
         domain=_opt(ctx, fields, "domain", _plain_str),
         images=_opt(ctx, fields, "images", _images),
+        extras=_extras(ctx, fields, set(_PROVIDER_KEYS)),
     )
 
 
@@ -363,6 +357,7 @@ _ARTICLE_KEYS = (
     "cdnAmpWebUrl", "type", "provider", "quality", "featuredContent", "images",
 )  # fmt: skip
 _IMAGE_KEYS = ("url", "width", "height", "isCached", "title")
+_PROVIDER_KEYS = ("name", "domain", "images")
 
 
 class _Quoted(str):
@@ -428,7 +423,7 @@ def _provider_pairs(provider: Provider) -> dict[str, object]:
         "domain": provider.domain,
         "images": _image_list(provider.images),
     }
-    return {k: v for k, v in values.items() if v is not None}
+    return dict(_ordered(values, _PROVIDER_KEYS, provider.extras))
 
 
 def _image_list(images: Sequence[Image] | None) -> list[object] | None:
@@ -443,7 +438,7 @@ def _image_list(images: Sequence[Image] | None) -> list[object] | None:
             "isCached": image.is_cached,
             "title": _quoted(image.title),
         }
-        out.append({k: v for k, v in values.items() if v is not None})
+        out.append(dict(_ordered(values, _IMAGE_KEYS, image.extras)))
     return out
 
 

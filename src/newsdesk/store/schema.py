@@ -71,6 +71,7 @@ articles = Table(
     Column("provider_id", ForeignKey("providers.id")),
     Column("has_images", Boolean, nullable=False),
     Column("has_provider_images", Boolean, nullable=False),
+    Column("provider_extras", Text, nullable=False),
     Column("extras", Text, nullable=False),
     Column("source_id", ForeignKey("sources.id")),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -90,6 +91,7 @@ images = Table(
     Column("height", Integer),
     Column("is_cached", Boolean),
     Column("title", Text),
+    Column("extras", Text, nullable=False),
     UniqueConstraint("article_id", "role", "position", name="uq_images_article_role_position"),
 )
 

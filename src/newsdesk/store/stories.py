@@ -92,8 +92,12 @@ def _secured(text: str | None) -> Secured | None:
     return Secured(ciphertext=base64.b64decode(ciphertext), iv=base64.b64decode(iv))
 
 
+def _extra_list(extras: Sequence[Extra]) -> list[list[object]]:
+    return [[e.key, e.value, e.after] for e in extras]
+
+
 def _extras_json(extras: Sequence[Extra]) -> str:
-    return json.dumps([[e.key, e.value, e.after] for e in extras], ensure_ascii=False)
+    return json.dumps(_extra_list(extras), ensure_ascii=False)
 
 
 def _extras(text: str) -> tuple[Extra, ...]:
@@ -138,7 +142,7 @@ def article_fingerprint(article: Article) -> str:
     """A hash of every field of ``article``: equal articles, equal fingerprints."""
 
     def image(i: Image) -> list[object]:
-        return [i.url, i.width, i.height, i.is_cached, i.title]
+        return [i.url, i.width, i.height, i.is_cached, i.title, _extra_list(i.extras)]
 
     provider = article.provider
     payload = [
@@ -148,9 +152,10 @@ def article_fingerprint(article: Article) -> str:
         None if provider is None else [
             provider.name, provider.domain,
             None if provider.images is None else [image(i) for i in provider.images],
+            _extra_list(provider.extras),
         ],
         None if article.images is None else [image(i) for i in article.images],
-        [[e.key, e.value, e.after] for e in article.extras],
+        _extra_list(article.extras),
     ]  # fmt: skip
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
@@ -185,6 +190,7 @@ def save_article(conn: Connection, article: Article, *, now: datetime) -> int:
                 provider_id=None if provider is None else _provider_id(conn, provider),
                 has_images=article.images is not None,
                 has_provider_images=provider is not None and provider.images is not None,
+                provider_extras=_extras_json(provider.extras if provider else ()),
                 extras=_extras_json(article.extras),
                 created_at=to_db(now),
             )
@@ -203,6 +209,7 @@ def save_article(conn: Connection, article: Article, *, now: datetime) -> int:
                 height=image.height,
                 is_cached=image.is_cached,
                 title=image.title,
+                extras=_extras_json(image.extras),
             )
         )
     return article_id
@@ -291,7 +298,14 @@ def load_articles(conn: Connection, article_ids: Iterable[int]) -> dict[int, Art
             .order_by(schema.images.c.article_id, schema.images.c.role, schema.images.c.position)
         ):
             images[(int(i.article_id), i.role)].append(
-                Image(url=i.url, width=i.width, height=i.height, is_cached=i.is_cached, title=i.title)
+                Image(
+                    url=i.url,
+                    width=i.width,
+                    height=i.height,
+                    is_cached=i.is_cached,
+                    title=i.title,
+                    extras=_extras(i.extras),
+                )
             )
         for r in rows:
             parts = _ArticleRows(
@@ -312,6 +326,7 @@ def _article(parts: _ArticleRows) -> Article:
             name=parts.provider.name,
             domain=parts.provider.domain or None,
             images=tuple(parts.logos) if r.has_provider_images else None,
+            extras=_extras(r.provider_extras),
         )
     return Article(
         title=r.title,

@@ -1,0 +1,48 @@
+"""Settings: one file, one object, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsdesk.settings import SettingsError, load_settings, render_settings
+
+
+def write(desk: Path, text: str) -> Path:
+    desk.mkdir(exist_ok=True)
+    (desk / "newsdesk.toml").write_text(text, encoding="utf-8")
+    return desk
+
+
+def test_a_new_desks_file_reads_back_as_the_defaults(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, render_settings()), {})
+    assert settings.database.url == "sqlite:///newsdesk.db"
+    assert settings.database_url == f"sqlite:///{tmp_path.resolve() / 'newsdesk.db'}"
+    assert settings.site.page_size == 25
+
+
+def test_the_environment_overrides_the_database(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, render_settings()), {"NEWSDESK_DATABASE_URL": "postgresql+psycopg://x/y"})
+    assert settings.database_url == "postgresql+psycopg://x/y"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[site]\npage_size = 'ten'\n", "site.page_size must be a int, not 'ten'"),
+        ("[site]\ncolour = 'red'\n", "unknown key site.colour"),
+        ("[fetch]\n", "unknown section [fetch]"),
+        ("[site\n", "Expected ']'"),
+    ],
+)
+def test_bad_settings_name_the_file_and_key(tmp_path: Path, text: str, problem: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(write(tmp_path, text), {})
+    assert str(caught.value).startswith(f"{tmp_path / 'newsdesk.toml'}: ")
+    assert problem in str(caught.value)
+
+
+def test_a_directory_without_settings_is_not_a_desk(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="not a desk"):
+        load_settings(tmp_path, {})
