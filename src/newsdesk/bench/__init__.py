@@ -1,0 +1,1 @@
+"""Benchmarks: speed figures (``newsdesk bench``), never timed tests."""

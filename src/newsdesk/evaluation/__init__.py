@@ -1,0 +1,1 @@
+"""Evaluations: quality figures over the real data in ../shared/data (``newsdesk eval``)."""
