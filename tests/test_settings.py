@@ -32,7 +32,8 @@ def test_the_environment_overrides_the_database(tmp_path: Path) -> None:
     [
         ("[site]\npage_size = 'ten'\n", "site.page_size must be a int, not 'ten'"),
         ("[site]\ncolour = 'red'\n", "unknown key site.colour"),
-        ("[fetch]\n", "unknown section [fetch]"),
+        ("[web]\n", "unknown section [web]"),
+        ('[fetch]\ntimeout = "long"\n', "fetch.timeout must be a float"),
         ("[site\n", "Expected ']'"),
     ],
 )
@@ -46,3 +47,12 @@ def test_bad_settings_name_the_file_and_key(tmp_path: Path, text: str, problem: 
 def test_a_directory_without_settings_is_not_a_desk(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="not a desk"):
         load_settings(tmp_path, {})
+
+
+def test_private_addresses_are_allowed_by_setting_or_environment(tmp_path: Path) -> None:
+    assert not load_settings(write(tmp_path, render_settings()), {}).fetch.allow_private_addresses
+    allowed = load_settings(write(tmp_path, render_settings()), {"NEWSDESK_ALLOW_PRIVATE": "1"})
+    assert allowed.fetch.allow_private_addresses
+    by_file = load_settings(write(tmp_path, "[fetch]\nallow_private_addresses = true\ntimeout = 5\n"), {})
+    assert by_file.fetch.allow_private_addresses
+    assert by_file.fetch.timeout == 5.0

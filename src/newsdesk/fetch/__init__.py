@@ -1,0 +1,1 @@
+"""The only network code: one HTTP client, politeness, robots.txt, the schedule."""

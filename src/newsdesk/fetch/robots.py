@@ -1,0 +1,81 @@
+"""robots.txt (RFC 9309), fetched once a day per origin and obeyed for pages and sitemaps."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from protego import Protego
+
+from newsdesk.fetch.errors import FetchError, Reason
+
+if TYPE_CHECKING:
+    from newsdesk.fetch.client import Fetcher
+
+#: RFC 9309 §2.4: a cached robots.txt should not be used for more than 24 hours.
+ROBOTS_TTL = 24 * 60 * 60
+#: How long "unreachable, so disallow everything" is remembered before trying again.
+UNREACHABLE_TTL = 30 * 60
+#: RFC 9309 §2.5: crawlers must parse at least 500 KiB.
+MAX_ROBOTS_BYTES = 512 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    parser: Protego | None  # None: allow everything
+    disallow_all: bool
+    expires: float
+
+
+class RobotsCache:
+    """Answers "may this user agent fetch this URL?" per origin."""
+
+    def __init__(self, fetcher: Fetcher) -> None:
+        self._fetcher = fetcher
+        self._rules: dict[str, _Rules] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def allowed(self, url: str, user_agent: str) -> bool:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        rules = await self._rules_for(origin)
+        if rules.disallow_all:
+            return False
+        if rules.parser is None:
+            return True
+        token = user_agent.split("/", 1)[0]
+        delay = rules.parser.crawl_delay(token)
+        if delay:
+            self._fetcher.hosts.slow_down((parts.hostname or "").lower(), float(delay))
+        return bool(rules.parser.can_fetch(url, token))
+
+    async def _rules_for(self, origin: str) -> _Rules:
+        clock = self._fetcher.clock
+        cached = self._rules.get(origin)
+        if cached is not None and cached.expires > clock.monotonic():
+            return cached
+        lock = self._locks.setdefault(origin, asyncio.Lock())
+        async with lock:
+            cached = self._rules.get(origin)
+            if cached is not None and cached.expires > clock.monotonic():
+                return cached
+            rules = await self._fetch(origin)
+            self._rules[origin] = rules
+            return rules
+
+    async def _fetch(self, origin: str) -> _Rules:
+        from newsdesk.fetch.client import Request
+
+        now = self._fetcher.clock.monotonic()
+        try:
+            response = await self._fetcher.get(Request(url=f"{origin}/robots.txt", obey_robots=False))
+        except FetchError as err:
+            if err.status is not None and 400 <= err.status < 500 and err.reason is not Reason.RATE_LIMITED:
+                # "Unavailable": the site has no rules for us.
+                return _Rules(parser=None, disallow_all=False, expires=now + ROBOTS_TTL)
+            # "Unreachable" (5xx, network, 429): assume complete disallow, for a while.
+            return _Rules(parser=None, disallow_all=True, expires=now + UNREACHABLE_TTL)
+        text = response.body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
+        return _Rules(parser=Protego.parse(text), disallow_all=False, expires=now + ROBOTS_TTL)
