@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 from newsdesk.contenttree import read_tree
 from newsdesk.record import Article, Provider, Story
 from newsdesk.store import Store, StoreError, schema
+from newsdesk.store.change import Change
 from newsdesk.store.engine import schema_is_current
 from newsdesk.store.stats import counts
-from newsdesk.store.stories import Change, load_stories, save_story
+from newsdesk.store.stories import load_stories, save_story
 from newsdesk.store.topics import load_topics, save_topic
 from newsdesk.transfer import import_tree
 

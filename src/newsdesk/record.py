@@ -126,3 +126,47 @@ class Topic:
     keywords: tuple[str, ...]
     filename: str
     document: str
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A source the desk watches: a feed, a sitemap or a single page, and how it is doing.
+
+    ``kind`` is ``feed``, ``sitemap`` or ``page``. The fetch state (validators,
+    last outcome, schedule) is kept beside the address so ``sources list`` can
+    say, in plain words, how each one is doing.
+    """
+
+    url: str
+    kind: str
+    id: int | None = None
+    title: str | None = None
+    site_url: str | None = None
+    category: str | None = None
+    user_agent: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_fetch_at: datetime | None = None
+    last_status: int | None = None
+    last_error: str | None = None
+    failures: int = 0
+    items_seen: int = 0
+    interval: int = 3600
+    next_due_at: datetime | None = None
+    added_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedArticle:
+    """An article as read from the web: the record's fields and what reading found besides.
+
+    ``article`` carries the record fields; ``text``, ``language``, ``authors``
+    and ``links`` are kept in the store for the later stages (stories, judging).
+    """
+
+    article: Article
+    text: str
+    language: str | None
+    authors: tuple[str, ...]
+    links: tuple[str, ...]
+    entry_key: str

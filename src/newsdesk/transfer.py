@@ -14,7 +14,8 @@ from newsdesk.publish.recordtree import record_files
 from newsdesk.publish.sitemap import SITEMAP_PATH, news_sitemap
 from newsdesk.settings import SiteSettings
 from newsdesk.store import Store
-from newsdesk.store.stories import Change, load_stories, save_story
+from newsdesk.store.change import Change
+from newsdesk.store.stories import load_stories, save_story
 from newsdesk.store.topics import load_topics, save_topic
 
 IMPORT_ACTOR = "import"

@@ -38,6 +38,28 @@ sources = Table(
     Column("kind", String(32), nullable=False),
     Column("title", Text),
     Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("site_url", Text),
+    Column("category", Text),
+    Column("user_agent", Text),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_fetch_at", DateTime(timezone=True)),
+    Column("last_status", Integer),
+    Column("last_error", Text),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("items_seen", Integer, nullable=False, server_default="0"),
+    Column("interval", Integer, nullable=False, server_default="3600"),
+    Column("next_due_at", DateTime(timezone=True), index=True),
+)
+
+#: Every entry a source has shown (by link or id), so a rerun stores nothing twice.
+source_entries = Table(
+    "source_entries",
+    metadata,
+    Column("source_id", ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
+    Column("entry_key", Text, primary_key=True),
+    Column("article_id", ForeignKey("articles.id", ondelete="SET NULL")),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
 )
 
 #: Outlets, one per name and registrable domain ("" where a record gives none).
@@ -75,6 +97,12 @@ articles = Table(
     Column("extras", Text, nullable=False),
     Column("source_id", ForeignKey("sources.id")),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # What reading a page found besides the record's fields (fetched articles only).
+    Column("text", Text),
+    Column("language", String(35)),
+    Column("authors", Text),
+    Column("links", Text),
+    Column("fetched_at", DateTime(timezone=True)),
 )
 
 #: Images in record order: an article's lead images (role ``lead``) and the

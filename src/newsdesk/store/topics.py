@@ -10,7 +10,7 @@ from sqlalchemy import Connection, insert, select, update
 from newsdesk.record import Topic
 from newsdesk.store import schema
 from newsdesk.store.audit import log_change
-from newsdesk.store.stories import Change
+from newsdesk.store.change import Change
 
 
 def save_topic(conn: Connection, topic: Topic, *, actor: str, now: datetime) -> Change:
