@@ -6,9 +6,12 @@ line on stderr and exit 1; tracebacks are for bugs only.
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,11 +22,22 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from newsdesk import __version__
-from newsdesk.contenttree import read_capped, read_tree, record_paths
+from newsdesk.contenttree import read_capped, read_tree, record_paths, write_files
 from newsdesk.desk import Desk, init_desk, open_desk
+from newsdesk.documents import read_document
+from newsdesk.fetch.client import Fetcher, Request
+from newsdesk.fetch.errors import FetchError
+from newsdesk.identify import SOURCE_KINDS, identify
+from newsdesk.pipeline import RunReport, SourceOutcome, fetch_sources, sources_to_fetch
+from newsdesk.publish.articlejson import article_json
+from newsdesk.read.values import ReadError
+from newsdesk.record import FetchedArticle, Source
 from newsdesk.recordfile import RecordError, roundtrip_difference
-from newsdesk.settings import SettingsError
+from newsdesk.settings import FetchSettings, SettingsError, load_fetch_settings
+from newsdesk.sources.errors import SourceError
+from newsdesk.sources.opml import OpmlOutline, parse_opml, render_opml
 from newsdesk.store import StoreError
+from newsdesk.store.sources import add_source, list_sources
 from newsdesk.store.stats import counts
 from newsdesk.transfer import export_tree, import_tree
 
@@ -35,6 +49,12 @@ app = typer.Typer(
 )
 records_app = typer.Typer(help="Story record files.", no_args_is_help=True)
 app.add_typer(records_app, name="records")
+sources_app = typer.Typer(help="The sources the desk watches: feeds, sitemaps, pages.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+eval_app = typer.Typer(help="Quality figures over real data (../shared/data).", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+bench_app = typer.Typer(help="Speed figures over real data.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
 
 #: Progress bars go to stderr; results are plain lines on stdout.
 err = Console(stderr=True, highlight=False)
@@ -55,7 +75,7 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
-        except (RecordError, SettingsError, StoreError) as error:
+        except (RecordError, SettingsError, StoreError, SourceError, FetchError, ReadError) as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from None
         except OSError as error:
@@ -184,6 +204,252 @@ def records_check(
     typer.echo(f"checked {checked} records: {identical} identical")
     if identical != checked or checked == 0:
         raise typer.Exit(1)
+
+
+KindOption = Annotated[
+    str | None,
+    typer.Option("--kind", help="feed, sitemap or page (default: found out by fetching the URL)."),
+]
+
+
+def _when(value: datetime | None) -> str:
+    return "never" if value is None else value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+@sources_app.command("add")
+@user_errors
+def sources_add(
+    url: Annotated[str, typer.Argument(help="A feed, a sitemap, a site's home page or an article.")],
+    desk: DeskOption = Path("desk"),
+    kind: KindOption = None,
+    title: Annotated[str | None, typer.Option("--title", help="A name for the source.")] = None,
+    user_agent: Annotated[
+        str | None, typer.Option("--user-agent", help="User-Agent for this source instead of the desk's.")
+    ] = None,
+) -> None:
+    """Watch a source. A home page is searched for its feed (<link rel="alternate">)."""
+    with open_desk(desk, os.environ) as opened:
+        if kind is None:
+            url, kind, found_title = asyncio.run(identify(opened.settings.fetch, url))
+            title = title or found_title
+        elif kind not in SOURCE_KINDS:
+            raise typer.BadParameter(f"--kind must be one of {', '.join(SOURCE_KINDS)}")
+        with opened.store.transaction() as conn:
+            source, created = add_source(
+                conn,
+                Source(
+                    url=url,
+                    kind=kind,
+                    title=title,
+                    user_agent=user_agent,
+                    interval=opened.settings.fetch.default_interval,
+                ),
+                now=_now(),
+            )
+    typer.echo(f"{'added' if created else 'already watching'} {source.kind} {source.url}")
+
+
+@sources_app.command("import")
+@user_errors
+def sources_import(
+    opml: Annotated[Path, typer.Argument(help="An OPML subscription list.")],
+    desk: DeskOption = Path("desk"),
+) -> None:
+    """Watch every feed of an OPML file (folders become categories)."""
+    outlines = parse_opml(read_capped(opml, 10 * 1024 * 1024), str(opml))
+    added = existing = 0
+    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
+        for outline in outlines:
+            source = Source(
+                url=outline.xml_url, kind="feed", title=outline.title, site_url=outline.html_url,
+                category=outline.category, interval=opened.settings.fetch.default_interval,
+            )  # fmt: skip
+            _, created = add_source(conn, source, now=_now())
+            added, existing = added + created, existing + (not created)
+    typer.echo(f"added {added} feeds, {existing} already watched")
+
+
+@sources_app.command("export")
+@user_errors
+def sources_export(
+    desk: DeskOption = Path("desk"),
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")] = None,
+) -> None:
+    """The desk's feeds as an OPML subscription list."""
+    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
+        sources = list_sources(conn)
+        title = opened.settings.site.title
+    outlines = [
+        OpmlOutline(xml_url=s.url, html_url=s.site_url, title=s.title, category=s.category)
+        for s in sources
+        if s.kind == "feed"
+    ]
+    data = render_opml(outlines, title)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_files(output.parent, {output.name: data})
+
+
+@sources_app.command("list")
+@user_errors
+def sources_list(desk: DeskOption = Path("desk")) -> None:
+    """Every source: last fetch, HTTP status, items seen, next due, last error in plain words."""
+    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
+        sources = list_sources(conn)
+    for s in sources:
+        status = "-" if s.last_status is None else str(s.last_status)
+        error = f"  error: {s.last_error}" if s.last_error else ""
+        typer.echo(
+            f"{s.id}  {s.kind}  {s.url}  last fetch: {_when(s.last_fetch_at)}  status: {status}"
+            f"  items: {s.items_seen}  next due: {_when(s.next_due_at)}{error}"
+        )
+    typer.echo(f"{len(sources)} sources")
+
+
+@app.command()
+@user_errors
+def fetch(
+    desk: DeskOption = Path("desk"),
+    once: Annotated[bool, typer.Option("--once", help="One round, then stop (else: keep watching).")] = False,
+    every: Annotated[bool, typer.Option("--all", help="Every source, due or not.")] = False,
+) -> None:
+    """Fetch the sources that are due, read their articles and store them."""
+    with open_desk(desk, os.environ) as opened:
+        while True:
+            report = asyncio.run(_fetch_round(opened, every=every))
+            typer.echo(
+                f"fetched {len(report.outcomes)} sources: {report.new_articles} new articles, "
+                f"{sum(o.not_modified for o in report.outcomes)} not modified, {report.failed} failed"
+            )
+            if once:
+                return
+            every = False
+            time.sleep(FETCH_LOOP_SECONDS)
+
+
+FETCH_LOOP_SECONDS = 60
+
+
+async def _fetch_round(desk: Desk, *, every: bool) -> RunReport:
+    async with Fetcher(desk.settings.fetch) as fetcher:
+        sources = sources_to_fetch(desk.store, fetcher, every=every)
+        with _progress() as progress:
+            task = progress.add_task("fetching", total=len(sources))
+
+            def done(outcome: SourceOutcome) -> None:
+                progress.advance(task)
+                if outcome.error:
+                    progress.console.print(f"{outcome.source.url}: {outcome.error}", markup=False, highlight=False)
+
+            return await fetch_sources(desk.store, fetcher, sources, progress=done)
+
+
+@app.command()
+@user_errors
+def read(
+    targets: Annotated[list[str], typer.Argument(help="URLs or files of pages or feeds.")],
+    desk: DeskOption = Path("desk"),
+) -> None:
+    """What newsdesk makes of each page or feed: one JSON object per article, per line."""
+    settings = load_fetch_settings(desk, os.environ)
+    failed = 0
+    for target in targets:
+        try:
+            articles = asyncio.run(_read_target(settings, target))
+        except (SourceError, FetchError, ReadError, RecordError) as error:
+            typer.echo(f"error: {error}", err=True)
+            failed += 1
+            continue
+        for fetched in articles:
+            typer.echo(json.dumps(article_json(fetched), ensure_ascii=False))
+    if failed:
+        raise typer.Exit(1)
+
+
+async def _read_target(settings: FetchSettings, target: str) -> list[FetchedArticle]:
+    path = Path(target)
+    if "://" not in target and path.exists():
+        body = read_capped(path, settings.max_body_bytes)
+        return read_document(body, path.resolve().as_uri(), None, now=_now())
+    async with Fetcher(settings) as fetcher:
+        response = await fetcher.get(Request(url=target, obey_robots=True))
+    return read_document(response.body, response.url, response.content_type, now=_now())
+
+
+RequireOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--require",
+        help="KEY=MIN: fail (exit 1) when the summary's KEY is below MIN; may be repeated. CI pins its bars so.",
+    ),
+]
+
+
+def _print_figures(lines: list[str], summary: dict[str, object], require: list[str] | None) -> None:
+    """Print a report, its summary as the last line (one JSON object), then enforce the bars."""
+    for line in lines:
+        typer.echo(line)
+    typer.echo(json.dumps(summary, sort_keys=True))
+    failures = []
+    for bar in require or []:
+        key, _, minimum = bar.partition("=")
+        value = summary.get(key)
+        if not isinstance(value, (int, float)) or not minimum:
+            failures.append(f"{bar}: no figure {key!r} in the summary")
+        elif value < float(minimum):
+            failures.append(f"{key} = {value} is below the pinned minimum {minimum}")
+    for failure in failures:
+        typer.echo(f"error: {failure}", err=True)
+    if failures:
+        raise typer.Exit(1)
+
+
+@eval_app.command("extraction")
+@user_errors
+def eval_extraction(
+    path: Annotated[Path, typer.Argument(help="trafilatura-eval or readability-test-pages.")],
+    require: RequireOption = None,
+) -> None:
+    """Text and metadata extraction against an annotated set of real pages."""
+    from newsdesk.evaluation.extraction import format_extraction_report, run_extraction_eval
+
+    with _progress() as progress:
+        task = progress.add_task("reading pages", total=None)
+        report = run_extraction_eval(path, now=_now(), progress=lambda: progress.advance(task))
+    lines = format_extraction_report(report)
+    _print_figures(lines[:-1], json.loads(lines[-1]), require)
+
+
+@eval_app.command("feeds")
+@user_errors
+def eval_feeds(
+    path: Annotated[Path, typer.Argument(help="The feeds corpora (../shared/data/feeds).")],
+    require: RequireOption = None,
+) -> None:
+    """How many real feeds parse, items found, and agreement with the corpora's expected outputs."""
+    from newsdesk.evaluation.feeds import format_report, run_feed_eval
+
+    with _progress() as progress:
+        task = progress.add_task("parsing feeds", total=None)
+        report = run_feed_eval(path, progress=lambda: progress.advance(task))
+    lines = format_report(report)
+    _print_figures(lines[:-1], json.loads(lines[-1]), require)
+
+
+@bench_app.command("feeds")
+@user_errors
+def bench_feeds(
+    path: Annotated[Path, typer.Argument(help="The feeds corpora (../shared/data/feeds).")],
+    require: RequireOption = None,
+) -> None:
+    """Feeds parsed per second per core, beside feedparser's on the same files in the same run."""
+    from newsdesk.bench.feeds import format_bench, run_feed_bench
+
+    report = run_feed_bench(path)
+    lines = format_bench(report)
+    _print_figures(lines[:-1], json.loads(lines[-1]), require)
 
 
 def run() -> None:  # pragma: no cover - the console script's entry point

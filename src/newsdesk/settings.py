@@ -161,3 +161,13 @@ def _section(path: Path, data: dict[str, Any], name: str, kind: type[_T]) -> _T:
             raise SettingsError(f"{path}: {name}.{key} must be a {expected.__name__}, not {value!r}")
         values[key] = value
     return kind(**values)
+
+
+def load_fetch_settings(desk: Path, environ: Mapping[str, str]) -> FetchSettings:
+    """The desk's fetch settings where ``desk`` is a desk, else the defaults (with the environment)."""
+    if (desk / SETTINGS_FILE).is_file():
+        return load_settings(desk, environ).fetch
+    fetch = FetchSettings()
+    if environ.get("NEWSDESK_ALLOW_PRIVATE") == "1":
+        fetch = dataclasses.replace(fetch, allow_private_addresses=True)
+    return fetch

@@ -1,0 +1,93 @@
+"""From what a source said to an article: feed entries into page hints, pages into articles.
+
+Pure: typed values in, typed values out; the clock is passed in.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime
+
+from newsdesk.read.values import PageArticle, PageHints
+from newsdesk.record import Article, FetchedArticle, Image, Provider
+from newsdesk.sources.model import FeedEntry, ParsedFeed
+
+_TAGS = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+#: Enclosure MIME type prefixes that make an entry a video or a podcast episode.
+_MEDIA_TYPES = (("video/", "video"), ("audio/", "podcast"))
+
+
+def plain_text(markup: str | None) -> str:
+    """Markup as plain text, whitespace collapsed (for lengths and summaries)."""
+    if not markup:
+        return ""
+    return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", markup))).strip()
+
+
+def entry_key(entry: FeedEntry) -> str | None:
+    """What identifies an entry within its source: its link, else its id."""
+    return entry.link or entry.id
+
+
+def entry_type(entry: FeedEntry) -> str | None:
+    """``video`` or ``podcast`` when the entry's enclosures say so."""
+    for enclosure in entry.enclosures:
+        for prefix, kind in _MEDIA_TYPES:
+            if (enclosure.type or "").startswith(prefix):
+                return kind
+    return None
+
+
+def entry_hints(entry: FeedEntry, feed: ParsedFeed | None) -> PageHints:
+    """What a feed entry already says about its page."""
+    image = entry.image
+    return PageHints(
+        title=plain_text(entry.title) or None,
+        summary=plain_text(entry.summary) or None,
+        published=entry.published or entry.updated,
+        authors=entry.authors,
+        image_url=image.url if image else None,
+        image_width=image.width if image else None,
+        image_height=image.height if image else None,
+        site_name=feed.title if feed else None,
+        type=entry_type(entry),
+    )
+
+
+def entry_body(entry: FeedEntry) -> str:
+    """The entry's own text as HTML: its full content, else its summary."""
+    return entry.content or entry.summary or ""
+
+
+def is_teaser(entry: FeedEntry, teaser_chars: int) -> bool:
+    """Whether the entry carries too little text to stand for the article."""
+    return len(plain_text(entry_body(entry))) < teaser_chars
+
+
+def fetched_article(page: PageArticle, *, key: str, now: datetime, original_url: str | None = None) -> FetchedArticle:
+    """A page read into the record's article, with what reading found besides."""
+    published = page.published or now
+    image = page.image
+    article = Article(
+        title=page.title,
+        published=min(published, now),
+        excerpt=page.excerpt,
+        original_url=original_url or page.original_url,
+        web_url=page.web_url,
+        amp_web_url=page.amp_web_url,
+        cdn_amp_web_url=page.cdn_amp_web_url,
+        type=page.type,
+        provider=Provider(name=page.provider_name or page.provider_domain, domain=page.provider_domain),
+        images=(Image(url=image.url, width=image.width, height=image.height),) if image else None,
+    )
+    return FetchedArticle(
+        article=article,
+        text=page.text,
+        language=page.language,
+        authors=page.authors,
+        links=page.links,
+        entry_key=key,
+    )

@@ -1,0 +1,285 @@
+"""The one place where stages meet I/O: fetch what is due, read it, store the articles.
+
+Each article is stored in its own transaction together with the note that
+its source has shown it, so a run stopped at any point leaves the store
+consistent and the next run picks up where it stopped, without duplicates.
+A source that fails is recorded with the reason in plain words and retried
+later; the rest of the run goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from newsdesk.documents import entry_article
+from newsdesk.entries import entry_hints, entry_key, fetched_article, is_teaser
+from newsdesk.fetch.client import Fetcher, Request, Response
+from newsdesk.fetch.errors import FetchError, Reason
+from newsdesk.fetch.schedule import after_failure, after_success
+from newsdesk.read.page import read_page
+from newsdesk.read.values import PageHints, ReadError
+from newsdesk.record import FetchedArticle, Source
+from newsdesk.settings import FetchSettings
+from newsdesk.sources.errors import SourceError
+from newsdesk.sources.feed import parse_feed
+from newsdesk.sources.model import FeedEntry, ParsedFeed
+from newsdesk.sources.sitemap import parse_sitemap
+from newsdesk.store import Store
+from newsdesk.store.articles import save_fetched_article
+from newsdesk.store.change import Change
+from newsdesk.store.sources import due_sources, list_sources, mark_seen, unseen_keys, update_source
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
+)
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+SITEMAP_ACCEPT = "application/xml, text/xml;q=0.9, */*;q=0.5"
+#: Child sitemaps of a sitemap index read per run (the newest first).
+MAX_CHILD_SITEMAPS = 3
+
+
+#: Failures that may pass: the page is tried again on a later run.
+_FOR_NOW = frozenset(
+    {Reason.DNS, Reason.CONNECT, Reason.TLS, Reason.TIMEOUT, Reason.PROTOCOL, Reason.RATE_LIMITED,
+     Reason.UNAVAILABLE, Reason.HTTP}
+)  # fmt: skip
+
+
+class _TryLater(Exception):
+    """A page that could not be fetched this time."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceOutcome:
+    """How fetching one source went."""
+
+    source: Source
+    status: int | None
+    new_articles: int
+    error: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    outcomes: tuple[SourceOutcome, ...]
+
+    @property
+    def new_articles(self) -> int:
+        return sum(o.new_articles for o in self.outcomes)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for o in self.outcomes if o.error is not None)
+
+
+class _Run:
+    def __init__(self, store: Store, fetcher: Fetcher, settings: FetchSettings) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.settings = settings
+        self.clock = fetcher.clock
+
+    async def source(self, source: Source) -> SourceOutcome:
+        assert source.id is not None
+        try:
+            if source.kind == "feed":
+                response, new = await self._feed(source)
+            elif source.kind == "sitemap":
+                response, new = await self._sitemap(source)
+            else:
+                response, new = await self._page(source)
+        except FetchError as err:
+            return self._failed(source, err.message, err.status, err.retry_after)
+        except SourceError as err:
+            return self._failed(source, f"unreadable: {err.problem}", None, None)
+        now = self.clock.now()
+        plan = after_success(self.settings, now, source.interval, new)
+        with self.store.transaction() as conn:
+            update_source(
+                conn,
+                source.id,
+                etag=response.etag if not response.not_modified else source.etag or response.etag,
+                last_modified=response.last_modified or source.last_modified,
+                last_fetch_at=now,
+                last_status=response.status,
+                last_error=None,
+                failures=0,
+                items_seen=source.items_seen + new,
+                interval=plan.interval,
+                next_due_at=plan.next_due,
+            )
+        return SourceOutcome(source=source, status=response.status, new_articles=new)
+
+    def _failed(self, source: Source, message: str, status: int | None, retry_after: float | None) -> SourceOutcome:
+        assert source.id is not None
+        now = self.clock.now()
+        failures = source.failures + 1
+        plan = after_failure(self.settings, now, source.interval, failures, retry_after)
+        with self.store.transaction() as conn:
+            update_source(
+                conn,
+                source.id,
+                last_fetch_at=now,
+                last_status=status,
+                last_error=message,
+                failures=failures,
+                next_due_at=plan.next_due,
+            )
+        return SourceOutcome(source=source, status=status, new_articles=0, error=message)
+
+    def _request(self, source: Source, accept: str, *, obey_robots: bool) -> Request:
+        return Request(
+            url=source.url,
+            etag=source.etag,
+            last_modified=source.last_modified,
+            user_agent=source.user_agent,
+            obey_robots=obey_robots,
+            accept=accept,
+        )
+
+    async def _feed(self, source: Source) -> tuple[Response, int]:
+        response = await self.fetcher.get(self._request(source, FEED_ACCEPT, obey_robots=False))
+        if response.not_modified:
+            return response, 0
+        feed = parse_feed(response.body, response.url, response.content_type)
+        if source.title is None and feed.title and source.id is not None:
+            with self.store.transaction() as conn:
+                update_source(conn, source.id, title=feed.title, site_url=feed.site_url)
+        entries = {key: entry for entry in feed.entries if (key := entry_key(entry))}
+        new = 0
+        pages_left = self.settings.max_pages_per_source
+        for key in self._unseen(source, list(entries)):
+            entry = entries[key]
+            fetch_page = pages_left > 0 and bool(entry.link) and is_teaser(entry, self.settings.teaser_chars)
+            pages_left -= fetch_page
+            article = await self._entry_article(entry, feed, key, source, fetch_page=fetch_page)
+            new += self._keep(source, key, article)
+        return response, new
+
+    async def _entry_article(
+        self, entry: FeedEntry, feed: ParsedFeed, key: str, source: Source, *, fetch_page: bool
+    ) -> FetchedArticle | None:
+        """The entry's page read, where the entry is only a teaser; else the entry's own words."""
+        hints = entry_hints(entry, feed)
+        link = entry.link
+        if link and fetch_page:
+            try:
+                page = await self._read_remote(link, hints, source)
+            except _TryLater:
+                page = None  # the feed's own words stand in for the page
+            if page is not None:
+                return dataclasses.replace(page, entry_key=key)
+        return entry_article(entry, feed, key, now=self.clock.now())
+
+    async def _read_remote(self, url: str, hints: PageHints | None, source: Source) -> FetchedArticle | None:
+        """Fetch and read a page: ``None`` when it cannot be had for good (robots.txt, 404, not
+        an article); :class:`_TryLater` when it failed for now (timeouts, 5xx, 429)."""
+        try:
+            response = await self.fetcher.get(
+                Request(url=url, user_agent=source.user_agent, obey_robots=True, accept=PAGE_ACCEPT)
+            )
+        except FetchError as err:
+            if err.reason in _FOR_NOW:
+                raise _TryLater(err.message) from None
+            return None
+        fetched = self._read(response.body, response.url, hints, url, response.content_type)
+        if fetched is None:
+            return None
+        return dataclasses.replace(fetched, article=dataclasses.replace(fetched.article, original_url=url))
+
+    def _read(
+        self, body: bytes, url: str, hints: PageHints | None, key: str, content_type: str | None
+    ) -> FetchedArticle | None:
+        now = self.clock.now()
+        try:
+            page = read_page(body, url, now=now, content_type=content_type, hints=hints)
+        except ReadError:
+            return None
+        return fetched_article(page, key=key, now=now)
+
+    def _unseen(self, source: Source, keys: Sequence[str]) -> list[str]:
+        assert source.id is not None
+        with self.store.transaction() as conn:
+            return unseen_keys(conn, source.id, keys)
+
+    def _keep(self, source: Source, key: str, article: FetchedArticle | None) -> int:
+        """Store one article and mark its entry seen, in one transaction; 1 if it is new."""
+        assert source.id is not None
+        now = self.clock.now()
+        with self.store.transaction() as conn:
+            article_id, change = (None, None)
+            if article is not None:
+                article_id, change = save_fetched_article(conn, article, source_id=source.id, now=now)
+            mark_seen(conn, source.id, key, article_id, now=now)
+        return 1 if change is Change.CREATED else 0
+
+    async def _sitemap(self, source: Source) -> tuple[Response, int]:
+        # Fetched whole each time: pages left over by the per-run cap are read on the next run.
+        request = dataclasses.replace(self._request(source, SITEMAP_ACCEPT, obey_robots=True), etag=None)
+        response = await self.fetcher.get(dataclasses.replace(request, last_modified=None))
+        sitemap = parse_sitemap(response.body, response.url)
+        urls = list(sitemap.urls)
+        for child in sitemap.sitemaps[:MAX_CHILD_SITEMAPS]:
+            try:
+                child_response = await self.fetcher.get(Request(url=child, obey_robots=True, accept=SITEMAP_ACCEPT))
+                urls.extend(parse_sitemap(child_response.body, child_response.url).urls)
+            except (FetchError, SourceError):
+                continue
+        by_key = {u.loc: u for u in urls}
+        new = 0
+        for key in self._unseen(source, list(by_key))[: self.settings.max_pages_per_source]:
+            entry = by_key[key]
+            hints = PageHints(title=entry.news_title, published=entry.news_published or entry.lastmod)
+            try:
+                new += self._keep(source, key, await self._read_remote(key, hints, source))
+            except _TryLater:
+                continue  # not marked seen: the next run tries it again
+        return response, new
+
+    async def _page(self, source: Source) -> tuple[Response, int]:
+        response = await self.fetcher.get(self._request(source, PAGE_ACCEPT, obey_robots=True))
+        if response.not_modified:
+            return response, 0
+        fetched = self._read(response.body, response.url, None, source.url, response.content_type)
+        if fetched is None:
+            raise FetchError(Reason.PARSE, "the page has no article newsdesk can read", source.url)
+        fetched = dataclasses.replace(fetched, article=dataclasses.replace(fetched.article, original_url=source.url))
+        if not self._unseen(source, [source.url]):
+            # A page seen before: a changed page updates its article.
+            with self.store.transaction() as conn:
+                save_fetched_article(conn, fetched, source_id=source.id, now=self.clock.now())
+            return response, 0
+        return response, self._keep(source, source.url, fetched)
+
+
+async def fetch_sources(
+    store: Store,
+    fetcher: Fetcher,
+    sources: Sequence[Source],
+    *,
+    progress: Callable[[SourceOutcome], None] = lambda _o: None,
+) -> RunReport:
+    """Fetch, read and store ``sources`` concurrently (politeness is the fetcher's)."""
+    run = _Run(store, fetcher, fetcher.settings)
+
+    async def one(source: Source) -> SourceOutcome:
+        outcome = await run.source(source)
+        progress(outcome)
+        return outcome
+
+    outcomes = await asyncio.gather(*(one(s) for s in sources))
+    return RunReport(outcomes=tuple(outcomes))
+
+
+def sources_to_fetch(store: Store, fetcher: Fetcher, *, every: bool) -> list[Source]:
+    """Every source, or those due now."""
+    with store.transaction() as conn:
+        return list_sources(conn) if every else due_sources(conn, fetcher.clock.now())

@@ -1,0 +1,9 @@
+"""Read: one fetched HTML page (bytes) in, one typed article out; pure, no I/O.
+
+``read_page`` is the entry point; every other module does one part of it.
+"""
+
+from newsdesk.read.page import read_page
+from newsdesk.read.values import PageArticle, PageHints, PageImage, ReadError
+
+__all__ = ["PageArticle", "PageHints", "PageImage", "ReadError", "read_page"]

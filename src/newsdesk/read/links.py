@@ -1,0 +1,56 @@
+"""The article body's links to other sites."""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from newsdesk.read.domains import registrable_domain
+from newsdesk.read.text import squash
+from newsdesk.read.urls import absolute_url, clean_url
+
+_BLOCKS = frozenset(
+    {"p", "li", "blockquote", "td", "th", "dd", "dt", "h2", "h3", "h4", "h5", "h6", "figcaption", "pre", "div"}
+)
+_MIN_BLOCK = 40
+_MAX_BLOCK = 2000
+_MIN_ANCHOR = 15
+_MAX_LINKS = 500
+
+
+def body_links(root: HtmlElement, text: str, base: str, own_domain: str) -> tuple[str, ...]:
+    """Absolute http(s) links of the main text to other registrable domains, cleaned, distinct, in page order.
+
+    A link belongs to the main text when the text of the block around it (its
+    paragraph, list item, quote, cell) is a line of ``text`` or, from 40
+    characters on, appears in it; or, for a block the extractor trimmed, when
+    the link's own text of at least 15 characters appears in ``text``. Links within the page's own site (``own_domain``)
+    are left out: they are navigation, tags and related stories, not sources.
+    """
+    body = squash(text)
+    if not body:
+        return ()
+    lines = {squash(line) for line in text.splitlines()}
+    found: dict[str, None] = {}
+    for anchor in root.iter("a"):
+        url = absolute_url(anchor.get("href"), base)
+        if url is None:
+            continue
+        url = clean_url(url)
+        if url in found or registrable_domain(url) == own_domain or not _in_body(anchor, body, lines):
+            continue
+        found[url] = None
+        if len(found) >= _MAX_LINKS:
+            break
+    return tuple(found)
+
+
+def _in_body(anchor: HtmlElement, body: str, lines: set[str]) -> bool:
+    anchor_text = squash(anchor.text_content())
+    if not anchor_text or anchor_text not in body:
+        return False
+    block = next((parent for parent in anchor.iterancestors() if parent.tag in _BLOCKS), None)
+    if block is not None:
+        block_text = squash(block.text_content())
+        if block_text in lines or (_MIN_BLOCK <= len(block_text) <= _MAX_BLOCK and block_text in body):
+            return True
+    return len(anchor_text) >= _MIN_ANCHOR

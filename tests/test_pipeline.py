@@ -1,0 +1,213 @@
+"""Watching sources end to end: a real desk, a real HTTP server on 127.0.0.1, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from newsdesk.desk import open_desk
+from newsdesk.store import schema
+from newsdesk.store.articles import load_articles
+from newsdesk.store.sources import list_sources
+
+from .conftest import FIXTURES
+from .httpserver import Reply, Site, serve
+from .sitefiles import serve_directory
+from .test_cli import newsdesk, stats
+
+SITE_FILES = FIXTURES / "site"
+FAST = "[fetch]\nhost_interval = 0.05\ntimeout = 5.0\n"
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    with serve(Site()) as running:
+        serve_directory(running, SITE_FILES)
+        yield running
+
+
+@pytest.fixture
+def desk(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A desk that may fetch from 127.0.0.1 (as an intranet desk would), with short spacing."""
+    monkeypatch.setenv("NEWSDESK_ALLOW_PRIVATE", "1")
+    path = tmp_path / "desk"
+    assert newsdesk("init", path, "--database", database_url)[0] == 0
+    settings = path / "newsdesk.toml"
+    text = settings.read_text(encoding="utf-8").replace("host_interval = 2.0", "host_interval = 0.05")
+    settings.write_text(text, encoding="utf-8")
+    return path
+
+
+def fetched_articles(desk: Path) -> dict[str, dict[str, object]]:
+    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
+        rows = list(conn.execute(select(schema.articles)))
+        articles = load_articles(conn, [r.id for r in rows])
+    return {a.web_url or "": {"article": a, "row": r} for r in rows for a in [articles[r.id]]}
+
+
+def test_adding_a_home_page_finds_its_feed(site: Site, desk: Path) -> None:
+    code, out, _ = newsdesk("sources", "add", site.url("/"), "--desk", desk)
+    assert (code, out) == (0, f"added feed {site.url('/feed.xml')}\n")
+    code, out, _ = newsdesk("sources", "add", site.url("/feed.xml"), "--desk", desk)
+    assert out == f"already watching feed {site.url('/feed.xml')}\n"
+    code, out, _ = newsdesk("sources", "add", site.url("/news-sitemap.xml"), "--desk", desk)
+    assert out == f"added sitemap {site.url('/news-sitemap.xml')}\n"
+    code, out, _ = newsdesk("sources", "add", site.url("/2024/05/arm-learns-grip"), "--desk", desk)
+    assert out == f"added page {site.url('/2024/05/arm-learns-grip')}\n"
+
+
+def test_a_feed_is_fetched_read_and_stored_then_polled_conditionally(site: Site, desk: Path) -> None:
+    newsdesk("sources", "add", site.url("/feed.xml"), "--kind", "feed", "--desk", desk)
+    code, out, err = newsdesk("fetch", "--once", "--desk", desk)
+    assert code == 0, err
+    assert out == "fetched 1 sources: 3 new articles, 0 not modified, 0 failed\n"
+    # The feed (robots.txt is not asked for feeds), then the teaser's page after robots.txt;
+    # the full-content entry's page is not fetched, the disallowed one never asked for.
+    assert site.paths() == ["/feed.xml", "/robots.txt", "/2024/05/arm-learns-grip?utm_source=rss&utm_medium=feed"]
+    articles = fetched_articles(desk)
+    arm = articles[site.url("/2024/05/arm-learns-grip")]["article"]
+    assert arm.title == "A warehouse arm learns a new grip in minutes"  # type: ignore[attr-defined]
+    assert arm.original_url == site.url("/2024/05/arm-learns-grip?utm_source=rss&utm_medium=feed")  # type: ignore[attr-defined]
+    assert arm.amp_web_url == site.url("/2024/05/arm-learns-grip/amp/")  # type: ignore[attr-defined]
+    assert arm.provider.name == "Lab Notes"  # type: ignore[attr-defined]
+    assert arm.images[0].width == 1600  # type: ignore[attr-defined]
+    assert arm.published == datetime(2024, 5, 2, 8, 10, tzinfo=UTC)  # type: ignore[attr-defined]
+    arm_row = articles[site.url("/2024/05/arm-learns-grip")]["row"]
+    assert json.loads(arm_row.links) == ["https://arxiv.example/abs/2405.01234", "https://freight-co.example/"]  # type: ignore[attr-defined]
+    assert "priced at $45,000" in arm_row.text  # type: ignore[attr-defined]
+    full = articles[site.url("/2024/05/shared-safety-test")]["row"]
+    assert "ninety pages" in full.text  # type: ignore[attr-defined]
+    members = articles[site.url("/private/price-list")]["article"]
+    assert members.title == "Members only: the robot arm price list"  # type: ignore[attr-defined]
+
+    held = stats(desk)
+    code, out, _ = newsdesk("fetch", "--once", "--all", "--desk", desk)
+    assert out == "fetched 1 sources: 0 new articles, 1 not modified, 0 failed\n"
+    assert site.seen[-1].path == "/feed.xml"
+    assert site.seen[-1].headers["if-none-match"].startswith('"')
+    assert stats(desk) == held
+
+    code, out, _ = newsdesk("sources", "list", "--desk", desk)
+    line = out.splitlines()[0]
+    assert "status: 304" in line
+    assert "items: 3" in line
+    assert "error:" not in line
+
+
+def test_nothing_is_fetched_before_it_is_due(site: Site, desk: Path) -> None:
+    newsdesk("sources", "add", site.url("/feed.xml"), "--kind", "feed", "--desk", desk)
+    newsdesk("fetch", "--once", "--desk", desk)
+    requests = len(site.seen)
+    _code, out, _ = newsdesk("fetch", "--once", "--desk", desk)
+    assert out == "fetched 0 sources: 0 new articles, 0 not modified, 0 failed\n"
+    assert len(site.seen) == requests
+    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
+        [source] = list_sources(conn)
+    assert source.next_due_at is not None
+    assert source.next_due_at > datetime.now(UTC) + timedelta(minutes=10)
+
+
+def test_a_sitemap_and_a_page_are_watched_with_robots_obeyed(site: Site, desk: Path) -> None:
+    newsdesk("sources", "add", site.url("/news-sitemap.xml"), "--kind", "sitemap", "--desk", desk)
+    newsdesk("sources", "add", site.url("/2024/05/arm-learns-grip"), "--kind", "page", "--desk", desk)
+    _code, out, _ = newsdesk("fetch", "--once", "--desk", desk)
+    assert out == "fetched 2 sources: 2 new articles, 0 not modified, 0 failed\n"
+    assert "/private/price-list" not in site.paths()
+    assert site.paths().count("/robots.txt") == 1
+    titles = {a["article"].title for a in fetched_articles(desk).values()}  # type: ignore[attr-defined]
+    assert titles == {"Second story: the arm goes on sale", "A warehouse arm learns a new grip in minutes"}
+
+
+def test_failing_sources_say_why_and_the_rest_goes_on(site: Site, desk: Path) -> None:
+    site.route("/gone.xml", Reply(404, {}, b"no"))
+    site.route("/busy.xml", Reply(429, {"Retry-After": "7200"}, b"slow down"))
+    site.route("/broken.xml", Reply(200, {"Content-Type": "application/xml"}, b"\x00\x01 not xml at all"))
+    for path in ("/gone.xml", "/busy.xml", "/broken.xml", "/feed.xml"):
+        newsdesk("sources", "add", site.url(path), "--kind", "feed", "--desk", desk)
+    newsdesk("sources", "add", "http://no-such-host.invalid/feed", "--kind", "feed", "--desk", desk)
+    code, out, _ = newsdesk("fetch", "--once", "--desk", desk)
+    assert code == 0
+    assert out == "fetched 5 sources: 3 new articles, 0 not modified, 4 failed\n"
+    code, out, _ = newsdesk("sources", "list", "--desk", desk)
+    lines = {line.split("  ")[2]: line for line in out.splitlines()[:-1]}
+    assert "status: 404" in lines[site.url("/gone.xml")]
+    assert "error: 404 Not Found" in lines[site.url("/gone.xml")]
+    assert "error: 429 Too Many Requests" in lines[site.url("/busy.xml")]
+    assert "error: unreadable" in lines[site.url("/broken.xml")]
+    assert "error: DNS lookup of no-such-host.invalid failed" in lines["http://no-such-host.invalid/feed"]
+    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
+        busy = next(s for s in list_sources(conn) if s.url.endswith("/busy.xml"))
+    assert busy.failures == 1
+    assert busy.next_due_at is not None
+    assert busy.next_due_at >= datetime.now(UTC) + timedelta(seconds=7000)
+
+
+def test_an_interrupted_run_is_resumed_without_duplicates(site: Site, desk: Path, tmp_path: Path) -> None:
+    """Kill the desk mid-run (while a page is being served), run again: every article once."""
+    slow_page = site.routes["/2024/05/arm-learns-grip"]
+    site.route("/2024/05/arm-learns-grip", lambda r: Reply(200, {}, (b"<html>" for _ in range(200)), drip=0.05))
+    newsdesk("sources", "add", site.url("/feed.xml"), "--kind", "feed", "--desk", desk)
+    env = {**os.environ, "NEWSDESK_ALLOW_PRIVATE": "1"}
+    command = [sys.executable, "-m", "newsdesk.cli", "fetch", "--once", "--desk", str(desk)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while not any(s.path.startswith("/robots.txt") for s in site.seen) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    site.route("/2024/05/arm-learns-grip", slow_page)
+    code, _out, _ = newsdesk("fetch", "--once", "--all", "--desk", desk)
+    assert code == 0
+    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
+        articles = conn.execute(select(func.count()).select_from(schema.articles)).scalar_one()
+        entries = conn.execute(select(func.count()).select_from(schema.source_entries)).scalar_one()
+        urls = [r.url for r in conn.execute(select(schema.articles.c.url))]
+    assert (articles, entries) == (3, 3)
+    assert len(set(urls)) == 3
+
+
+def test_read_prints_one_json_object_per_article(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSDESK_ALLOW_PRIVATE", "1")
+    code, out, _ = newsdesk("read", site.url("/2024/05/arm-learns-grip"), "--desk", tmp_path / "none")
+    assert code == 0
+    [page] = [json.loads(line) for line in out.splitlines()]
+    assert page["webUrl"] == site.url("/2024/05/arm-learns-grip")
+    assert page["provider"] == {"name": "Lab Notes", "domain": "127.0.0.1"}
+    assert page["language"] == "en-gb"
+    assert page["authors"] == ["Sam Okafor"]
+    assert set(page) >= {
+        "title",
+        "excerpt",
+        "publishedDateTime",
+        "originalUrl",
+        "ampWebUrl",
+        "cdnAmpWebUrl",
+        "type",
+        "images",
+        "text",
+        "links",
+    }
+    feed_file = tmp_path / "feed.xml"
+    feed_file.write_bytes((SITE_FILES / "feed.xml").read_bytes().replace(b"SITE", b"https://lab-notes.example"))
+    code, out, _ = newsdesk("read", feed_file)
+    entries = [json.loads(line) for line in out.splitlines()]
+    assert [e["title"] for e in entries] == [
+        "Labs agree on a shared safety test for household robots",
+        "A warehouse arm learns a new grip in minutes",
+        "Members only: the robot arm price list",
+    ]
+    assert entries[1]["webUrl"] == "https://lab-notes.example/2024/05/arm-learns-grip"
+    code, _, err = newsdesk("read", tmp_path / "missing.html")
+    assert code == 1
+    assert err.startswith("error: ")
