@@ -21,7 +21,7 @@ from newsdesk.store.articles import load_articles
 from newsdesk.store.sources import list_sources
 
 from .conftest import FIXTURES
-from .httpserver import Reply, Site, serve
+from .httpserver import Reply, Site, gzip_bomb, serve
 from .sitefiles import serve_directory
 from .test_cli import newsdesk, stats
 
@@ -211,3 +211,76 @@ def test_read_prints_one_json_object_per_article(site: Site, tmp_path: Path, mon
     code, _, err = newsdesk("read", tmp_path / "missing.html")
     assert code == 1
     assert err.startswith("error: ")
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+<!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+<!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+<!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+<!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+<!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]>
+<rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title><link>http://x.example/1</link></item></channel></rss>
+"""
+
+
+def external_entity(secret: Path) -> bytes:
+    return f"""<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret}">]>
+<rss version="2.0"><channel><title>t</title>
+<item><title>Leak &xxe;</title><link>https://x.example/leak</link><description>&xxe;</description></item>
+</channel></rss>
+""".encode()
+
+
+def big_feed(items: int) -> bytes:
+    entries = "".join(
+        f"<item><title>Item {i}</title><link>https://big.example/{i}</link><description>Entry {i}.</description></item>"
+        for i in range(items)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>{entries}</channel></rss>'.encode()
+
+
+def test_hostile_feeds_are_refused_not_obeyed_and_the_rest_goes_on(
+    site: Site, desk: Path, tmp_path: Path, database_url: str
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-VALUE", encoding="utf-8")
+    site.route("/lol.xml", Reply(200, {"Content-Type": "application/rss+xml"}, BILLION_LAUGHS))
+    site.route("/xxe.xml", Reply(200, {"Content-Type": "application/rss+xml"}, external_entity(secret)))
+    site.route("/bomb.xml", Reply(200, {"Content-Encoding": "gzip"}, gzip_bomb(64 * 1024 * 1024)))
+    site.route("/latin1.xml", Reply(200, {"Content-Type": "application/rss+xml; charset=utf-8"}, LATIN1_FEED))
+    settings = desk / "newsdesk.toml"
+    text = settings.read_text(encoding="utf-8").replace("max_body_bytes = 10485760", "max_body_bytes = 4194304")
+    settings.write_text(text.replace("teaser_chars = 600", "teaser_chars = 0"), encoding="utf-8")
+    paths = ["/lol.xml", "/xxe.xml", "/bomb.xml", "/latin1.xml", "/feed.xml"]
+    if database_url.startswith("sqlite"):
+        site.route("/big.xml", Reply(200, {"Content-Type": "application/rss+xml"}, big_feed(10_000)))
+        paths.append("/big.xml")
+    for path in paths:
+        newsdesk("sources", "add", site.url(path), "--kind", "feed", "--desk", desk)
+    code, _out, err = newsdesk("fetch", "--once", "--desk", desk)
+    assert code == 0, err
+    _, listing, _ = newsdesk("sources", "list", "--desk", desk)
+    lines = {line.split("  ")[2]: line for line in listing.splitlines()[:-1]}
+    assert "error: unreadable" in lines[site.url("/lol.xml")]
+    assert "error: body is over the 4,194,304-byte cap" in lines[site.url("/bomb.xml")]
+    assert "error:" not in lines[site.url("/feed.xml")]
+    articles = fetched_articles(desk)
+    assert all("TOP-SECRET-VALUE" not in (a["row"].text or "") for a in articles.values())  # type: ignore[attr-defined]
+    assert all("TOP-SECRET-VALUE" not in a["article"].title for a in articles.values())  # type: ignore[attr-defined]
+    latin1 = articles["https://latin1.example/café"]["article"]
+    assert latin1.title == "Café déjà vu: the robot barista"  # type: ignore[attr-defined]
+    if "/big.xml" in paths:
+        big = [u for u in articles if u.startswith("https://big.example/")]
+        assert len(big) == 5000  # the parser's cap on entries per feed
+        assert "items: 5000" in lines[site.url("/big.xml")]
+
+
+LATIN1_FEED = (
+    '<?xml version="1.0"?><rss version="2.0"><channel><title>Caf\xe9</title>'
+    "<item><title>Caf\xe9 d\xe9j\xe0 vu: the robot barista</title><link>https://latin1.example/caf\xe9</link>"
+    "<description>A robot makes coffee.</description></item></channel></rss>"
+).encode("latin-1")
