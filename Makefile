@@ -7,7 +7,11 @@ DESK ?= desk
 # unreachable unless NEWSDESK_REQUIRE_POSTGRES=1 (as in CI).
 export NEWSDESK_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: setup run test lint typecheck pytest format clean
+# The real data the evaluations read (never copied into the project).
+SHARED ?= $(firstword $(wildcard ../shared /work/shared))
+ND := $(BIN)/newsdesk
+
+.PHONY: setup run test lint typecheck pytest eval bench format clean
 
 $(BIN)/newsdesk: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +35,26 @@ pytest: setup
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# Quality bars over ../shared/data, pinned: a run below any of them fails.
+eval: setup
+	@test -n "$(SHARED)" || { echo "no ../shared: set SHARED=/path/to/shared"; exit 1; }
+	$(ND) eval extraction $(SHARED)/data/extraction/trafilatura-eval \
+		--require f=0.92 --require precision=0.90 --require recall=0.94 \
+		--require title_accuracy=0.80 --require date_accuracy=0.88
+	$(ND) eval extraction $(SHARED)/data/extraction/readability-test-pages \
+		--require title_accuracy=0.76 --require excerpt_accuracy=0.80 --require site_name_accuracy=0.98 \
+		--require published_time_accuracy=0.98 --require lang_accuracy=0.98 --require byline_accuracy=0.70
+	$(ND) eval feeds $(SHARED)/data/feeds \
+		--require real_parse_rate=0.99 --require rss_parser_item_titles_agreement=0.99 \
+		--require rss_parser_item_links_agreement=0.99 --require feedparser_tests_parse_rate=0.99 \
+		--require feedparser_tests_agreement_without_content_rewriting=0.88
+
+# Speed, beside feedparser on the same files in the same run: parsing must stay >= 10x.
+bench: setup
+	@test -n "$(SHARED)" || { echo "no ../shared: set SHARED=/path/to/shared"; exit 1; }
+	$(ND) bench feeds $(SHARED)/data/feeds --require ratio=10 --require title_agreement=0.99 \
+		--require same_entry_counts=0.99
 
 format: setup
 	$(BIN)/ruff format src tests

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tarfile
 from datetime import UTC, datetime
 from fractions import Fraction
@@ -207,7 +208,13 @@ def test_anything_else_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ExtractionEvalError, match="not an extraction test set"):
         run_extraction_eval(tmp_path, now=NOW)
     (tmp_path / "evaldata.json").write_text("{}", encoding="utf-8")
-    with pytest.raises(ExtractionEvalError, match=f"{TRAFILATURA_ARCHIVE} is missing"):
+    with pytest.raises(ExtractionEvalError, match=re.escape(f"{TRAFILATURA_ARCHIVE} is missing")):
+        run_extraction_eval(tmp_path, now=NOW)
+    (tmp_path / TRAFILATURA_ARCHIVE).write_bytes(b"not gzip")
+    with pytest.raises(ExtractionEvalError, match=r"not a readable tar\.gz archive"):
+        run_extraction_eval(tmp_path, now=NOW)
+    (tmp_path / "evaldata.json").write_text("[1, 2", encoding="utf-8")
+    with pytest.raises(ExtractionEvalError, match=r"evaldata\.json: not valid JSON"):
         run_extraction_eval(tmp_path, now=NOW)
 
 

@@ -25,6 +25,7 @@ from newsdesk import __version__
 from newsdesk.contenttree import read_capped, read_tree, record_paths, write_files
 from newsdesk.desk import Desk, init_desk, open_desk
 from newsdesk.documents import read_document
+from newsdesk.evaluation.extraction import ExtractionEvalError
 from newsdesk.fetch.client import Fetcher, Request
 from newsdesk.fetch.errors import FetchError
 from newsdesk.identify import SOURCE_KINDS, identify
@@ -75,7 +76,15 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
-        except (RecordError, SettingsError, StoreError, SourceError, FetchError, ReadError) as error:
+        except (
+            RecordError,
+            SettingsError,
+            StoreError,
+            SourceError,
+            FetchError,
+            ReadError,
+            ExtractionEvalError,
+        ) as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from None
         except OSError as error:

@@ -183,11 +183,14 @@ def same_day(ours: datetime | None, expected: str) -> bool:
 
 
 def _trafilatura(path: Path, now: datetime, tick: Callable[[], None]) -> ExtractionEvalReport:
-    evaldata: dict[str, dict[str, Any]] = json.loads((path / "evaldata.json").read_text(encoding="utf-8"))
+    evaldata = _json(path / "evaldata.json")
     archive = path / TRAFILATURA_ARCHIVE
     if not archive.is_file():
         raise ExtractionEvalError(f"{path}: {TRAFILATURA_ARCHIVE} is missing")
-    chosen = _chosen_members(archive)
+    try:
+        chosen = _chosen_members(archive)
+    except (tarfile.TarError, EOFError) as err:
+        raise ExtractionEvalError(f"{archive}: not a readable tar.gz archive ({err})") from err
     wanted: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     missing = 0
     for url, item in evaldata.items():
@@ -210,6 +213,16 @@ def _trafilatura(path: Path, now: datetime, tick: Callable[[], None]) -> Extract
             title = title.add(bool(expected_title), same_text(ours_title, expected_title))
             date = date.add(bool(expected_date), same_day(ours_date, expected_date))
     return ExtractionEvalReport(TRAFILATURA, pages, unreadable, missing, segments, {"title": title, "date": date})
+
+
+def _json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as err:
+        raise ExtractionEvalError(f"{path}: not valid JSON ({err})") from err
+    if not isinstance(data, dict):
+        raise ExtractionEvalError(f"{path}: not a JSON object")
+    return data
 
 
 def _stand_in(item: dict[str, Any]) -> str:
@@ -254,7 +267,7 @@ def _readability(pages: list[Path], now: datetime, tick: Callable[[], None]) -> 
     scores = {name: FieldScore() for name in READABILITY_RULES}
     unreadable = 0
     for page in pages:
-        expected: dict[str, Any] = json.loads((page / "expected-metadata.json").read_text(encoding="utf-8"))
+        expected = _json(page / "expected-metadata.json")
         article = _read((page / "source.html").read_bytes(), READABILITY_URL, now)
         tick()
         unreadable += article is None

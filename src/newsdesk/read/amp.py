@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import ipaddress
 import re
 from encodings.idna import ToASCII
 from urllib.parse import urlsplit
+
+from newsdesk.read.domains import is_ip
 
 CACHE_DOMAIN = "cdn.ampproject.org"
 _MAX_LABEL = 63
@@ -69,7 +70,7 @@ def _ascii(host: str) -> str:
 
 
 def _readable(ascii_host: str) -> str | None:
-    if len(ascii_host) > _MAX_LABEL or "." not in ascii_host or _is_ip(ascii_host):
+    if len(ascii_host) > _MAX_LABEL or "." not in ascii_host or is_ip(ascii_host):
         return None
     try:
         unicode_host = ascii_host.encode("ascii").decode("idna")
@@ -85,11 +86,3 @@ def _readable(ascii_host: str) -> str | None:
     except UnicodeError:
         return None
     return encoded if len(encoded) <= _MAX_LABEL else None
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True

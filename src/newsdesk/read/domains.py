@@ -23,19 +23,22 @@ def registrable_domain(host_or_url: str) -> str:
     suffix is returned as it is (lower case, no trailing dot).
     """
     host = _host(host_or_url)
-    if not host:
-        return ""
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        pass
-    else:
+    if not host or is_ip(host):
         return host
     try:
         found = _suffix_list().privatesuffix(host)
     except (ValueError, UnicodeError):
         found = None
     return str(found) if found else host
+
+
+def is_ip(host: str) -> bool:
+    """Whether ``host`` is an IPv4 or IPv6 address (brackets allowed)."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def _host(host_or_url: str) -> str:

@@ -40,7 +40,7 @@ def read_page(
     says nothing. Raises ``ReadError`` (naming ``url``) for an empty, binary
     or non-HTML page; any other page, however broken, gives an article.
     """
-    if not url or urlsplit(url).scheme.lower() not in ("http", "https"):
+    if not _is_http(url):
         raise ReadError(url or "(no URL)", "not an http(s) URL")
     hints = hints or PageHints()
     root = parse_html(decode_page(html, url, content_type), url)
@@ -72,3 +72,11 @@ def read_page(
         authors=read_authors(root, meta, hints.authors),
         links=body_links(root, text, base, domain),
     )
+
+
+def _is_http(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)

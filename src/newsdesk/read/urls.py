@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from newsdesk.read.domains import is_ip
 from newsdesk.read.metadata import PageMeta
 
 #: Query parameters that only track the visit (campaigns, click ids, mail and social shares).
@@ -130,7 +130,7 @@ def _plausible(candidate: str, url: str) -> bool:
     host = parts.hostname or ""
     if "." not in host or host.endswith((".local", ".localhost", ".invalid", ".example", ".test")):
         return False
-    if _is_ip(host) and not _is_ip(urlsplit(url).hostname or ""):
+    if is_ip(host) and not is_ip(urlsplit(url).hostname or ""):
         return False
     return not (_is_home(candidate) and not _is_home(url))
 
@@ -139,11 +139,3 @@ def _is_home(url: str) -> bool:
     parts = urlsplit(url)
     path = parts.path.strip("/").lower()
     return not parts.query and path in ("", "index.html", "index.htm", "index.php", "home", "en", "default.aspx")
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
