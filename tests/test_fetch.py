@@ -238,3 +238,12 @@ def test_dns_and_connection_failures_are_named() -> None:
     assert failure(SETTINGS, Request("http://no-such-host.invalid/feed")).reason is Reason.DNS
     assert failure(SETTINGS, Request("http://127.0.0.1:1/feed", obey_robots=False)).reason is Reason.CONNECT
     assert failure(SETTINGS, Request("ftp://example.org/feed")).reason is Reason.INVALID_URL
+
+
+def test_brotli_bodies_are_decoded(site: Site) -> None:
+    import brotli
+
+    site.route(
+        "/br", Reply(200, {"Content-Encoding": "br", "Content-Type": "application/rss+xml"}, brotli.compress(FEED))
+    )
+    assert one(SETTINGS, Request(site.url("/br"), obey_robots=False)).body == FEED

@@ -284,3 +284,27 @@ LATIN1_FEED = (
     "<item><title>Caf\xe9 d\xe9j\xe0 vu: the robot barista</title><link>https://latin1.example/caf\xe9</link>"
     "<description>A robot makes coffee.</description></item></channel></rss>"
 ).encode("latin-1")
+
+
+def test_sources_export_gives_back_what_import_took(desk: Path, tmp_path: Path) -> None:
+    opml = tmp_path / "in.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>'
+        '<outline text="AI"><outline text="Lab Notes" title="Lab Notes" type="rss" '
+        'xmlUrl="https://lab-notes.example/feed.xml" htmlUrl="https://lab-notes.example/"/></outline>'
+        '<outline text="Wire" type="rss" xmlUrl="https://wire.example/rss"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
+    code, out, _ = newsdesk("sources", "import", opml, "--desk", desk)
+    assert (code, out) == (0, "added 2 feeds, 0 already watched\n")
+    assert newsdesk("sources", "import", opml, "--desk", desk)[1] == "added 0 feeds, 2 already watched\n"
+    exported = tmp_path / "out.opml"
+    assert newsdesk("sources", "export", "--output", exported, "--desk", desk)[0] == 0
+    from newsdesk.sources.opml import parse_opml
+
+    outlines = parse_opml(exported.read_bytes(), str(exported))
+    assert [(o.xml_url, o.html_url, o.title, o.category) for o in outlines] == [
+        ("https://lab-notes.example/feed.xml", "https://lab-notes.example/", "Lab Notes", "AI"),
+        ("https://wire.example/rss", None, "Wire", None),
+    ]
