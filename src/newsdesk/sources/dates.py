@@ -139,11 +139,9 @@ def _rfc822_plain(text: str) -> datetime | None:
     return _build(int(year), month, int(day), int(fields[0]), int(fields[1]), second, offset)
 
 
-def _rfc822(text: str) -> datetime | None:
-    match = _RFC822.match(text)
-    if match is None:
-        return None
-    day, month_name, year, hour, minute, second, meridiem, sign, zh, zm, zone = match.groups()
+def _named_month(day: str, month_name: str, year: str, hour: str, *rest: str | None) -> datetime | None:
+    """A date whose month is a name: the fields of the RFC 822 and American patterns."""
+    minute, second, meridiem, sign, zh, zm, zone = rest
     month = _MONTHS.get(month_name.lower())
     if month is None:
         return None
@@ -151,20 +149,22 @@ def _rfc822(text: str) -> datetime | None:
         int(year), month, int(day), _hour(hour, meridiem), int(minute or 0), int(second or 0),
         _offset(sign, zh, zm, zone),
     )  # fmt: skip
+
+
+def _rfc822(text: str) -> datetime | None:
+    match = _RFC822.match(text)
+    if match is None:
+        return None
+    day, month_name, *rest = match.groups()
+    return _named_month(day, month_name, *rest)
 
 
 def _american(text: str) -> datetime | None:
     match = _AMERICAN.match(text)
     if match is None:
         return None
-    month_name, day, year, hour, minute, second, meridiem, sign, zh, zm, zone = match.groups()
-    month = _MONTHS.get(month_name.lower())
-    if month is None:
-        return None
-    return _build(
-        int(year), month, int(day), _hour(hour, meridiem), int(minute or 0), int(second or 0),
-        _offset(sign, zh, zm, zone),
-    )  # fmt: skip
+    month_name, day, *rest = match.groups()
+    return _named_month(day, month_name, *rest)
 
 
 def _email(text: str) -> datetime | None:
