@@ -16,6 +16,8 @@ ND := $(BIN)/newsdesk
 $(BIN)/newsdesk: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	# PyTorch's CPU build first (a local file here), so nothing pulls a CUDA build.
+	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 

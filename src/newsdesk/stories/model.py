@@ -1,0 +1,62 @@
+"""The values story formation takes and gives: plain frozen records, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoryArticle:
+    """What story formation sees of an article.
+
+    ``id`` is the article's id in the store (or its line in an evaluation
+    file); ids grow in arrival order. ``source`` is the outlet (its registrable
+    domain or host); ``links`` are the article body's links to other sites.
+    """
+
+    id: int
+    title: str
+    lead: str
+    text: str
+    published: datetime | None
+    source: str | None = None
+    url: str | None = None
+    links: tuple[str, ...] = ()
+    quality: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CopyOf:
+    """An article found to be a syndicated or lightly edited copy of an earlier one."""
+
+    article_id: int
+    original_id: int
+    #: Estimated Jaccard similarity of the two texts' shingles.
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Why an article joined a story: its best-matching member and what they share."""
+
+    article_id: int
+    similarity: float
+    shared_entities: tuple[str, ...] = ()
+    time_gap_seconds: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where an article went: the story it joined (or started), why, and what it merged.
+
+    ``story_id`` is the id of the story's first article, so ids are stable and
+    deterministic; when two stories merge, the older id stays and ``merged``
+    lists the ids that now lead to it.
+    """
+
+    article_id: int
+    story_id: int
+    new_story: bool
+    match: Match | None = None
+    merged: tuple[int, ...] = ()
