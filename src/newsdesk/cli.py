@@ -27,6 +27,7 @@ from newsdesk.desk import Desk, init_desk, open_desk
 from newsdesk.documents import read_document
 from newsdesk.evaluation.extraction import ExtractionEvalError
 from newsdesk.fetch.client import Fetcher, Request
+from newsdesk.fetch.clock import SystemClock
 from newsdesk.fetch.errors import FetchError
 from newsdesk.identify import SOURCE_KINDS, identify
 from newsdesk.pipeline import RunReport, SourceOutcome, fetch_sources, sources_to_fetch
@@ -52,6 +53,8 @@ records_app = typer.Typer(help="Story record files.", no_args_is_help=True)
 app.add_typer(records_app, name="records")
 sources_app = typer.Typer(help="The sources the desk watches: feeds, sitemaps, pages.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
+stories_app = typer.Typer(help="Stories: every outlet's article on the same story, grouped.", no_args_is_help=True)
+app.add_typer(stories_app, name="stories")
 eval_app = typer.Typer(help="Quality figures over real data (../shared/data).", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 bench_app = typer.Typer(help="Speed figures over real data.", no_args_is_help=True)
@@ -387,6 +390,49 @@ async def _read_target(settings: FetchSettings, target: str) -> list[FetchedArti
     return read_document(response.body, response.url, response.content_type, now=_now())
 
 
+@stories_app.command("form")
+@user_errors
+def stories_form(
+    desk: DeskOption = Path("desk"),
+    limit: Annotated[int | None, typer.Option("--limit", help="Place at most this many articles.")] = None,
+) -> None:
+    """Place every fetched article not yet in a story, oldest first: copies, joins, new stories, merges."""
+    from newsdesk.formation import StoryFormation
+    from newsdesk.stories.embed import MiniLM
+
+    with open_desk(desk, os.environ) as opened:
+        formation = StoryFormation(opened.store, MiniLM())
+        with _progress() as progress:
+            task = progress.add_task("forming stories", total=None)
+            report = formation.run(SystemClock(), limit=limit, progress=lambda n: progress.advance(task, n))
+    typer.echo(
+        f"placed {report.placed} articles: {report.copies} copies, {report.new_stories} new stories, "
+        f"{report.merges} merges ({report.placed / max(report.seconds, 1e-9):.0f} articles/s)"
+    )
+
+
+@app.command()
+@user_errors
+def story(
+    story_id: Annotated[
+        int, typer.Argument(help="A story's id (an absorbed story's id leads to the one that took it).")
+    ],
+    desk: DeskOption = Path("desk"),
+) -> None:
+    """A story, with why each member joined it and why the primary is the primary."""
+    from newsdesk.formation import explain
+
+    with open_desk(desk, os.environ) as opened:
+        explanation = explain(opened.store, story_id)
+    if explanation is None:
+        typer.echo(f"error: no story {story_id}", err=True)
+        raise typer.Exit(1)
+    if explanation.key != story_id:
+        typer.echo(f"story {story_id} was merged into story {explanation.key}")
+    for line in explanation.lines:
+        typer.echo(line)
+
+
 RequireOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -458,6 +504,35 @@ def bench_feeds(
 
     report = run_feed_bench(path)
     lines = format_bench(report)
+    _print_figures(lines[:-1], json.loads(lines[-1]), require)
+
+
+@eval_app.command("clustering")
+@user_errors
+def eval_clustering(
+    path: Annotated[Path, typer.Argument(help="Articles with gold story labels (../shared/data/clustering/*.jsonl).")],
+    require: RequireOption = None,
+) -> None:
+    """Feed a labelled file through the live story path, in order; B-cubed, pairwise F1, NMI, speed."""
+    from newsdesk.evaluation.clustering import format_clustering_report, run_clustering_eval
+
+    with _progress() as progress:
+        task = progress.add_task("clustering", total=None)
+        report = run_clustering_eval(path, progress=lambda: progress.advance(task))
+    lines = format_clustering_report(report)
+    _print_figures(lines[:-1], json.loads(lines[-1]), require)
+
+
+@bench_app.command("clustering")
+@user_errors
+def bench_clustering(
+    articles: Annotated[int, typer.Option("--articles", help="Articles (and stories open in the window).")] = 100_000,
+    require: RequireOption = None,
+) -> None:
+    """Articles per second through dedup and clustering with many stories open; peak memory."""
+    from newsdesk.bench.clustering import format_clustering_bench, run_clustering_bench
+
+    lines = format_clustering_bench(run_clustering_bench(articles))
     _print_figures(lines[:-1], json.loads(lines[-1]), require)
 
 

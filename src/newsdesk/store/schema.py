@@ -10,9 +10,11 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -153,6 +155,39 @@ stories = Table(
     Column("published_at", DateTime(timezone=True), nullable=False, index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The story's id in story formation (its first article's id); null for imported records.
+    Column("cluster_key", Integer, index=True, unique=True),
+)
+
+#: Where story formation put each article, in processing order (``seq``), with what it
+#: needs to rebuild its state after a restart (the vector, the MinHash signature) and
+#: why the article went where it did.
+placements = Table(
+    "placements",
+    metadata,
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, nullable=False, unique=True),
+    Column("vector", LargeBinary),
+    Column("signature", LargeBinary),
+    Column("copy_of", Integer),
+    Column("copy_similarity", Float),
+    Column("story_key", Integer, nullable=False, index=True),
+    Column("new_story", Boolean, nullable=False),
+    Column("match_article_id", Integer),
+    Column("similarity", Float),
+    Column("shared_entities", Text, nullable=False),
+    Column("time_gap_seconds", Float),
+    Column("placed_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Stories found to be one: the absorbed id leads to the one that stays (the older).
+story_merges = Table(
+    "story_merges",
+    metadata,
+    Column("merged_key", Integer, primary_key=True),
+    Column("into_key", Integer, nullable=False),
+    Column("by_article_id", Integer, nullable=False),
+    Column("merged_at", DateTime(timezone=True), nullable=False),
 )
 
 #: Story membership: position 0 is the primary, the rest are ``related`` in order.

@@ -1,0 +1,308 @@
+"""Articles per second through dedup and story clustering with many stories open (``newsdesk bench clustering``).
+
+The articles are synthetic and deterministic (numpy's PCG64 seeded with ``seed``):
+
+- a vocabulary of 30,000 pronounceable pseudo-words (syllables chosen by the word's number, no randomness),
+  drawn Zipf-like (weight ``1 / (rank + 10)``) for background words, and 20,000 capitalised pseudo-names;
+- each story has six topic words (from the rarer 27,000), two two-word names, a start time and a random unit
+  vector in 384 dimensions;
+- an article of a story has a title (three topic words, a name, three background words), a lead of 25 words
+  and a text of 200 words (a fifth of them topic words, its names three times), and as vector its story's
+  vector plus Gaussian noise, renormalised (cosine about 0.8 with the story's);
+- one article in fifty is a syndicated copy of a recent one (same text, another title), for dedup to find.
+
+First ``stories`` articles each start a story (the warm-up: that many stories open in the window), then
+``articles`` more are timed: a quarter start new stories, the rest follow a story drawn uniformly from those
+started so far. Each article goes through :class:`NearDuplicateIndex` (a copy joins its original's story, as
+the desk does) and otherwise :meth:`StoryClusterer.add`. Articles are generated in chunks outside the timed
+code. Embedding is not in the timed path (the desk stores vectors); MiniLM's own rate is measured apart on a
+sample of the same articles' embedding texts.
+
+Peak memory is the process's peak resident set size (``resource.getrusage(RUSAGE_SELF).ru_maxrss``), read
+after clustering and before MiniLM is loaded; it includes the interpreter, numpy and the generator's chunks.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from newsdesk.evaluation.clustering import score_clustering
+from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
+from newsdesk.stories.dedup import NearDuplicateIndex
+from newsdesk.stories.embed import DIMENSIONS, Embedder, MiniLM, Vectors
+from newsdesk.stories.features import embedding_text
+from newsdesk.stories.model import StoryArticle
+
+VOCABULARY = 30_000
+NAMES = 20_000
+_ONSETS = ("b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "st", "tr", "sh")
+_VOWELS = ("a", "e", "i", "o", "u", "ai", "ou")
+_START = datetime(2024, 1, 1, tzinfo=UTC)
+_CHUNK = 2_000
+
+
+def pseudo_word(number: int) -> str:
+    """The ``number``-th pseudo-word: syllables spelled out from its digits, so each is distinct."""
+    syllables = []
+    number += len(_ONSETS) * len(_VOWELS)
+    while number:
+        number, digit = divmod(number, len(_ONSETS) * len(_VOWELS))
+        syllables.append(_ONSETS[digit % len(_ONSETS)] + _VOWELS[digit // len(_ONSETS)])
+    return "".join(syllables)
+
+
+@dataclass(slots=True)
+class _Stories:
+    topics: np.ndarray
+    names: np.ndarray
+    vectors: np.ndarray
+    starts: np.ndarray
+
+
+class SyntheticNews:
+    """Deterministic pseudo-stories and their articles (see the module's description)."""
+
+    def __init__(self, seed: int, stories: int) -> None:
+        self._rng = np.random.default_rng(seed)
+        self._words = np.array([pseudo_word(i) for i in range(VOCABULARY)])
+        self._names = np.array([pseudo_word(VOCABULARY + i).capitalize() for i in range(NAMES)])
+        weights = 1.0 / (np.arange(VOCABULARY) + 10.0)
+        self._cumulative = np.cumsum(weights / weights.sum())
+        self._stories = self._make_stories(stories)
+        self._texts: list[tuple[str, str, str, int]] = []
+
+    def _make_stories(self, count: int) -> _Stories:
+        rng = self._rng
+        vectors = rng.standard_normal((count, DIMENSIONS)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        return _Stories(
+            topics=rng.integers(3_000, VOCABULARY, size=(count, 6)),
+            names=rng.integers(0, NAMES, size=(count, 4)),
+            vectors=vectors,
+            starts=np.sort(rng.uniform(0.0, 30.0, size=count)),
+        )
+
+    def grow(self, count: int) -> None:
+        """Add ``count`` more stories (starting after the existing ones)."""
+        more = self._make_stories(count)
+        more.starts += float(self._stories.starts[-1]) if len(self._stories.starts) else 0.0
+        s = self._stories
+        self._stories = _Stories(
+            np.concatenate((s.topics, more.topics)),
+            np.concatenate((s.names, more.names)),
+            np.concatenate((s.vectors, more.vectors)),
+            np.concatenate((s.starts, more.starts)),
+        )
+
+    @property
+    def story_count(self) -> int:
+        return len(self._stories.starts)
+
+    def articles(
+        self, first_id: int, stories: np.ndarray, days: np.ndarray
+    ) -> tuple[list[StoryArticle], Vectors, list[int]]:
+        """Articles of the given stories (one each), with their vectors and story labels (a copy: its original's)."""
+        rng = self._rng
+        n = len(stories)
+        background = np.searchsorted(self._cumulative, rng.random((n, 3 + 19 + 160)))
+        background = np.minimum(background, VOCABULARY - 1)
+        topic_picks = rng.integers(0, 6, size=(n, 3 + 6 + 40))
+        copies = rng.random(n) < 0.02
+        sources = rng.random(n)
+        noise = rng.standard_normal((n, DIMENSIONS)).astype(np.float32) * (0.75 / np.sqrt(DIMENSIONS))
+        vectors = self._stories.vectors[stories] + noise
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        words = self._words
+        out: list[StoryArticle] = []
+        labels: list[int] = []
+        for i in range(n):
+            s = int(stories[i])
+            topic = words[self._stories.topics[s][topic_picks[i]]]
+            first, second = self._names[self._stories.names[s][:2]], self._names[self._stories.names[s][2:]]
+            name_a, name_b = f"{first[0]} {first[1]}", f"{second[0]} {second[1]}"
+            bg = words[background[i]]
+            title = " ".join([*topic[:3], *bg[:3]]).capitalize() + f": {name_a}"
+            lead = f"{name_a} " + " ".join([*topic[3:9], *bg[3:22]]) + "."
+            body = [*topic[9:], *bg[22:]]
+            sentences = [" ".join(body[j : j + 20]).capitalize() + "." for j in range(0, len(body), 20)]
+            sentences[1] = f"{name_b} said " + sentences[1]
+            sentences[4] = f"{name_a} and {name_b} " + sentences[4]
+            text = " ".join(sentences)
+            if copies[i] and self._texts:
+                title, lead, text, s = self._texts[int(sources[i] * len(self._texts))]
+                title = f"{title} | outlet{(first_id + i) % 97}"
+            else:
+                self._texts.append((title, lead, text, s))
+                if len(self._texts) > 4_000:
+                    del self._texts[:2_000]
+            labels.append(s)
+            published = _START + timedelta(days=float(self._stories.starts[int(stories[i])] + days[i]))
+            article_id = first_id + i
+            out.append(
+                StoryArticle(
+                    id=article_id,
+                    title=title,
+                    lead=lead,
+                    text=text,
+                    published=published,
+                    source=f"outlet{article_id % 97}.example",
+                    url=f"https://outlet{article_id % 97}.example/{article_id}",
+                )
+            )
+        return out, vectors.astype(np.float32), labels
+
+
+@dataclass(frozen=True, slots=True)
+class ClusteringBenchReport:
+    """Rates, memory and sizes of one benchmark run."""
+
+    stories_open: int
+    articles: int
+    warmup_seconds: float
+    seconds: float
+    copies: int
+    stories: int
+    peak_memory_mb: float
+    bcubed_f1: float
+    embed_sample: int
+    embed_seconds: float
+
+    @property
+    def articles_per_second(self) -> float:
+        return self.articles / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def warmup_articles_per_second(self) -> float:
+        return self.stories_open / self.warmup_seconds if self.warmup_seconds > 0 else 0.0
+
+    @property
+    def embeddings_per_second(self) -> float:
+        return self.embed_sample / self.embed_seconds if self.embed_seconds > 0 else 0.0
+
+
+def _peak_memory_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _chunks(total: int) -> Iterator[int]:
+    done = 0
+    while done < total:
+        size = min(_CHUNK, total - done)
+        yield size
+        done += size
+
+
+def run_clustering_bench(
+    articles: int = 100_000,
+    *,
+    seed: int = 0,
+    stories: int | None = None,
+    config: ClusterConfig | None = None,
+    embedder: Embedder | None = None,
+    embed_sample: int = 256,
+) -> ClusteringBenchReport:
+    """Warm up ``stories`` open stories (default: as many as ``articles``), then time ``articles`` more.
+
+    ``embed_sample`` articles' embedding texts are embedded apart (``embedder``, MiniLM by default; 0 skips).
+    """
+    open_stories = articles if stories is None else stories
+    news = SyntheticNews(seed, open_stories)
+    rng = np.random.default_rng(seed + 1)
+    clusterer = StoryClusterer(config)
+    dedup = NearDuplicateIndex()
+    labels: dict[int, int] = {}
+    copy_of: dict[int, int] = {}
+    copies = 0
+    sample: list[str] = []
+
+    def feed(batch: list[StoryArticle], vectors: Vectors, gold: list[int]) -> float:
+        nonlocal copies
+        started = time.perf_counter()
+        for article, vector in zip(batch, vectors, strict=True):
+            copy = dedup.add(article)
+            if copy is not None:
+                copies += 1
+                copy_of[article.id] = copy.original_id
+                continue
+            clusterer.add(article, vector)
+        elapsed = time.perf_counter() - started
+        for article, label in zip(batch, gold, strict=True):
+            labels[article.id] = label
+            if len(sample) < embed_sample:
+                sample.append(embedding_text(article.title, article.lead, article.text))
+        return elapsed
+
+    warmup = 0.0
+    next_id = 0
+    for size in _chunks(open_stories):
+        chosen = np.arange(next_id, next_id + size)
+        batch, vectors, gold = news.articles(next_id, chosen, np.zeros(size))
+        warmup += feed(batch, vectors, gold)
+        next_id += size
+    timed = 0.0
+    for size in _chunks(articles):
+        new = rng.random(size) < 0.25
+        first_new = news.story_count
+        news.grow(int(new.sum()))
+        chosen = rng.integers(0, first_new, size=size)
+        chosen[new] = np.arange(first_new, first_new + int(new.sum()))
+        days = rng.uniform(0.0, 2.0, size=size)
+        batch, vectors, gold = news.articles(next_id, chosen, days)
+        timed += feed(batch, vectors, gold)
+        next_id += size
+    peak = _peak_memory_mb()
+    ids = sorted(labels)
+    predicted = [clusterer.story_of(copy_of.get(i, i)) for i in ids]
+    scores = score_clustering([labels[i] for i in ids], predicted)
+    embed_seconds = 0.0
+    if embed_sample and sample:
+        model = embedder or MiniLM()
+        model.embed(sample[:8])
+        started = time.perf_counter()
+        model.embed(sample)
+        embed_seconds = time.perf_counter() - started
+    return ClusteringBenchReport(
+        stories_open=open_stories,
+        articles=articles,
+        warmup_seconds=warmup,
+        seconds=timed,
+        copies=copies,
+        stories=clusterer.story_count,
+        peak_memory_mb=peak,
+        bcubed_f1=scores.bcubed_f1,
+        embed_sample=len(sample) if embed_sample else 0,
+        embed_seconds=embed_seconds,
+    )
+
+
+def format_clustering_bench(report: ClusteringBenchReport) -> list[str]:
+    """Readable lines, the last one a JSON object of the figures."""
+    figures = {
+        "articles_per_second": round(report.articles_per_second, 1),
+        "peak_memory_mb": round(report.peak_memory_mb, 1),
+        "embeddings_per_second": round(report.embeddings_per_second, 1),
+        "articles": report.articles,
+        "stories_open": report.stories_open,
+        "warmup_articles_per_second": round(report.warmup_articles_per_second, 1),
+        "copies": report.copies,
+        "stories": report.stories,
+        "synthetic_bcubed_f1": round(report.bcubed_f1, 4),
+    }
+    return [
+        f"warm-up: {report.stories_open} stories opened at {report.warmup_articles_per_second:.0f} articles/s",
+        f"timed: {report.articles} articles through dedup and clustering in {report.seconds:.1f} s: "
+        f"{report.articles_per_second:.0f} articles/s ({report.copies} copies found by dedup)",
+        f"stories: {report.stories}; B-cubed F1 against the synthetic stories {report.bcubed_f1:.4f}",
+        f"peak memory (ru_maxrss, before MiniLM is loaded): {report.peak_memory_mb:.0f} MB",
+        f"embedding (MiniLM, apart, {report.embed_sample} articles): {report.embeddings_per_second:.1f} articles/s",
+        json.dumps(figures),
+    ]

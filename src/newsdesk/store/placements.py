@@ -1,0 +1,213 @@
+"""Story formation in the store: each article's placement, merges, and the formed stories' rows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, Select, delete, func, insert, select, update
+
+from newsdesk.record import Article
+from newsdesk.slugs import story_slug
+from newsdesk.store import schema
+from newsdesk.store.timestamps import from_db, to_db
+from newsdesk.stories.model import StoryArticle
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementRow:
+    """One article's place, as stored: enough to replay it and to explain it."""
+
+    article_id: int
+    seq: int
+    story_key: int
+    new_story: bool
+    vector: bytes | None = None
+    signature: bytes | None = None
+    copy_of: int | None = None
+    copy_similarity: float | None = None
+    match_article_id: int | None = None
+    similarity: float | None = None
+    shared_entities: tuple[str, ...] = ()
+    time_gap_seconds: float | None = None
+
+
+def next_seq(conn: Connection) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(schema.placements.c.seq), 0))).scalar_one()) + 1
+
+
+def save_placement(conn: Connection, row: PlacementRow, *, now: datetime) -> None:
+    conn.execute(
+        insert(schema.placements).values(
+            article_id=row.article_id,
+            seq=row.seq,
+            vector=row.vector,
+            signature=row.signature,
+            copy_of=row.copy_of,
+            copy_similarity=row.copy_similarity,
+            story_key=row.story_key,
+            new_story=row.new_story,
+            match_article_id=row.match_article_id,
+            similarity=row.similarity,
+            shared_entities=json.dumps(list(row.shared_entities), ensure_ascii=False),
+            time_gap_seconds=row.time_gap_seconds,
+            placed_at=to_db(now),
+        )
+    )
+
+
+def _row(r: Row[Any]) -> PlacementRow:
+    return PlacementRow(
+        article_id=int(r.article_id),
+        seq=int(r.seq),
+        story_key=int(r.story_key),
+        new_story=bool(r.new_story),
+        vector=r.vector,
+        signature=r.signature,
+        copy_of=r.copy_of,
+        copy_similarity=r.copy_similarity,
+        match_article_id=r.match_article_id,
+        similarity=r.similarity,
+        shared_entities=tuple(json.loads(r.shared_entities)),
+        time_gap_seconds=r.time_gap_seconds,
+    )
+
+
+def load_placements(conn: Connection, *, story_keys: Iterable[int] | None = None) -> list[PlacementRow]:
+    """Placements in processing order (all, or those of some stories)."""
+    query = select(schema.placements).order_by(schema.placements.c.seq)
+    if story_keys is not None:
+        query = query.where(schema.placements.c.story_key.in_(sorted(set(story_keys))))
+    return [_row(r) for r in conn.execute(query)]
+
+
+def move_story(conn: Connection, from_key: int, into_key: int, *, by_article: int, now: datetime) -> None:
+    """Record that story ``from_key`` is now part of ``into_key`` (and lead the old id there)."""
+    conn.execute(update(schema.placements).where(schema.placements.c.story_key == from_key).values(story_key=into_key))
+    conn.execute(
+        update(schema.story_merges).where(schema.story_merges.c.into_key == from_key).values(into_key=into_key)
+    )
+    conn.execute(
+        insert(schema.story_merges).values(
+            merged_key=from_key, into_key=into_key, by_article_id=by_article, merged_at=to_db(now)
+        )
+    )
+    conn.execute(delete(schema.stories).where(schema.stories.c.cluster_key == from_key))
+
+
+def resolve_key(conn: Connection, key: int) -> int:
+    """The story an id leads to now (an absorbed story's id leads to the one that took it)."""
+    row = conn.execute(select(schema.story_merges.c.into_key).where(schema.story_merges.c.merged_key == key)).first()
+    return int(row.into_key) if row is not None else key
+
+
+def merges_into(conn: Connection, key: int) -> list[tuple[int, int]]:
+    """(absorbed id, by article) for every story merged into ``key``."""
+    query = (
+        select(schema.story_merges)
+        .where(schema.story_merges.c.into_key == key)
+        .order_by(schema.story_merges.c.merged_key)
+    )
+    return [(int(r.merged_key), int(r.by_article_id)) for r in conn.execute(query)]
+
+
+def _story_article_query() -> Select[Any]:
+    a, prov = schema.articles, schema.providers
+    return select(
+        a.c.id, a.c.title, a.c.excerpt, a.c.text, a.c.published_at, a.c.web_url, a.c.original_url,
+        a.c.links, a.c.quality, prov.c.domain,
+    ).select_from(a.outerjoin(prov, prov.c.id == a.c.provider_id))  # fmt: skip
+
+
+def _story_article(r: Row[Any]) -> StoryArticle:
+    return StoryArticle(
+        id=int(r.id),
+        title=r.title,
+        lead=r.excerpt or "",
+        text=r.text or "",
+        published=from_db(r.published_at),
+        source=r.domain or None,
+        url=r.web_url or r.original_url,
+        links=tuple(json.loads(r.links or "[]")),
+        quality=r.quality,
+    )
+
+
+def unplaced_articles(conn: Connection, *, limit: int) -> list[StoryArticle]:
+    """Fetched articles not yet placed, oldest first (then by id)."""
+    a, p = schema.articles, schema.placements
+    query = (
+        _story_article_query()
+        .outerjoin(p, p.c.article_id == a.c.id)
+        .where(a.c.fetched_at.is_not(None), p.c.article_id.is_(None))
+        .order_by(a.c.published_at, a.c.id)
+        .limit(limit)
+    )
+    return [_story_article(r) for r in conn.execute(query)]
+
+
+def story_articles(conn: Connection, article_ids: Sequence[int]) -> dict[int, StoryArticle]:
+    """Articles as story formation sees them, by id."""
+    query = _story_article_query().where(schema.articles.c.id.in_(sorted(set(article_ids))))
+    return {int(r.id): _story_article(r) for r in conn.execute(query)}
+
+
+def write_formed_story(
+    conn: Connection, key: int, primary: Article, ordered_ids: Sequence[int], *, now: datetime
+) -> None:
+    """Create or update the ``stories`` row of a formed story and its membership (primary first)."""
+    table = schema.stories
+    existing = conn.execute(select(table.c.id, table.c.slug).where(table.c.cluster_key == key)).first()
+    if existing is None:
+        slug = _free_slug(conn, story_slug(primary.title, primary.published))
+        story_id = int(
+            conn.execute(
+                insert(table).values(
+                    slug=slug,
+                    category="news",
+                    heat=-1,
+                    published=False,
+                    secured=None,
+                    body="\n",
+                    has_topics=True,
+                    has_related=True,
+                    extras="[]",
+                    published_at=to_db(primary.published),
+                    created_at=to_db(now),
+                    updated_at=to_db(now),
+                    cluster_key=key,
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+        )
+    else:
+        story_id = int(existing.id)
+        conn.execute(
+            update(table)
+            .where(table.c.id == story_id)
+            .values(published_at=to_db(primary.published), updated_at=to_db(now))
+        )
+        conn.execute(delete(schema.story_articles).where(schema.story_articles.c.story_id == story_id))
+    for position, article_id in enumerate(ordered_ids):
+        conn.execute(
+            insert(schema.story_articles).values(
+                story_id=story_id,
+                position=position,
+                role="primary" if position == 0 else "related",
+                article_id=article_id,
+            )
+        )
+
+
+def _free_slug(conn: Connection, slug: str) -> str:
+    taken = {
+        str(r.slug) for r in conn.execute(select(schema.stories.c.slug).where(schema.stories.c.slug.like(f"{slug}%")))
+    }
+    if slug not in taken:
+        return slug
+    number = 2
+    while f"{slug}-{number}" in taken:
+        number += 1
+    return f"{slug}-{number}"

@@ -1,0 +1,454 @@
+"""Online story clustering: each article, in arrival order, joins the story it belongs to or starts one.
+
+How an article is placed:
+
+1. **Features.** The title, the lead and the text's first words become a TF-IDF vector, weighted by field,
+   with the IDF learned online from the articles seen so far; the entities likewise (``features``).
+2. **Candidates.** The article's most salient terms and entities are looked up in an inverted index
+   (``index``) that maps each key to the stories holding it, most recent first; the stories with the largest
+   summed key weight that are still open (their latest article at most ``window_days`` before this one, when
+   both times are known) are kept. A story that shares no salient key with the article is never looked at.
+3. **Score.** Each candidate gets a weighted mean of dense similarity (the embedding's cosine with the story's
+   centroid and with its best-matching kept member), TF-IDF cosine with the story's term profile and entity
+   cosine, less a time penalty growing with the distance from the story's time span, plus a bonus when the
+   article and a member link to each other. A signal the article lacks (no entities, no text) drops out of
+   the mean, so one configuration serves full articles and bare snippets.
+4. **Place.** The best candidate scoring at least ``threshold`` takes the article (ties to the smaller id);
+   otherwise the article starts a story whose id is its own.
+5. **Merge.** Other candidates that also reached ``threshold`` merge into the article's story when the two
+   stories' own similarity reaches ``merge_threshold``; the older (smaller) id survives and the other id
+   leads to it from then on.
+
+Everything is a pure function of the (article, vector) pairs seen so far, in order: no randomness, no
+iteration over unordered collections, ties broken by id. Stories live in dense slots: per-slot numpy arrays
+(centroid sums, norms, times, kept members) and per-slot sparse profiles.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from newsdesk.stories.embed import DIMENSIONS, Vectors
+from newsdesk.stories.features import (
+    ENTITY_PREFIX,
+    FieldWeights,
+    Vocabulary,
+    entity_names,
+    entity_vector,
+    field_tokens,
+    salient,
+    tfidf,
+)
+from newsdesk.stories.index import StoryIndex
+from newsdesk.stories.model import Match, Placement, StoryArticle
+from newsdesk.stories.sparse import Ids, SparseVector, Weights, add, compact, distinct, dot, dot_many, shared
+
+_DAY = 86_400.0
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterConfig:
+    """Every knob of the clusterer; the defaults are the one configuration the evaluations use."""
+
+    #: An article joins the best story scoring at least this; otherwise it starts its own.
+    threshold: float = 0.32
+    #: Two stories that one article matched become one when their own similarity reaches this.
+    merge_threshold: float = 0.6
+    #: Weights of the signals in the score (a weighted mean over the signals the article has).
+    dense_weight: float = 0.5
+    sparse_weight: float = 0.4
+    entity_weight: float = 0.1
+    #: Dense similarity = this share of the centroid cosine + the rest of the best kept member's cosine.
+    centroid_share: float = 0.7
+    #: Added to the score when the article links to a member of the story or a member links to it.
+    link_bonus: float = 0.3
+    #: Term weights by field, and how many words of the text are read.
+    title_weight: float = 3.0
+    lead_weight: float = 2.0
+    text_weight: float = 1.0
+    text_words: int = 100
+    #: Salient keys (terms and entities) of an article looked up in the index.
+    query_keys: int = 32
+    #: Salient keys of an article that point to its story in the index.
+    index_keys: int = 64
+    #: Entity weights count this much against term weights when picking salient keys.
+    entity_key_weight: float = 1.0
+    #: Most recent stories read per index key.
+    postings_depth: int = 64
+    #: Stories scored per article.
+    candidates: int = 24
+    #: Member vectors each story keeps for the best-member similarity: its first and its latest.
+    exemplars: int = 8
+    #: Terms (and entities) a story's profile keeps, the heaviest; trimmed when it holds twice as many.
+    profile_terms: int = 256
+    #: A story is open to articles published at most this many days after its latest one.
+    window_days: float = 3650.0
+    #: Time penalty ``time_weight * min(1, days outside the story's span / time_scale_days)``.
+    time_weight: float = 0.1
+    time_scale_days: float = 3.0
+
+    @property
+    def fields(self) -> FieldWeights:
+        return FieldWeights(self.title_weight, self.lead_weight, self.text_weight, self.text_words)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFeatures:
+    """What the clusterer read off one article."""
+
+    terms: SparseVector
+    entities: SparseVector
+    query_keys: Ids
+    query_weights: Weights
+    index_keys: Ids
+    #: Seconds since the epoch; NaN when unknown.
+    time: float
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """Each candidate story's similarity to an article, signal by signal (NaN: not known)."""
+
+    slots: Ids
+    centroid: Weights
+    member: Weights
+    sparse: Weights
+    entity: Weights
+    outside_days: Weights
+    linked: npt.NDArray[np.bool_]
+
+
+_Item = TypeVar("_Item", bound=np.generic)
+
+
+def _grown(array: npt.NDArray[_Item], size: int, fill: float) -> npt.NDArray[_Item]:
+    """``array`` with room for ``size`` rows (new rows ``fill``), grown by half again at least."""
+    rows = max(size, len(array) + len(array) // 2)
+    out = np.full((rows, *array.shape[1:]), fill, dtype=array.dtype)
+    out[: len(array)] = array
+    return out
+
+
+class StoryClusterer:
+    """Places articles into stories online, in arrival order (see the module's description)."""
+
+    def __init__(self, config: ClusterConfig | None = None) -> None:
+        self.config = config or ClusterConfig()
+        self._fields = self.config.fields
+        self._vocabulary = Vocabulary()
+        self._index = StoryIndex(self.config.postings_depth)
+        self._zeros: Weights = np.zeros(1024)
+        self._live = 0
+        # Articles, by row (arrival order).
+        self._row_of: dict[int, int] = {}
+        self._article_ids: list[int] = []
+        # Kept in half precision (cosines to about 1e-3): members' vectors are the bulk of the memory.
+        self._vectors: npt.NDArray[np.float16] = np.zeros((1024, DIMENSIONS), dtype=np.float16)
+        self._article_times: Weights = np.full(1024, np.nan)
+        self._article_slots: Ids = np.zeros(1024, dtype=np.int64)
+        # Stories, by slot (creation order).
+        self._slot_of: dict[int, int] = {}
+        self._story_ids: Ids = np.zeros(1024, dtype=np.int64)
+        self._roots: Ids = np.zeros(1024, dtype=np.int64)
+        self._sums: npt.NDArray[np.float32] = np.zeros((1024, DIMENSIONS), dtype=np.float32)
+        self._sum_norms: Weights = np.zeros(1024)
+        self._profile_norms: Weights = np.zeros(1024)
+        self._entity_norms: Weights = np.zeros(1024)
+        self._first: Weights = np.full(1024, np.nan)
+        self._last: Weights = np.full(1024, np.nan)
+        self._exemplars: Ids = np.full((1024, self.config.exemplars), -1, dtype=np.int64)
+        self._members: list[list[int]] = []
+        self._profiles: list[SparseVector] = []
+        self._entities: list[SparseVector] = []
+        # Links: an article's URL → its row; a linked URL → rows of the articles linking to it.
+        self._url_row: dict[str, int] = {}
+        self._linked_from: dict[str, list[int]] = {}
+
+    # -- the public API ------------------------------------------------------------------------------------
+
+    def add(self, article: StoryArticle, vector: Vectors) -> Placement:
+        """Place one article (with its normalised embedding) and say where it went."""
+        vec = np.asarray(vector, dtype=np.float32).reshape(-1)
+        if vec.shape[0] != DIMENSIONS:
+            raise ValueError(f"vector has {vec.shape[0]} dimensions, expected {DIMENSIONS}")
+        if article.id in self._row_of:
+            raise ValueError(f"article {article.id} was already placed")
+        features = self.features(article)
+        related = self._related(article)
+        signals = self.signals(features, vec, self._candidates(features, related), related)
+        scores = self.scores(signals)
+        cfg = self.config
+        row = self._new_row(article, vec, features.time)
+        if not len(scores) or scores.max() < cfg.threshold:
+            slot = self._new_story(article.id)
+            self._join(slot, row, article, features, vec)
+            return Placement(article.id, article.id, True)
+        ids = self._story_ids[signals.slots]
+        best = int(np.lexsort((ids, -scores))[0])
+        slot = int(signals.slots[best])
+        match = self._match(slot, features, vec, float(scores[best]))
+        self._join(slot, row, article, features, vec)
+        reached = scores >= cfg.threshold
+        others = signals.slots[reached][np.argsort(ids[reached], kind="stable")]
+        merged = self._merge_into(slot, others.tolist())
+        return Placement(article.id, self.story_of(article.id), False, match, merged)
+
+    def add_batch(self, articles: Sequence[StoryArticle], vectors: Vectors) -> list[Placement]:
+        """Place articles in order: the same placements as :meth:`add` one by one."""
+        matrix = np.asarray(vectors, dtype=np.float32)
+        if matrix.ndim != 2 or matrix.shape[0] != len(articles):
+            raise ValueError(f"{len(articles)} articles but vectors of shape {matrix.shape}")
+        return [self.add(article, matrix[i]) for i, article in enumerate(articles)]
+
+    def story_of(self, article_id: int) -> int:
+        """The story the article is in now (merges followed)."""
+        slot = self._article_slots[self._row_of[article_id]]
+        return int(self._story_ids[self._roots[slot]])
+
+    def members(self, story_id: int) -> tuple[int, ...]:
+        """The story's articles in arrival order (a merged-away id gives its survivor's)."""
+        return tuple(self._members[int(self._roots[self._slot_of[story_id]])])
+
+    @property
+    def story_count(self) -> int:
+        """How many stories there are now (merged ones counted once)."""
+        return self._live
+
+    # -- features, candidates, signals, scores ------------------------------------------------------------
+
+    def features(self, article: StoryArticle) -> ArticleFeatures:
+        """Read the article's terms and entities, counting them into the online document frequencies."""
+        cfg = self.config
+        vocabulary = self._vocabulary
+        term_ids, counts = vocabulary.term_counts(field_tokens(article.title, article.lead, article.text, self._fields))
+        names = entity_names(article.title, article.lead, article.text, cfg.text_words)
+        entity_ids = vocabulary.ids([ENTITY_PREFIX + name for name in names])
+        vocabulary.count(np.concatenate((term_ids, np.array(entity_ids, dtype=np.int64))))
+        terms = tfidf(term_ids, counts, vocabulary)
+        ents = entity_vector(entity_ids, vocabulary)
+        keys, weights = salient(((terms, 1.0), (ents, cfg.entity_key_weight)), max(cfg.query_keys, cfg.index_keys))
+        published = article.published.timestamp() if article.published is not None else math.nan
+        query = cfg.query_keys
+        return ArticleFeatures(terms, ents, keys[:query], weights[:query], keys[: cfg.index_keys], published)
+
+    def _candidates(self, features: ArticleFeatures, related: Ids) -> Ids:
+        """Open stories sharing the most salient key weight with the article, and those it is linked with."""
+        count = len(self._members)
+        slots, totals = self._index.lookup(features.query_keys, features.query_weights, self._roots[:count])
+        if len(related):
+            slots = np.concatenate((slots, related))
+            totals = np.concatenate((totals, np.full(len(related), np.inf)))
+            order = np.argsort(slots, kind="stable")
+            slots, totals = slots[order], totals[order]
+            keep = np.concatenate(([True], slots[1:] != slots[:-1]))
+            slots, totals = slots[keep], totals[keep]
+        if len(slots) and not math.isnan(features.time):
+            last = self._last[slots]
+            within = np.isnan(last) | (features.time - last <= self.config.window_days * _DAY)
+            slots, totals = slots[within], totals[within]
+        wanted = self.config.candidates
+        if len(slots) > wanted:
+            # The ``wanted`` largest totals; of those tied at the cut, the smaller slots.
+            cut = np.partition(totals, len(totals) - wanted)[len(totals) - wanted]
+            above = totals > cut
+            tied = np.flatnonzero(totals == cut)[: wanted - int(above.sum())]
+            above[tied] = True
+            slots = slots[above]
+        return slots
+
+    def signals(self, features: ArticleFeatures, vec: Vectors, slots: Ids, related: Ids) -> Signals:
+        """Each candidate story's similarity to the article, signal by signal; ``related``: linked stories."""
+        n = len(slots)
+        if not n:
+            empty = np.zeros(0)
+            return Signals(slots, empty, empty, empty, empty, empty, np.zeros(0, dtype=bool))
+        centroid = (self._sums[slots] @ vec).astype(np.float64) / np.maximum(self._sum_norms[slots], 1e-9)
+        rows = self._exemplars[slots]
+        kept = rows >= 0
+        sims = np.full(rows.shape, -np.inf)
+        sims[kept] = self._vectors[rows[kept]] @ vec
+        member = sims.max(axis=1)
+        sparse, entity = self._cosines(features, slots)
+        outside = np.maximum(np.maximum(self._first[slots] - features.time, features.time - self._last[slots]), 0.0)
+        linked = np.isin(slots, related) if len(related) else np.zeros(n, dtype=bool)
+        return Signals(slots, centroid, member, sparse, entity, outside / _DAY, linked)
+
+    def _cosines(self, features: ArticleFeatures, slots: Ids) -> tuple[Weights, Weights]:
+        """TF-IDF and entity cosines of the article with each slot's profiles; NaN where either side is empty."""
+        n = len(slots)
+        sparse, entity = np.full(n, np.nan), np.full(n, np.nan)
+        if not len(features.terms) and not len(features.entities):
+            return sparse, entity
+        if len(self._zeros) < len(self._vocabulary):
+            self._zeros = np.zeros(2 * len(self._vocabulary))
+        chosen = slots.tolist()
+        # Term and entity ids never collide, so one spread-out query serves both kinds of profile.
+        query = SparseVector(
+            np.concatenate((features.terms.ids, features.entities.ids)),
+            np.concatenate((features.terms.weights, features.entities.weights)),
+        )
+        dots = dot_many(query, [self._profiles[s] for s in chosen] + [self._entities[s] for s in chosen], self._zeros)
+        for out, values, norms, present in (
+            (sparse, dots[:n], self._profile_norms[slots], len(features.terms)),
+            (entity, dots[n:], self._entity_norms[slots], len(features.entities)),
+        ):
+            known = norms > 0
+            if present and known.any():
+                out[known] = values[known] / norms[known]
+        return sparse, entity
+
+    def _related(self, article: StoryArticle) -> Ids:
+        """Stories (root slots, increasing) holding an article this one links to, or one linking to this one."""
+        rows = [self._url_row[u] for u in article.links if u in self._url_row]
+        if article.url is not None:
+            rows.extend(self._linked_from.get(article.url, ()))
+        if not rows:
+            return np.zeros(0, dtype=np.int64)
+        return distinct(self._roots[self._article_slots[np.array(rows, dtype=np.int64)]])
+
+    def scores(self, signals: Signals) -> Weights:
+        """The combined score of each candidate; missing signals drop out of the weighted mean."""
+        cfg = self.config
+        total = cfg.dense_weight * (cfg.centroid_share * signals.centroid + (1.0 - cfg.centroid_share) * signals.member)
+        weights = np.full(len(total), cfg.dense_weight)
+        for values, weight in ((signals.sparse, cfg.sparse_weight), (signals.entity, cfg.entity_weight)):
+            known = ~np.isnan(values)
+            total = total + np.where(known, weight * values, 0.0)
+            weights = weights + np.where(known, weight, 0.0)
+        outside = signals.outside_days
+        penalty = np.where(np.isnan(outside), 0.0, cfg.time_weight * np.minimum(1.0, outside / cfg.time_scale_days))
+        scores: Weights = total / weights - penalty + np.where(signals.linked, cfg.link_bonus, 0.0)
+        return scores
+
+    def _match(self, slot: int, features: ArticleFeatures, vec: Vectors, score: float) -> Match:
+        rows = self._exemplars[slot]
+        rows = rows[rows >= 0]
+        row = int(rows[int(np.argmax(self._vectors[rows] @ vec))])
+        names = self._vocabulary.names
+        common = shared(features.entities, self._entities[slot]).tolist()
+        entities = tuple(sorted(names[i][len(ENTITY_PREFIX) :] for i in common))
+        member_time = float(self._article_times[row])
+        gap = None if math.isnan(features.time) or math.isnan(member_time) else features.time - member_time
+        return Match(self._article_ids[row], round(score, 6), entities, gap)
+
+    # -- updates --------------------------------------------------------------------------------------------
+
+    def _new_row(self, article: StoryArticle, vec: Vectors, time: float) -> int:
+        row = len(self._article_ids)
+        if row == len(self._vectors):
+            self._vectors = _grown(self._vectors, row + 1, 0.0)
+            self._article_times = _grown(self._article_times, row + 1, math.nan)
+            self._article_slots = _grown(self._article_slots, row + 1, 0)
+        self._article_ids.append(article.id)
+        self._row_of[article.id] = row
+        self._vectors[row] = vec
+        self._article_times[row] = time
+        return row
+
+    def _new_story(self, story_id: int) -> int:
+        slot = len(self._members)
+        if slot == len(self._roots):
+            size = slot + 1
+            self._story_ids = _grown(self._story_ids, size, 0)
+            self._roots = _grown(self._roots, size, 0)
+            self._sums = _grown(self._sums, size, 0.0)
+            self._sum_norms = _grown(self._sum_norms, size, 0.0)
+            self._profile_norms = _grown(self._profile_norms, size, 0.0)
+            self._entity_norms = _grown(self._entity_norms, size, 0.0)
+            self._first = _grown(self._first, size, math.nan)
+            self._last = _grown(self._last, size, math.nan)
+            self._exemplars = _grown(self._exemplars, size, -1)
+        self._slot_of[story_id] = slot
+        self._story_ids[slot] = story_id
+        self._roots[slot] = slot
+        self._members.append([])
+        self._profiles.append(SparseVector.empty())
+        self._entities.append(SparseVector.empty())
+        self._live += 1
+        return slot
+
+    def _join(self, slot: int, row: int, article: StoryArticle, features: ArticleFeatures, vec: Vectors) -> None:
+        cfg = self.config
+        self._article_slots[row] = slot
+        self._members[slot].append(article.id)
+        kept = self._exemplars[slot]
+        free = np.flatnonzero(kept < 0)
+        if len(free):
+            kept[free[0]] = row
+        else:
+            kept[1:-1] = kept[2:].copy()
+            kept[-1] = row
+        self._sums[slot] += vec
+        self._sum_norms[slot] = float(np.linalg.norm(self._sums[slot]))
+        self._profiles[slot] = profile = compact(add(self._profiles[slot], features.terms, cfg.profile_terms))
+        self._profile_norms[slot] = profile.norm()
+        self._entities[slot] = entities = compact(add(self._entities[slot], features.entities, cfg.profile_terms))
+        self._entity_norms[slot] = entities.norm()
+        time = features.time
+        if not math.isnan(time):
+            if not time >= self._first[slot]:
+                self._first[slot] = time
+            if not time <= self._last[slot]:
+                self._last[slot] = time
+        if article.url:
+            self._url_row[article.url] = row
+        for link in article.links:
+            self._linked_from.setdefault(link, []).append(row)
+        self._index.add(slot, features.index_keys)
+
+    def _merge_into(self, slot: int, others: list[int]) -> tuple[int, ...]:
+        merged: list[int] = []
+        for other in others:
+            root, other_root = int(self._roots[slot]), int(self._roots[other])
+            if other_root == root or self._story_similarity(root, other_root) < self.config.merge_threshold:
+                continue
+            keep, gone = sorted((root, other_root), key=lambda s: int(self._story_ids[s]))
+            self._absorb(keep, gone)
+            merged.append(int(self._story_ids[gone]))
+        return tuple(merged)
+
+    def _story_similarity(self, a: int, b: int) -> float:
+        cfg = self.config
+        dense = float(self._sums[a] @ self._sums[b]) / max(float(self._sum_norms[a] * self._sum_norms[b]), 1e-9)
+        total = cfg.dense_weight * dense
+        weights = cfg.dense_weight
+        pairs = (
+            (self._profiles, self._profile_norms, cfg.sparse_weight),
+            (self._entities, self._entity_norms, cfg.entity_weight),
+        )
+        for profiles, norms, weight in pairs:
+            if norms[a] > 0 and norms[b] > 0:
+                total += weight * dot(profiles[a], profiles[b]) / float(norms[a] * norms[b])
+                weights += weight
+        return total / weights
+
+    def _absorb(self, keep: int, gone: int) -> None:
+        cfg = self.config
+        roots = self._roots[: len(self._members)]
+        roots[roots == gone] = keep
+        self._members[keep] = sorted(self._members[keep] + self._members[gone], key=self._row_of.__getitem__)
+        self._members[gone] = []
+        rows = np.sort(np.concatenate((self._exemplars[keep], self._exemplars[gone])))
+        rows = rows[rows >= 0]
+        if len(rows) > cfg.exemplars:
+            rows = np.concatenate((rows[:1], rows[len(rows) - cfg.exemplars + 1 :]))
+        self._exemplars[keep] = -1
+        self._exemplars[keep, : len(rows)] = rows
+        self._exemplars[gone] = -1
+        self._sums[keep] += self._sums[gone]
+        self._sum_norms[keep] = float(np.linalg.norm(self._sums[keep]))
+        self._profiles[keep] = compact(add(self._profiles[keep], self._profiles[gone], cfg.profile_terms))
+        self._profile_norms[keep] = self._profiles[keep].norm()
+        self._entities[keep] = compact(add(self._entities[keep], self._entities[gone], cfg.profile_terms))
+        self._entity_norms[keep] = self._entities[keep].norm()
+        self._profiles[gone] = self._entities[gone] = SparseVector.empty()
+        self._first[keep] = np.fmin(self._first[keep], self._first[gone])
+        self._last[keep] = np.fmax(self._last[keep], self._last[gone])
+        self._last[gone] = math.nan
+        self._live -= 1

@@ -1,0 +1,65 @@
+"""The inverted index that finds candidate stories: key (term or entity id) → stories that held it, in order.
+
+Only the ``depth`` most recent postings of a key are ever read, so older ones are dropped as lists grow:
+memory stays bounded by keys × depth and nothing read is lost. Stories are dense slot numbers; merged
+stories are resolved through a ``roots`` array (slot → surviving slot) the caller keeps.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+import numpy as np
+
+from newsdesk.stories.sparse import Ids, Weights, distinct, group_sums
+
+
+class StoryIndex:
+    """Postings per key, most recent last."""
+
+    __slots__ = ("_postings", "depth")
+
+    def __init__(self, depth: int) -> None:
+        self.depth = depth
+        self._postings: list[array[int] | None] = []
+
+    def add(self, slot: int, keys: Ids) -> None:
+        """Record that story ``slot`` holds ``keys`` (a key it held last already is not repeated)."""
+        postings = self._postings
+        needed = int(keys.max()) + 1 if len(keys) else 0
+        if needed > len(postings):
+            postings.extend([None] * (needed - len(postings)))
+        depth = self.depth
+        for key in keys.tolist():
+            entries = postings[key]
+            if entries is None:
+                postings[key] = array("q", (slot,))
+            elif entries[-1] != slot:
+                entries.append(slot)
+                if len(entries) > 2 * depth:
+                    del entries[: len(entries) - depth]
+
+    def lookup(self, keys: Ids, weights: Weights, roots: Ids) -> tuple[Ids, Weights]:
+        """Stories (root slots) holding any of ``keys`` among each key's ``depth`` latest, with summed key weights.
+
+        A story counts once per key even if it (or a story merged into it) appears there several times.
+        Returned in increasing slot order.
+        """
+        postings = self._postings
+        depth = self.depth
+        found = array("q")
+        lengths: list[int] = []
+        which: list[int] = []
+        for i, key in enumerate(keys.tolist()):
+            entries = postings[key] if key < len(postings) else None
+            if entries:
+                found.extend(entries[-depth:])
+                lengths.append(min(len(entries), depth))
+                which.append(i)
+        if not which:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        stories = roots[np.frombuffer(found, dtype=np.int64)]
+        key_at = np.repeat(np.array(which, dtype=np.int64), lengths)
+        pairs = distinct(key_at * len(roots) + stories)
+        totals = group_sums(pairs % len(roots), weights[pairs // len(roots)])
+        return totals.ids, totals.weights

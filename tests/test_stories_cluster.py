@@ -1,0 +1,218 @@
+"""The online story clusterer: placement, ids, merges, windows, links, determinism (with a toy embedder)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
+from newsdesk.stories.embed import DIMENSIONS, Vectors
+from newsdesk.stories.features import STOP_WORDS
+from newsdesk.stories.model import StoryArticle
+
+_WORD = re.compile(r"[a-z0-9]+")
+_START = datetime(2024, 3, 1, 8, tzinfo=UTC)
+
+
+class ToyEmbedder:
+    """Hashed bags of words without stop words, L2-normalised: deterministic and instant, never the real model."""
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in _WORD.findall(text.lower()):
+                if word in STOP_WORDS:
+                    continue
+                bucket = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "little")
+                out[row, bucket % DIMENSIONS] += 1.0
+            norm = float(np.linalg.norm(out[row]))
+            if norm:
+                out[row] /= norm
+        return out
+
+
+def _article(article_id: int, title: str, lead: str, hours: float = 0.0, **fields: object) -> StoryArticle:
+    values: dict[str, object] = {
+        "id": article_id,
+        "title": title,
+        "lead": lead,
+        "text": lead,
+        "published": _START + timedelta(hours=hours),
+    }
+    values.update(fields)
+    return StoryArticle(**values)  # type: ignore[arg-type]
+
+
+ARTICLES = [
+    _article(
+        1, "SpaceX launches Falcon Heavy rocket", "Elon Musk watched the Falcon Heavy rocket lift off in Florida."
+    ),
+    _article(2, "Cubs win the World Series", "The Chicago Cubs beat Cleveland to win the World Series title."),
+    _article(
+        3, "Falcon Heavy rocket lifts off", "SpaceX sent its Falcon Heavy rocket up from Florida, Elon Musk said.", 2
+    ),
+    _article(4, "Earthquake hits Mexico City", "A strong earthquake shook Mexico City, toppling buildings.", 3),
+    _article(
+        5, "World Series: Cubs champions", "Chicago Cubs fans celebrate the World Series title over Cleveland.", 4
+    ),
+    _article(
+        6, "Mexico City earthquake toll rises", "Rescuers dig through buildings after the Mexico City earthquake.", 5
+    ),
+    _article(7, "Falcon Heavy: Musk's rocket flies", "The Falcon Heavy rocket of SpaceX flew from Florida.", 6),
+]
+
+
+def _vectors(articles: Sequence[StoryArticle]) -> Vectors:
+    return ToyEmbedder().embed([f"{a.title} {a.lead}" for a in articles])
+
+
+def test_articles_join_their_stories_and_ids_are_first_articles() -> None:
+    clusterer = StoryClusterer()
+    placements = clusterer.add_batch(ARTICLES, _vectors(ARTICLES))
+    assert [p.new_story for p in placements] == [True, True, False, True, False, False, False]
+    assert [p.story_id for p in placements] == [1, 2, 1, 4, 2, 4, 1]
+    assert clusterer.members(1) == (1, 3, 7)
+    assert clusterer.members(2) == (2, 5)
+    assert clusterer.story_of(6) == 4
+    assert clusterer.story_count == 3
+    assert placements[0].match is None
+    match = placements[2].match
+    assert match is not None
+    assert match.article_id == 1
+    assert 0.0 < match.similarity <= 1.0
+    assert "falcon heavy" in match.shared_entities
+    assert match.time_gap_seconds == 7200.0
+
+
+def test_add_batch_gives_the_same_placements_as_add() -> None:
+    vectors = _vectors(ARTICLES)
+    one = StoryClusterer()
+    singles = [one.add(a, vectors[i]) for i, a in enumerate(ARTICLES)]
+    assert StoryClusterer().add_batch(ARTICLES, vectors) == singles
+
+
+def test_replaying_the_same_sequence_gives_the_same_stories() -> None:
+    vectors = _vectors(ARTICLES)
+    first = StoryClusterer().add_batch(ARTICLES, vectors)
+    assert StoryClusterer().add_batch(ARTICLES, vectors.copy()) == first
+
+
+def test_placements_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent.parent)!r})\n"
+        "from tests.test_stories_cluster import ARTICLES, _vectors\n"
+        "from newsdesk.stories.cluster import StoryClusterer\n"
+        "c = StoryClusterer()\n"
+        "out = [(p.story_id, p.merged, p.match and (p.match.article_id, p.match.similarity, p.match.shared_entities))"
+        " for p in c.add_batch(ARTICLES, _vectors(ARTICLES))]\n"
+        "print(json.dumps(out))\n"
+    )
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, check=True)
+        outputs.append(json.loads(done.stdout))
+    assert outputs[0] == outputs[1]
+
+
+def test_a_bridging_article_merges_two_stories_into_the_older_id() -> None:
+    config = ClusterConfig(threshold=0.3, merge_threshold=0.3)
+    articles = [
+        _article(10, "Alpha beta gamma", "alpha beta gamma delta"),
+        _article(11, "Epsilon zeta eta", "epsilon zeta eta theta"),
+        _article(12, "Alpha beta epsilon zeta", "alpha beta gamma epsilon zeta eta"),
+    ]
+    clusterer = StoryClusterer(config)
+    placements = clusterer.add_batch(articles, _vectors(articles))
+    assert placements[0].new_story
+    assert placements[1].new_story
+    assert placements[2].story_id == 10
+    assert placements[2].merged == (11,)
+    assert clusterer.story_of(11) == 10
+    assert clusterer.members(11) == (10, 11, 12)
+    assert clusterer.members(10) == (10, 11, 12)
+    assert clusterer.story_count == 1
+
+
+def test_a_story_closes_after_the_window() -> None:
+    config = ClusterConfig(window_days=2.0)
+    first = _article(1, "Mexico City earthquake", "A strong earthquake shook Mexico City.")
+    later = replace(first, id=2, published=_START + timedelta(days=3))
+    much_later = replace(first, id=3, published=_START + timedelta(days=30))
+    clusterer = StoryClusterer(config)
+    vectors = _vectors([first, later, much_later])
+    assert clusterer.add(first, vectors[0]).new_story
+    placement = clusterer.add(later, vectors[1])
+    assert placement.new_story
+    assert clusterer.add(much_later, vectors[2]).story_id == 3
+
+
+def test_articles_without_time_text_or_entities_still_cluster() -> None:
+    articles = [
+        StoryArticle(1, "", "omnivore dilemma michael pollan cheese microbe", "", None),
+        StoryArticle(2, "", "kanye west kim kardashian engagement video", "", None),
+        StoryArticle(3, "", "michael pollan microbe cheese yogurt omnivore", "", None),
+        StoryArticle(4, "", "", "", None),
+    ]
+    clusterer = StoryClusterer()
+    placements = clusterer.add_batch(articles, _vectors(articles))
+    assert [p.story_id for p in placements] == [1, 2, 1, 4]
+    assert placements[2].match is not None
+    assert placements[2].match.time_gap_seconds is None
+
+
+def test_a_link_between_articles_pulls_them_together() -> None:
+    first = _article(1, "Budget passes", "The parliament passed the budget.", url="https://a.example/budget")
+    reply = _article(2, "Opposition reacts", "Critics answered sharply.", 1, links=("https://a.example/budget",))
+    config = ClusterConfig(link_bonus=1.0)
+    vectors = _vectors([first, reply])
+    without_link = StoryClusterer(config)
+    without_link.add(first, vectors[0])
+    assert without_link.add(replace(reply, links=()), vectors[1]).new_story
+    clusterer = StoryClusterer(config)
+    clusterer.add(first, vectors[0])
+    assert clusterer.add(reply, vectors[1]).story_id == 1
+
+
+def test_a_zero_vector_is_accepted() -> None:
+    clusterer = StoryClusterer()
+    zero = np.zeros(DIMENSIONS, dtype=np.float32)
+    assert clusterer.add(ARTICLES[0], zero).new_story
+    assert clusterer.add(ARTICLES[2], zero).story_id == 1
+
+
+def test_refuses_wrong_vectors_and_repeated_articles() -> None:
+    clusterer = StoryClusterer()
+    with pytest.raises(ValueError, match="dimensions"):
+        clusterer.add(ARTICLES[0], np.zeros(3, dtype=np.float32))
+    clusterer.add(ARTICLES[0], _vectors(ARTICLES[:1])[0])
+    with pytest.raises(ValueError, match="already placed"):
+        clusterer.add(ARTICLES[0], _vectors(ARTICLES[:1])[0])
+    with pytest.raises(ValueError, match="vectors of shape"):
+        clusterer.add_batch(ARTICLES[1:3], _vectors(ARTICLES[1:2]))
+
+
+def test_many_stories_stay_apart_and_storage_grows() -> None:
+    rng = np.random.default_rng(7)
+    articles = []
+    for i in range(1500):
+        words = " ".join(f"w{int(x)}" for x in rng.integers(0, 50_000, size=8))
+        articles.append(_article(i, f"story {i} {words}", words, hours=i / 100))
+    clusterer = StoryClusterer()
+    placements = clusterer.add_batch(articles, _vectors(articles))
+    assert all(p.new_story for p in placements)
+    assert clusterer.story_count == 1500
+    assert clusterer.members(1499) == (1499,)
