@@ -51,12 +51,15 @@ eval: setup
 		--require real_parse_rate=0.99 --require rss_parser_item_titles_agreement=0.99 \
 		--require rss_parser_item_links_agreement=0.99 --require feedparser_tests_parse_rate=0.99 \
 		--require feedparser_tests_agreement_without_content_rewriting=0.88
+	$(ND) eval clustering $(SHARED)/data/clustering/giveme5w1h.jsonl --require bcubed_f1=0.93
+	$(ND) eval clustering $(SHARED)/data/clustering/googlenews-ts.jsonl --require bcubed_f1=0.90 --require nmi=0.95
 
 # Speed, beside feedparser on the same files in the same run: parsing must stay >= 10x.
 bench: setup
 	@test -n "$(SHARED)" || { echo "no ../shared: set SHARED=/path/to/shared"; exit 1; }
 	$(ND) bench feeds $(SHARED)/data/feeds --require ratio=10 --require title_agreement=0.99 \
 		--require same_entry_counts=0.99
+	$(ND) bench clustering --articles 100000 --require articles_per_second=1000 --require 'peak_memory_mb<=2048'
 
 format: setup
 	$(BIN)/ruff format src tests

@@ -154,3 +154,17 @@ def test_the_console_script_runs() -> None:
         [str(bindir / "newsdesk"), "--version"], capture_output=True, text=True, check=True, env=dict(os.environ)
     )
     assert result.stdout == f"newsdesk {__version__}\n"
+
+
+def test_pinned_bars_fail_the_command_when_missed() -> None:
+    from newsdesk.cli import _print_figures
+
+    _print_figures([], {"f": 0.93, "mb": 100}, ["f=0.92", "mb<=200"])
+    import typer
+
+    with pytest.raises(typer.Exit):
+        _print_figures([], {"f": 0.91}, ["f=0.92"])
+    with pytest.raises(typer.Exit):
+        _print_figures([], {"mb": 300}, ["mb<=200"])
+    with pytest.raises(typer.Exit):
+        _print_figures([], {"f": 0.93}, ["g=0.5"])

@@ -23,7 +23,18 @@ from newsdesk.stories.features import (
     title_case,
 )
 from newsdesk.stories.index import StoryIndex
-from newsdesk.stories.sparse import SparseVector, add, distinct, dot, dot_many, group_sums, normalised, shared
+from newsdesk.stories.sparse import (
+    SparseVector,
+    add,
+    compact,
+    distinct,
+    dot,
+    dot_many,
+    group_sums,
+    normalised,
+    norms,
+    shared,
+)
 
 
 def _vector(pairs: dict[int, float]) -> SparseVector:
@@ -108,6 +119,8 @@ def test_tfidf_and_entity_vectors_are_unit_length_and_sorted() -> None:
     assert vector.norm() == pytest.approx(1.0)
     assert list(vector.ids) == sorted(vector.ids)
     entity_ids = vocabulary.ids([ENTITY_PREFIX + "nasa", ENTITY_PREFIX + "esa"])
+    assert vocabulary.entity[entity_ids].all()
+    assert not vocabulary.entity[ids].any()
     ents = entity_vector(entity_ids, vocabulary)
     assert ents.norm() == pytest.approx(1.0)
     assert len(tfidf(np.zeros(0, dtype=np.int64), np.zeros(0), vocabulary)) == 0
@@ -130,11 +143,17 @@ def test_sparse_arithmetic() -> None:
     total = add(a, b)
     assert total.ids.tolist() == [1, 3, 4]
     assert total.weights.tolist() == [1.0, 3.0, 5.0]
-    assert dot(a, b) == 2.0
+    assert dot(a, b) == (2.0, 0.0)
+    marked = np.zeros(10, dtype=bool)
+    marked[3] = True
+    assert dot(a, b, marked) == (0.0, 2.0)
+    assert norms(_vector({0: 3.0, 3: 4.0}), marked) == (3.0, 4.0)
     assert shared(a, b).tolist() == [3]
     assert normalised(_vector({0: 3.0, 1: 4.0})).weights.tolist() == [0.6, 0.8]
     scratch = np.zeros(10)
-    assert dot_many(a, [b, a, SparseVector.empty()], scratch).tolist() == [2.0, 5.0, 0.0]
+    plain, split = dot_many(a, [b, a, SparseVector.empty()], scratch, marked)
+    assert plain.tolist() == [0.0, 1.0, 0.0]
+    assert split.tolist() == [2.0, 4.0, 0.0]
     assert not scratch.any()
     trimmed = add(_vector({i: float(i) for i in range(1, 6)}), SparseVector.empty(), keep=2)
     assert trimmed.ids.tolist() == [4, 5]
@@ -142,6 +161,9 @@ def test_sparse_arithmetic() -> None:
     sums = group_sums(np.array([4, 1, 4]), np.array([1.0, 2.0, 3.0]))
     assert sums.ids.tolist() == [1, 4]
     assert sums.weights.tolist() == [2.0, 4.0]
+    small = compact(a)
+    assert small.ids.dtype == np.int32
+    assert small.weights.dtype == np.float32
 
 
 def test_index_counts_each_story_once_per_key_and_follows_roots() -> None:

@@ -437,7 +437,8 @@ RequireOption = Annotated[
     list[str] | None,
     typer.Option(
         "--require",
-        help="KEY=MIN: fail (exit 1) when the summary's KEY is below MIN; may be repeated. CI pins its bars so.",
+        help="KEY=MIN (or KEY<=MAX): fail (exit 1) when the summary's KEY is below MIN (above MAX); "
+        "may be repeated. CI pins its bars so.",
     ),
 ]
 
@@ -449,12 +450,15 @@ def _print_figures(lines: list[str], summary: dict[str, object], require: list[s
     typer.echo(json.dumps(summary, sort_keys=True))
     failures = []
     for bar in require or []:
-        key, _, minimum = bar.partition("=")
+        at_most = "<=" in bar
+        key, _, limit = bar.partition("<=") if at_most else bar.partition("=")
         value = summary.get(key)
-        if not isinstance(value, (int, float)) or not minimum:
+        if not isinstance(value, (int, float)) or not limit:
             failures.append(f"{bar}: no figure {key!r} in the summary")
-        elif value < float(minimum):
-            failures.append(f"{key} = {value} is below the pinned minimum {minimum}")
+        elif at_most and value > float(limit):
+            failures.append(f"{key} = {value} is above the pinned maximum {limit}")
+        elif not at_most and value < float(limit):
+            failures.append(f"{key} = {value} is below the pinned minimum {limit}")
     for failure in failures:
         typer.echo(f"error: {failure}", err=True)
     if failures:

@@ -47,7 +47,7 @@ from newsdesk.stories.features import (
 )
 from newsdesk.stories.index import StoryIndex
 from newsdesk.stories.model import Match, Placement, StoryArticle
-from newsdesk.stories.sparse import Ids, SparseVector, Weights, add, compact, distinct, dot, dot_many, shared
+from newsdesk.stories.sparse import Ids, SparseVector, Weights, add, compact, distinct, dot, dot_many, norms, shared
 
 _DAY = 86_400.0
 
@@ -72,17 +72,17 @@ class ClusterConfig:
     title_weight: float = 3.0
     lead_weight: float = 2.0
     text_weight: float = 1.0
-    text_words: int = 100
+    text_words: int = 80
     #: Salient keys (terms and entities) of an article looked up in the index.
-    query_keys: int = 32
+    query_keys: int = 28
     #: Salient keys of an article that point to its story in the index.
-    index_keys: int = 64
+    index_keys: int = 48
     #: Entity weights count this much against term weights when picking salient keys.
     entity_key_weight: float = 1.0
     #: Most recent stories read per index key.
     postings_depth: int = 64
     #: Stories scored per article.
-    candidates: int = 24
+    candidates: int = 20
     #: Member vectors each story keeps for the best-member similarity: its first and its latest.
     exemplars: int = 8
     #: Terms (and entities) a story's profile keeps, the heaviest; trimmed when it holds twice as many.
@@ -118,6 +118,8 @@ class Signals:
     slots: Ids
     centroid: Weights
     member: Weights
+    #: The row of each story's best-matching kept member.
+    member_rows: Ids
     sparse: Weights
     entity: Weights
     outside_days: Weights
@@ -164,8 +166,8 @@ class StoryClusterer:
         self._last: Weights = np.full(1024, np.nan)
         self._exemplars: Ids = np.full((1024, self.config.exemplars), -1, dtype=np.int64)
         self._members: list[list[int]] = []
+        #: Per slot: the sum of its articles' term and entity vectors (ids never collide: one vocabulary).
         self._profiles: list[SparseVector] = []
-        self._entities: list[SparseVector] = []
         # Links: an article's URL → its row; a linked URL → rows of the articles linking to it.
         self._url_row: dict[str, int] = {}
         self._linked_from: dict[str, list[int]] = {}
@@ -192,7 +194,7 @@ class StoryClusterer:
         ids = self._story_ids[signals.slots]
         best = int(np.lexsort((ids, -scores))[0])
         slot = int(signals.slots[best])
-        match = self._match(slot, features, vec, float(scores[best]))
+        match = self._match(slot, features, int(signals.member_rows[best]), float(scores[best]))
         self._join(slot, row, article, features, vec)
         reached = scores >= cfg.threshold
         others = signals.slots[reached][np.argsort(ids[reached], kind="stable")]
@@ -267,17 +269,18 @@ class StoryClusterer:
         n = len(slots)
         if not n:
             empty = np.zeros(0)
-            return Signals(slots, empty, empty, empty, empty, empty, np.zeros(0, dtype=bool))
+            return Signals(slots, empty, empty, slots, empty, empty, empty, np.zeros(0, dtype=bool))
         centroid = (self._sums[slots] @ vec).astype(np.float64) / np.maximum(self._sum_norms[slots], 1e-9)
         rows = self._exemplars[slots]
         kept = rows >= 0
         sims = np.full(rows.shape, -np.inf)
         sims[kept] = self._vectors[rows[kept]] @ vec
-        member = sims.max(axis=1)
+        best = sims.argmax(axis=1)
+        member = sims[np.arange(n), best]
         sparse, entity = self._cosines(features, slots)
         outside = np.maximum(np.maximum(self._first[slots] - features.time, features.time - self._last[slots]), 0.0)
         linked = np.isin(slots, related) if len(related) else np.zeros(n, dtype=bool)
-        return Signals(slots, centroid, member, sparse, entity, outside / _DAY, linked)
+        return Signals(slots, centroid, member, rows[np.arange(n), best], sparse, entity, outside / _DAY, linked)
 
     def _cosines(self, features: ArticleFeatures, slots: Ids) -> tuple[Weights, Weights]:
         """TF-IDF and entity cosines of the article with each slot's profiles; NaN where either side is empty."""
@@ -288,19 +291,19 @@ class StoryClusterer:
         if len(self._zeros) < len(self._vocabulary):
             self._zeros = np.zeros(2 * len(self._vocabulary))
         chosen = slots.tolist()
-        # Term and entity ids never collide, so one spread-out query serves both kinds of profile.
         query = SparseVector(
             np.concatenate((features.terms.ids, features.entities.ids)),
             np.concatenate((features.terms.weights, features.entities.weights)),
         )
-        dots = dot_many(query, [self._profiles[s] for s in chosen] + [self._entities[s] for s in chosen], self._zeros)
-        for out, values, norms, present in (
-            (sparse, dots[:n], self._profile_norms[slots], len(features.terms)),
-            (entity, dots[n:], self._entity_norms[slots], len(features.entities)),
+        profiles = [self._profiles[s] for s in chosen]
+        term_dots, entity_dots = dot_many(query, profiles, self._zeros, self._vocabulary.entity)
+        for out, values, lengths, present in (
+            (sparse, term_dots, self._profile_norms[slots], len(features.terms)),
+            (entity, entity_dots, self._entity_norms[slots], len(features.entities)),
         ):
-            known = norms > 0
+            known = lengths > 0
             if present and known.any():
-                out[known] = values[known] / norms[known]
+                out[known] = values[known] / lengths[known]
         return sparse, entity
 
     def _related(self, article: StoryArticle) -> Ids:
@@ -326,12 +329,9 @@ class StoryClusterer:
         scores: Weights = total / weights - penalty + np.where(signals.linked, cfg.link_bonus, 0.0)
         return scores
 
-    def _match(self, slot: int, features: ArticleFeatures, vec: Vectors, score: float) -> Match:
-        rows = self._exemplars[slot]
-        rows = rows[rows >= 0]
-        row = int(rows[int(np.argmax(self._vectors[rows] @ vec))])
+    def _match(self, slot: int, features: ArticleFeatures, row: int, score: float) -> Match:
         names = self._vocabulary.names
-        common = shared(features.entities, self._entities[slot]).tolist()
+        common = shared(features.entities, self._profiles[slot]).tolist()
         entities = tuple(sorted(names[i][len(ENTITY_PREFIX) :] for i in common))
         member_time = float(self._article_times[row])
         gap = None if math.isnan(features.time) or math.isnan(member_time) else features.time - member_time
@@ -369,7 +369,6 @@ class StoryClusterer:
         self._roots[slot] = slot
         self._members.append([])
         self._profiles.append(SparseVector.empty())
-        self._entities.append(SparseVector.empty())
         self._live += 1
         return slot
 
@@ -386,10 +385,9 @@ class StoryClusterer:
             kept[-1] = row
         self._sums[slot] += vec
         self._sum_norms[slot] = float(np.linalg.norm(self._sums[slot]))
-        self._profiles[slot] = profile = compact(add(self._profiles[slot], features.terms, cfg.profile_terms))
-        self._profile_norms[slot] = profile.norm()
-        self._entities[slot] = entities = compact(add(self._entities[slot], features.entities, cfg.profile_terms))
-        self._entity_norms[slot] = entities.norm()
+        both = add(features.terms, features.entities)
+        self._profiles[slot] = profile = compact(add(self._profiles[slot], both, cfg.profile_terms))
+        self._profile_norms[slot], self._entity_norms[slot] = norms(profile, self._vocabulary.entity)
         time = features.time
         if not math.isnan(time):
             if not time >= self._first[slot]:
@@ -418,13 +416,13 @@ class StoryClusterer:
         dense = float(self._sums[a] @ self._sums[b]) / max(float(self._sum_norms[a] * self._sum_norms[b]), 1e-9)
         total = cfg.dense_weight * dense
         weights = cfg.dense_weight
-        pairs = (
-            (self._profiles, self._profile_norms, cfg.sparse_weight),
-            (self._entities, self._entity_norms, cfg.entity_weight),
-        )
-        for profiles, norms, weight in pairs:
-            if norms[a] > 0 and norms[b] > 0:
-                total += weight * dot(profiles[a], profiles[b]) / float(norms[a] * norms[b])
+        term_dot, entity_dot = dot(self._profiles[a], self._profiles[b], self._vocabulary.entity)
+        for value, lengths, weight in (
+            (term_dot, self._profile_norms, cfg.sparse_weight),
+            (entity_dot, self._entity_norms, cfg.entity_weight),
+        ):
+            if lengths[a] > 0 and lengths[b] > 0:
+                total += weight * value / float(lengths[a] * lengths[b])
                 weights += weight
         return total / weights
 
@@ -444,10 +442,8 @@ class StoryClusterer:
         self._sums[keep] += self._sums[gone]
         self._sum_norms[keep] = float(np.linalg.norm(self._sums[keep]))
         self._profiles[keep] = compact(add(self._profiles[keep], self._profiles[gone], cfg.profile_terms))
-        self._profile_norms[keep] = self._profiles[keep].norm()
-        self._entities[keep] = compact(add(self._entities[keep], self._entities[gone], cfg.profile_terms))
-        self._entity_norms[keep] = self._entities[keep].norm()
-        self._profiles[gone] = self._entities[gone] = SparseVector.empty()
+        self._profile_norms[keep], self._entity_norms[keep] = norms(self._profiles[keep], self._vocabulary.entity)
+        self._profiles[gone] = SparseVector.empty()
         self._first[keep] = np.fmin(self._first[keep], self._first[gone])
         self._last[keep] = np.fmax(self._last[keep], self._last[gone])
         self._last[gone] = math.nan

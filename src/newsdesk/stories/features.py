@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from newsdesk.stories.sparse import Ids, SparseVector, Weights, group_sums, normalised
+from newsdesk.stories.sparse import Flags, Ids, SparseVector, Weights, group_sums, normalised
 
 _STOP_TEXT = """
 a about above after again against ago all almost also although always am among an and another any are around
@@ -41,10 +41,10 @@ _ENTITY_STOP = (STOP_WORDS - {"new"}) | frozenset(_MONTHS_TEXT.split())
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _NAME_WORD = r"[A-Z](?:(?:\.[A-Z])+\.?|[\w’'-]*)"
 _CAPITALISED = re.compile(rf"\b{_NAME_WORD}(?:[ \t]+(?:(?:of|de|la|van|von|al|bin|the)[ \t]+)?{_NAME_WORD})*")
-_UNIT_NUMBER = re.compile(
-    r"(?:[$£€¥]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|bn|m|k))?)"
-    r"|(?:\d[\d,.]*\s?(?:million|billion|trillion|percent|per cent|%|people|dead|killed|deaths|km|miles|"
-    r"kilometres|kilometers|tons|tonnes|feet|metres|meters|dollars|euros|pounds|yuan|rupees))\b",
+_MONEY = re.compile(r"[$£€¥]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|bn|m|k)\b)?", re.IGNORECASE)
+_QUANTITY = re.compile(
+    r"\d[\d,.]*\s?(?:million|billion|trillion|percent|per cent|%|people|dead|killed|deaths|km|miles|kilometres|"
+    r"kilometers|tons|tonnes|feet|metres|meters|dollars|euros|pounds|yuan|rupees)\b",
     re.IGNORECASE,
 )
 #: Entities live in the same vocabulary as terms, marked by this prefix.
@@ -88,7 +88,7 @@ def entities(text: str) -> list[str]:
     Entities are lowercased with inner whitespace collapsed; amounts keep their digits (``$11 million``).
     """
     found = [_entity(phrase) for phrase in _CAPITALISED.findall(text)]
-    found += [" ".join(amount.lower().split()) for amount in _UNIT_NUMBER.findall(text)]
+    found += [" ".join(amount.lower().split()) for amount in _MONEY.findall(text) + _QUANTITY.findall(text)]
     return [name for name in found if name]
 
 
@@ -149,7 +149,7 @@ class Vocabulary:
     one dictionary lookup per token after the first sight.
     """
 
-    __slots__ = ("_frequencies", "_ids", "_multi", "_tokens", "documents", "names")
+    __slots__ = ("_frequencies", "_ids", "_multi", "_tokens", "documents", "entity", "names")
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
@@ -157,6 +157,8 @@ class Vocabulary:
         self._multi: dict[str, tuple[int, ...]] = {}
         self.names: list[str] = []
         self._frequencies = np.zeros(1024, dtype=np.int64)
+        #: By id: whether the key is an entity (not a term).
+        self.entity: Flags = np.zeros(1024, dtype=bool)
         self.documents = 0
 
     def __len__(self) -> int:
@@ -166,16 +168,25 @@ class Vocabulary:
         """The keys' ids, new keys getting the next ones."""
         table = self._ids
         out: list[int] = []
+        new: list[int] = []
         for key in keys:
             found = table.get(key)
             if found is None:
                 found = table[key] = len(self.names)
                 self.names.append(key)
+                new.append(found)
             out.append(found)
         if len(self.names) > len(self._frequencies):
-            grown = np.zeros(max(len(self.names), 2 * len(self._frequencies)), dtype=np.int64)
-            grown[: len(self._frequencies)] = self._frequencies
-            self._frequencies = grown
+            size = max(len(self.names), 2 * len(self._frequencies))
+            frequencies = np.zeros(size, dtype=np.int64)
+            frequencies[: len(self._frequencies)] = self._frequencies
+            self._frequencies = frequencies
+            entity = np.zeros(size, dtype=bool)
+            entity[: len(self.entity)] = self.entity
+            self.entity = entity
+        for found in new:
+            if self.names[found].startswith(ENTITY_PREFIX):
+                self.entity[found] = True
         return out
 
     def _learn(self, token: str) -> int:

@@ -11,7 +11,7 @@ from array import array
 
 import numpy as np
 
-from newsdesk.stories.sparse import Ids, Weights, distinct, group_sums
+from newsdesk.stories.sparse import Ids, Weights, distinct
 
 
 class StoryIndex:
@@ -50,16 +50,19 @@ class StoryIndex:
         found = array("q")
         lengths: list[int] = []
         which: list[int] = []
+        known = len(postings)
         for i, key in enumerate(keys.tolist()):
-            entries = postings[key] if key < len(postings) else None
-            if entries:
-                found.extend(entries[-depth:])
-                lengths.append(min(len(entries), depth))
+            if key < known and (entries := postings[key]):
+                tail = entries[-depth:]
+                found += tail
+                lengths.append(len(tail))
                 which.append(i)
         if not which:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
+        count = len(which)
         stories = roots[np.frombuffer(found, dtype=np.int64)]
-        key_at = np.repeat(np.array(which, dtype=np.int64), lengths)
-        pairs = distinct(key_at * len(roots) + stories)
-        totals = group_sums(pairs % len(roots), weights[pairs // len(roots)])
-        return totals.ids, totals.weights
+        pairs = distinct(stories * count + np.repeat(np.arange(count), lengths))
+        slots = pairs // count
+        starts = np.flatnonzero(np.concatenate(([True], slots[1:] != slots[:-1])))
+        key_weights = weights[np.array(which, dtype=np.int64)]
+        return slots[starts], np.add.reduceat(key_weights[pairs % count], starts)

@@ -14,6 +14,7 @@ import numpy.typing as npt
 Ids = npt.NDArray[np.signedinteger[Any]]
 #: Weights: float64 while computing, float32 where stored (``compact``).
 Weights = npt.NDArray[np.floating[Any]]
+Flags = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,37 +84,56 @@ def compact(vector: SparseVector) -> SparseVector:
     return SparseVector(vector.ids.astype(np.int32), vector.weights.astype(np.float32))
 
 
-def dot(a: SparseVector, b: SparseVector) -> float:
-    """The dot product of two sparse vectors."""
+def dot(a: SparseVector, b: SparseVector, marked: Flags | None = None) -> tuple[float, float]:
+    """The dot product of two sparse vectors, split in two: over ids ``marked`` leaves out, and over those it marks.
+
+    ``marked`` is indexed by id (``None``: no id is marked).
+    """
     if not len(a) or not len(b):
-        return 0.0
+        return 0.0, 0.0
     if len(a) > len(b):
         a, b = b, a
     at = np.searchsorted(b.ids, a.ids)
     at[at == len(b.ids)] = 0
     hit = b.ids[at] == a.ids
-    return float(a.weights[hit] @ b.weights[at[hit]])
+    products = a.weights[hit] * b.weights[at[hit]]
+    if marked is None:
+        return float(products.sum()), 0.0
+    mark = marked[a.ids[hit]]
+    return float(products[~mark].sum()), float(products[mark].sum())
 
 
-def dot_many(query: SparseVector, vectors: Sequence[SparseVector], scratch: Weights) -> Weights:
-    """The query's dot product with each of ``vectors``, in one pass.
+def dot_many(
+    query: SparseVector, vectors: Sequence[SparseVector], scratch: Weights, marked: Flags
+) -> tuple[Weights, Weights]:
+    """The query's dot product with each of ``vectors`` in one pass, split as in :func:`dot`.
 
     ``scratch`` is a zero array longer than any id; it is used to spread the query out and left zero again.
     The query's ids need not be sorted here (but must be distinct).
     """
-    out = np.zeros(len(vectors))
+    plain, split = np.zeros(len(vectors)), np.zeros(len(vectors))
     if not len(query) or not vectors:
-        return out
+        return plain, split
     lengths = np.array([v.ids.shape[0] for v in vectors], dtype=np.int64)
     if not lengths.any():
-        return out
+        return plain, split
+    ids = np.concatenate([v.ids for v in vectors])
     scratch[query.ids] = query.weights
-    contributions = np.concatenate([v.weights for v in vectors]) * scratch[np.concatenate([v.ids for v in vectors])]
+    contributions = np.concatenate([v.weights for v in vectors]) * scratch[ids]
     scratch[query.ids] = 0.0
+    mark = marked[ids]
     filled = lengths > 0
-    starts = np.cumsum(lengths) - lengths
-    out[filled] = np.add.reduceat(contributions, starts[filled])
-    return out
+    starts = (np.cumsum(lengths) - lengths)[filled]
+    split[filled] = np.add.reduceat(contributions * mark, starts)
+    plain[filled] = np.add.reduceat(contributions, starts) - split[filled]
+    return plain, split
+
+
+def norms(vector: SparseVector, marked: Flags) -> tuple[float, float]:
+    """The vector's length over unmarked ids and over marked ones."""
+    squares = vector.weights.astype(np.float64) ** 2
+    mark = marked[vector.ids]
+    return math.sqrt(float(squares[~mark].sum())), math.sqrt(float(squares[mark].sum()))
 
 
 def shared(a: SparseVector, b: SparseVector) -> Ids:
