@@ -1,4 +1,4 @@
-"""A small deterministic embedder for tests: hashed bags of words, L2-normalised.
+"""A small deterministic embedder for tests: hashed bags of words without stop words, L2-normalised.
 
 Tests of the desk's story stage use it instead of loading all-MiniLM-L6-v2
 (which the clustering evaluation in CI exercises on real data).
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from newsdesk.stories.embed import DIMENSIONS, Vectors
+from newsdesk.stories.features import STOP_WORDS
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -22,7 +23,7 @@ class HashingEmbedder:
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in _WORD.findall(text.lower()):
-                if len(word) < 3:
+                if word in STOP_WORDS:
                     continue
                 bucket = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "little")
                 out[row, bucket % DIMENSIONS] += 1.0

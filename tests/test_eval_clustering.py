@@ -17,7 +17,7 @@ from newsdesk.evaluation.clustering import (
 )
 
 from .conftest import shared_dir
-from .test_stories_cluster import ToyEmbedder
+from .embedders import HashingEmbedder
 
 REPORT_KEYS = {"bcubed_precision", "bcubed_recall", "bcubed_f1", "pairwise_f1", "nmi", "stories", "articles_per_second"}
 
@@ -76,7 +76,7 @@ def test_read_articles_numbers_lines_and_parses_times(tmp_path: Path) -> None:
 def test_run_and_report(tmp_path: Path) -> None:
     calls: list[int] = []
     report = run_clustering_eval(
-        _write(tmp_path / "set.jsonl"), embedder=ToyEmbedder(), progress=lambda: calls.append(1)
+        _write(tmp_path / "set.jsonl"), embedder=HashingEmbedder(), progress=lambda: calls.append(1)
     )
     assert len(calls) == 4
     assert report.articles == 4
@@ -92,7 +92,7 @@ def test_run_and_report(tmp_path: Path) -> None:
 
 def test_run_with_given_vectors_skips_embedding(tmp_path: Path) -> None:
     path = _write(tmp_path / "set.jsonl")
-    vectors = ToyEmbedder().embed([f"{title} {lead}" for _, title, lead, _ in ROWS])
+    vectors = HashingEmbedder().embed([f"{title} {lead}" for _, title, lead, _ in ROWS])
     report = run_clustering_eval(path, vectors=vectors)
     assert report.embedding_seconds == 0.0
     assert report.stories == 2
@@ -104,7 +104,7 @@ def test_giveme5w1h_with_a_toy_embedder() -> None:
     if shared is None:
         pytest.skip("no ../shared")
     path = shared / "data" / "clustering" / "giveme5w1h.jsonl"
-    report = run_clustering_eval(path, embedder=ToyEmbedder())
+    report = run_clustering_eval(path, embedder=HashingEmbedder())
     # The real bar (MiniLM) is B-cubed F1 >= 0.93; hashed bags of words still separate most stories.
     assert report.scores.bcubed_f1 > 0.8
     assert report.articles == 383
@@ -120,7 +120,7 @@ def test_synthetic_news_is_deterministic() -> None:
 
 
 def test_bench_report() -> None:
-    report = run_clustering_bench(400, seed=1, stories=300, embedder=ToyEmbedder(), embed_sample=16)
+    report = run_clustering_bench(400, seed=1, stories=300, embedder=HashingEmbedder(), embed_sample=16)
     assert report.articles == 400
     assert report.stories_open == 300
     assert report.bcubed_f1 > 0.95

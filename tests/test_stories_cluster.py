@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -18,28 +17,12 @@ import pytest
 
 from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
 from newsdesk.stories.embed import DIMENSIONS, Vectors
-from newsdesk.stories.features import STOP_WORDS
 from newsdesk.stories.model import StoryArticle
+
+from .embedders import HashingEmbedder
 
 _WORD = re.compile(r"[a-z0-9]+")
 _START = datetime(2024, 3, 1, 8, tzinfo=UTC)
-
-
-class ToyEmbedder:
-    """Hashed bags of words without stop words, L2-normalised: deterministic and instant, never the real model."""
-
-    def embed(self, texts: Sequence[str]) -> Vectors:
-        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in _WORD.findall(text.lower()):
-                if word in STOP_WORDS:
-                    continue
-                bucket = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "little")
-                out[row, bucket % DIMENSIONS] += 1.0
-            norm = float(np.linalg.norm(out[row]))
-            if norm:
-                out[row] /= norm
-        return out
 
 
 def _article(article_id: int, title: str, lead: str, hours: float = 0.0, **fields: object) -> StoryArticle:
@@ -74,7 +57,7 @@ ARTICLES = [
 
 
 def _vectors(articles: Sequence[StoryArticle]) -> Vectors:
-    return ToyEmbedder().embed([f"{a.title} {a.lead}" for a in articles])
+    return HashingEmbedder().embed([f"{a.title} {a.lead}" for a in articles])
 
 
 def test_articles_join_their_stories_and_ids_are_first_articles() -> None:
