@@ -105,6 +105,11 @@ articles = Table(
     Column("authors", Text),
     Column("links", Text),
     Column("fetched_at", DateTime(timezone=True)),
+    # Judging (null until judged): relevance to the desk's beat, 0-1; quality's named signals as JSON.
+    Column("relevance", Float),
+    Column("on_beat", Boolean),
+    Column("quality_signals", Text),
+    Column("judged_at", DateTime(timezone=True)),
 )
 
 #: Images in record order: an article's lead images (role ``lead``) and the
@@ -157,6 +162,8 @@ stories = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     # The story's id in story formation (its first article's id); null for imported records.
     Column("cluster_key", Integer, index=True, unique=True),
+    # When ``heat`` was last computed (heat decays with time).
+    Column("heat_at", DateTime(timezone=True)),
 )
 
 #: Where story formation put each article, in processing order (``seq``), with what it
@@ -206,6 +213,42 @@ story_topics = Table(
     Column("story_id", ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
     Column("position", Integer, primary_key=True),
     Column("name", Text, nullable=False),
+)
+
+#: The topics the judge gave an article, most specific first, with their score and evidence (JSON).
+article_topics = Table(
+    "article_topics",
+    metadata,
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("topic_id", Text, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("evidence", Text, nullable=False),
+)
+
+#: Editors' decisions on a formed story, by field (published, title, excerpt, category, topics, primary):
+#: the value as JSON. The pipeline never overwrites a field an editor decided.
+story_decisions = Table(
+    "story_decisions",
+    metadata,
+    Column("cluster_key", Integer, primary_key=True),
+    Column("field", String(32), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Editors' topic corrections: each one a training example for the topic tagger.
+topic_examples = Table(
+    "topic_examples",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", ForeignKey("articles.id", ondelete="SET NULL")),
+    Column("title", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("topics", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 #: Who changed what, when: every edit to a story or the taxonomy.
