@@ -328,3 +328,53 @@ def test_the_index_stays_right_past_its_merge_size_and_forgets_removed_originals
     assert copy.original_id == 0
     assert index.check(article(21_499, "", texts[1499], lead="")) is None
     assert len(index) == 2599
+
+
+def test_a_prepared_batch_gives_the_same_signatures_as_one_article_at_a_time() -> None:
+    rng = random.Random(7)
+    words = (
+        WIRE.split() + UNRELATED.split() + ["Zürich", "naïve", "straße", "ﬁnance", "—", "“quoted”", "soft\xadhyphen"]
+    )
+    texts = ["", "Three words only", "a b c d", "a b c d e", "x " * 40, WIRE, WIRE + " Updated."]
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(0, 260))) for _ in range(60)]
+    batch = [
+        article(i + 1, f"Headline {i % 3}" if i % 2 else "", text, lead="" if i % 3 else LEAD)
+        for i, text in enumerate(texts)
+    ]
+    one_by_one, prepared = NearDuplicateIndex(), NearDuplicateIndex()
+    expected = [one_by_one.signature(a) for a in batch]
+    prepared.prepare(batch)
+    assert [prepared.signature(a) for a in batch] == expected
+    # The same copies are found either way, and a changed article with a prepared id is computed afresh.
+    assert [one_by_one.add(a) for a in batch] == [prepared.add(a) for a in batch]
+    changed = article(6, HEADLINE, UNRELATED)
+    assert prepared.signature(changed) == NearDuplicateIndex().signature(changed)
+
+
+def test_prepared_batches_find_the_same_copies_past_merges_removals_and_re_adds() -> None:
+    rng = random.Random(5)
+    vocabulary = [f"w{n}" for n in range(20_000)]
+    texts: list[str] = []
+    stream: list[StoryArticle] = []
+    for i in range(3000):
+        if texts and rng.random() < 0.1:  # a copy of an earlier text, lightly edited
+            text = rng.choice(texts) + " " + rng.choice(vocabulary)
+        else:
+            text = " ".join(rng.choice(vocabulary) for _ in range(40))
+            texts.append(text)
+        stream.append(article(i, "", text, lead=""))
+    one_by_one, prepared = NearDuplicateIndex(), NearDuplicateIndex()
+    expected: list[CopyOf | None] = []
+    found: list[CopyOf | None] = []
+    for start in range(0, len(stream), 256):
+        batch = stream[start : start + 256]
+        prepared.prepare(batch)
+        for a in batch:
+            expected.append(one_by_one.add(a))
+            found.append(prepared.add(a))
+        for index in (one_by_one, prepared):  # forget one original and index another again, mid-stream
+            index.remove(start)
+            index.add(article(start + 1, "", texts[(start // 256) % len(texts)], lead=""))
+    assert found == expected
+    assert sum(c is not None for c in found) > 200
+    assert len(prepared) == len(one_by_one)

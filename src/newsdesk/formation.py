@@ -94,6 +94,7 @@ class StoryFormation:
             if not articles:
                 break
             vectors = self.embedder.embed([embedding_text(a.title, a.lead, a.text) for a in articles])
+            self.dedup.prepare(articles)
             for article, vector in zip(articles, vectors, strict=True):
                 outcome = self._place(article, vector, clock)
                 placed += 1

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import struct
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from hashlib import blake2b
 
@@ -113,6 +114,11 @@ class DedupConfig:
 class _Signature:
     shingles: int
     values: U32
+    #: Prepared in a batch: the band keys, and the ids the band table's sorted arrays held for them when
+    #: the table was at ``generation`` (its recent additions are looked up at ``add`` time).
+    keys: U64 | None = None
+    stored: set[int] | None = None
+    generation: int = -1
 
 
 class NearDuplicateIndex:
@@ -140,6 +146,7 @@ class NearDuplicateIndex:
         self._signatures = _SignatureRows(k)
         self._bands = _BandTable()
         self._last: tuple[StoryArticle, _Signature] | None = None
+        self._prepared: dict[int, tuple[StoryArticle, _Signature]] = {}
 
     def __len__(self) -> int:
         return len(self._signatures)
@@ -152,7 +159,8 @@ class NearDuplicateIndex:
         computed = self._compute(article)
         if computed.shingles < self.config.min_shingles:
             return None
-        return self._find(article.id, computed.values, self._band_keys(computed.values))
+        keys, stored = self._keys_of(computed)
+        return self._find(article.id, computed.values, keys, stored)
 
     def add(self, article: StoryArticle) -> CopyOf | None:
         """``check``, then index ``article`` if it is an original; a copy is returned and not indexed.
@@ -163,11 +171,19 @@ class NearDuplicateIndex:
         self.remove(article.id)
         if computed.shingles < self.config.min_shingles:
             return None
-        keys = self._band_keys(computed.values)
-        copy = self._find(article.id, computed.values, keys)
+        keys, stored = self._keys_of(computed)
+        copy = self._find(article.id, computed.values, keys, stored)
         if copy is None:
             self._index(article.id, computed.values, keys)
         return copy
+
+    def _keys_of(self, computed: _Signature) -> tuple[U64, set[int] | None]:
+        """The band keys, and what the sorted band arrays hold for them if a batch looked that up still valid."""
+        if computed.keys is None:
+            return self._band_keys(computed.values), None
+        if computed.generation != self._bands.generation:
+            return computed.keys, None
+        return computed.keys, computed.stored
 
     def signature(self, article: StoryArticle) -> bytes:
         """The article's signature as bytes to persist (fingerprint, shingle count, slots)."""
@@ -207,8 +223,8 @@ class NearDuplicateIndex:
             raise ValueError("dedup signatures of different sizes")
         return float(np.count_nonzero(a == b)) / a.size
 
-    def _find(self, article_id: int, values: U32, keys: U64) -> CopyOf | None:
-        candidates = self._bands.lookup(keys)
+    def _find(self, article_id: int, values: U32, keys: U64, stored: set[int] | None = None) -> CopyOf | None:
+        candidates = self._bands.lookup(keys, stored)
         candidates.discard(article_id)
         live = sorted(c for c in candidates if c in self._signatures)
         if not live:
@@ -222,24 +238,120 @@ class NearDuplicateIndex:
 
     def _index(self, article_id: int, values: U32, keys: U64) -> None:
         self._signatures.put(article_id, values)
-        self._bands.add(article_id, keys.tolist())
+        # Within a prepared batch the sorted arrays stay as they were looked up; the next batch merges.
+        self._bands.add(article_id, keys.tolist(), merge=not self._prepared)
 
     def _band_keys(self, values: U32) -> U64:
         """One 64-bit key per LSH band: equal keys mean (all but certainly) equal slots in that band."""
-        rows = values.reshape(self.config.bands, self.config.rows).astype(np.uint64)
+        keys: U64 = self._band_keys_many(values.reshape(1, -1))[0]
+        return keys
+
+    def _band_keys_many(self, values: U32) -> U64:
+        """``_band_keys`` of each row of a matrix of signatures."""
+        rows = values.reshape(values.shape[0], self.config.bands, self.config.rows).astype(np.uint64)
         rows *= self._row_factors
-        keys: U64 = rows.sum(axis=1, dtype=np.uint64)
+        keys: U64 = rows.sum(axis=2, dtype=np.uint64)
         keys ^= self._band_salts
         return _mix(keys)
+
+    def prepare(self, articles: Sequence[StoryArticle]) -> None:
+        """Compute the signatures of a batch of articles at once, for the ``add``, ``check`` and ``signature`` calls
+        that follow (each still one article at a time, in order).
+
+        The same signatures as one article at a time, bit for bit, in one set of
+        array operations over the whole batch instead of one per article. Replaces
+        the previous batch; an article is recognised by identity, so a changed
+        copy with the same id is computed afresh.
+        """
+        self._prepared = {}
+        self._bands.merge_if_due()
+        if not articles:
+            return
+        signatures = self._batch_signatures([_normalised(a) for a in articles])
+        done = [c if c is not None else self._single(_normalised(a)) for a, c in zip(articles, signatures, strict=True)]
+        # Every band key of the batch looked up in the sorted arrays at once (the recent ones: at add time).
+        keys = self._band_keys_many(np.stack([c.values for c in done]))
+        stored = self._bands.search_arrays(keys)
+        generation = self._bands.generation
+        for i, (article, computed) in enumerate(zip(articles, done, strict=True)):
+            self._prepared[article.id] = (
+                article,
+                _Signature(computed.shingles, computed.values, keys[i], stored.get(i, set()), generation),
+            )
 
     def _compute(self, article: StoryArticle) -> _Signature:
         last = self._last
         if last is not None and last[0] is article:
             return last[1]
-        hashes = self._shingle_hashes(_normalised(article))
-        computed = _Signature(hashes.size, self._minhash(hashes))
+        prepared = self._prepared.get(article.id)
+        if prepared is not None and prepared[0] is article:
+            return prepared[1]
+        computed = self._single(_normalised(article))
         self._last = (article, computed)
         return computed
+
+    def _single(self, data: bytes) -> _Signature:
+        hashes = self._shingle_hashes(data)
+        return _Signature(hashes.size, self._minhash(hashes))
+
+    def _batch_signatures(self, texts: list[bytes]) -> list[_Signature | None]:
+        """Signatures of many normalised texts at once; ``None`` for a text of fewer words than a shingle."""
+        k = self.config.num_perm
+        n = len(texts)
+        size = self.config.shingle_words
+        # Texts joined by a space: no word spans two texts, and each word's text is found by its start offset.
+        words, starts = _word_hashes_and_starts(b" ".join(texts))
+        offsets = np.cumsum([0, *(len(t) + 1 for t in texts)])[:-1]
+        owner = np.searchsorted(offsets, starts, side="right") - 1
+        counts = np.bincount(owner, minlength=n) if words.size else np.zeros(n, dtype=np.intp)
+        out: list[_Signature | None] = [None] * n
+        for i in np.flatnonzero(counts == 0).tolist():
+            out[i] = _Signature(0, np.full(k, _EMPTY_SLOT, dtype=np.uint32))
+        if words.size < size:
+            return out
+        count = words.size - size + 1
+        # A shingle belongs to a text when its first and last word do.
+        valid = owner[:count] == owner[size - 1 :]
+        shingles = words[:count].copy()
+        for offset in range(1, size):
+            shingles *= _WORD_BASE
+            shingles += words[offset : offset + count]
+        shingles = shingles[valid]
+        text_of = owner[:count][valid]
+        shingles ^= self._seed_u64
+        hashes = _mix(shingles)
+        # Sorted by text, then hash: a quick sort of the hashes, then a stable (radix) sort of their texts.
+        by_hash = np.argsort(hashes)
+        text_type = np.int16 if n <= np.iinfo(np.int16).max else np.int32
+        order = by_hash[np.argsort(text_of[by_hash].astype(text_type), kind="stable")]
+        hashes, text_of = hashes[order], text_of[order]
+        distinct = np.ones(hashes.size, dtype=bool)
+        distinct[1:] = (hashes[1:] != hashes[:-1]) | (text_of[1:] != text_of[:-1])
+        hashes, text_of = hashes[distinct], text_of[distinct]
+        shingle_counts = np.bincount(text_of, minlength=n)
+        # Each (text, bin)'s smallest hash is the first of its run in the sorted order.
+        bins = (hashes >> np.uint64(64 - self._bits)).astype(np.intp)
+        cell = text_of * k + bins
+        first = np.ones(cell.size, dtype=bool)
+        first[1:] = cell[1:] != cell[:-1]
+        values = np.full(n * k, _EMPTY_SLOT, dtype=np.uint32)
+        filled = np.zeros(n * k, dtype=bool)
+        values[cell[first]] = ((hashes[first] << np.uint64(self._bits)) >> np.uint64(32)).astype(np.uint32)
+        filled[cell[first]] = True
+        matrix, slots = values.reshape(n, k), filled.reshape(n, k)
+        has = shingle_counts > 0
+        # Densification, one probe step at a time for the bins still empty (most are done in a step or two).
+        rows, empty_bins = np.nonzero(~slots & has[:, None])
+        for step in range(k):
+            if not rows.size:
+                break
+            donors = self._probes[empty_bins, step]
+            found = slots[rows, donors]
+            matrix[rows[found], empty_bins[found]] = matrix[rows[found], donors[found]]
+            rows, empty_bins = rows[~found], empty_bins[~found]
+        for i in np.flatnonzero(has).tolist():
+            out[i] = _Signature(int(shingle_counts[i]), matrix[i].copy())
+        return out
 
     def _shingle_hashes(self, data: bytes) -> U64:
         """The sorted distinct 64-bit hashes of the text's word shingles."""
@@ -338,9 +450,15 @@ class _BandTable:
         self._ids: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self._recent: dict[int, int | list[int]] = {}
         self._recent_size = 0
+        # The recent additions in order too, for a quick merge (unless one of them was discarded since).
+        self._recent_keys: list[int] = []
+        self._recent_ids: list[int] = []
+        self._recent_discarded = False
         self._removed: set[int] = set()
+        #: Changes whenever the sorted arrays do, so a lookup in them can be known to be current.
+        self.generation = 0
 
-    def add(self, article_id: int, keys: list[int]) -> None:
+    def add(self, article_id: int, keys: list[int], *, merge: bool = True) -> None:
         recent = self._recent
         for key in keys:
             held = recent.get(key)
@@ -351,6 +469,13 @@ class _BandTable:
             else:
                 held.append(article_id)
         self._recent_size += len(keys)
+        self._recent_keys.extend(keys)
+        self._recent_ids.extend([article_id] * len(keys))
+        if merge:
+            self.merge_if_due()
+
+    def merge_if_due(self) -> None:
+        """Merge the recent additions into the sorted arrays once they are large enough."""
         if self._recent_size >= max(self._MIN_MERGE, self._keys.size >> 4):
             self._merge()
 
@@ -360,19 +485,44 @@ class _BandTable:
             if held == article_id:
                 del self._recent[key]
                 self._recent_size -= 1
+                self._recent_discarded = True
             elif isinstance(held, list) and article_id in held:
                 held.remove(article_id)
                 self._recent_size -= 1
+                self._recent_discarded = True
                 if len(held) == 1:
                     self._recent[key] = held[0]
         if self._keys.size:
             self._removed.add(article_id)
 
-    def lookup(self, keys: U64) -> set[int]:
-        """The ids filed under any of ``keys``."""
-        found: set[int] = set()
+    def search_arrays(self, keys: U64) -> dict[int, set[int]]:
+        """For each row of a matrix of keys, the ids the sorted arrays file under any of them (rows with none left out).
+
+        One sorted search for all the keys at once; valid while ``generation`` stays the same.
+        """
+        found: dict[int, set[int]] = {}
         size = self._keys.size
-        if size:
+        if not size or not keys.size:
+            return found
+        flat = keys.ravel()
+        # Sorted queries walk the arrays in order (far fewer cache misses than random ones).
+        order = np.argsort(flat)
+        queries = flat[order]
+        at = np.searchsorted(self._keys, queries)
+        width = keys.shape[1]
+        for i in np.flatnonzero(self._keys[np.minimum(at, size - 1)] == queries).tolist():
+            position = int(at[i])
+            ids = found.setdefault(int(order[i]) // width, set())
+            while position < size and self._keys[position] == queries[i]:
+                ids.add(int(self._ids[position]))
+                position += 1
+        return found
+
+    def lookup(self, keys: U64, stored: set[int] | None = None) -> set[int]:
+        """The ids filed under any of ``keys``; ``stored``: what ``search_arrays`` found for them, if current."""
+        found: set[int] = set(stored) if stored is not None else set()
+        size = self._keys.size
+        if size and stored is None:
             at = np.searchsorted(self._keys, keys)
             for i in np.flatnonzero(self._keys[np.minimum(at, size - 1)] == keys).tolist():
                 position = int(at[i])
@@ -392,15 +542,18 @@ class _BandTable:
         return found
 
     def _merge(self) -> None:
-        keys: list[int] = []
-        ids: list[int] = []
-        for key, held in self._recent.items():
-            if isinstance(held, int):
-                keys.append(key)
-                ids.append(held)
-            else:
-                keys.extend([key] * len(held))
-                ids.extend(held)
+        if self._recent_discarded:
+            keys: list[int] = []
+            ids: list[int] = []
+            for key, held in self._recent.items():
+                if isinstance(held, int):
+                    keys.append(key)
+                    ids.append(held)
+                else:
+                    keys.extend([key] * len(held))
+                    ids.extend(held)
+        else:
+            keys, ids = self._recent_keys, self._recent_ids
         new_keys = np.array(keys, dtype=np.uint64)
         new_ids = np.array(ids, dtype=np.int64)
         order = np.argsort(new_keys, kind="stable")
@@ -414,6 +567,9 @@ class _BandTable:
         self._ids = np.insert(self._ids, at, new_ids)
         self._recent = {}
         self._recent_size = 0
+        self._recent_keys, self._recent_ids = [], []
+        self._recent_discarded = False
+        self.generation += 1
 
 
 def _normalised(article: StoryArticle) -> bytes:
@@ -444,6 +600,11 @@ def _normalised(article: StoryArticle) -> bytes:
 
 
 def _word_hashes(data: bytes) -> U64:
+    """A 64-bit value per word of ``data`` (see ``_word_hashes_and_starts``)."""
+    return _word_hashes_and_starts(data)[0]
+
+
+def _word_hashes_and_starts(data: bytes) -> tuple[U64, npt.NDArray[np.intp]]:
     """A 64-bit value per word of ``data`` (words separated by spaces), from its first and last 8 bytes and length.
 
     Exact (before mixing) for words of up to 16 bytes; longer words differ by
@@ -465,7 +626,7 @@ def _word_hashes(data: bytes) -> U64:
     tail *= _TAIL_FACTOR
     head += tail
     head += lengths.astype(np.uint64)
-    return head
+    return head, starts - len(_PAD)
 
 
 def _mix(x: U64) -> U64:

@@ -1,0 +1,1 @@
+"""Judging: beat relevance, topics, quality, heat and the publishing gate (pure)."""
