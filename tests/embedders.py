@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from newsdesk.stories.embed import DIMENSIONS, Vectors
+from newsdesk.stories.embed import DIMENSIONS, Embedder, Vectors
 from newsdesk.stories.features import STOP_WORDS
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -31,3 +31,21 @@ class HashingEmbedder:
             if norm:
                 out[row] /= norm
         return out
+
+
+class MemoEmbedder:
+    """A real embedder that remembers what it embedded: tests that rebuild the desk's judge (and so embed the
+    taxonomy's prototypes again) pay for each text once."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self._memo: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        if missing:
+            for text, vector in zip(missing, self.inner.embed(missing), strict=True):
+                self._memo[text] = vector
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return np.stack([self._memo[t] for t in texts]).astype(np.float32)

@@ -32,7 +32,7 @@ def test_the_environment_overrides_the_database(tmp_path: Path) -> None:
     [
         ("[site]\npage_size = 'ten'\n", "site.page_size must be a int, not 'ten'"),
         ("[site]\ncolour = 'red'\n", "unknown key site.colour"),
-        ("[web]\n", "unknown section [web]"),
+        ("[webb]\n", "unknown section [webb]"),
         ('[fetch]\ntimeout = "long"\n', "fetch.timeout must be a float"),
         ("[site\n", "Expected ']'"),
     ],

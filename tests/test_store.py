@@ -29,7 +29,8 @@ NOW = datetime(2024, 6, 1, 9, 0, tzinfo=UTC)
 def test_migrations_build_exactly_the_schema(store: Store) -> None:
     assert schema_is_current(store.engine)
     with store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), schema.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": schema.include_name})
+        diff = compare_metadata(context, schema.metadata)
     assert diff == []
 
 

@@ -10,6 +10,7 @@ import asyncio
 import functools
 import json
 import os
+import secrets
 import sys
 import time
 from collections.abc import Callable
@@ -22,16 +23,22 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from newsdesk import __version__
-from newsdesk.contenttree import read_capped, read_tree, record_paths, write_files
+from newsdesk.contenttree import read_capped, read_record_file, read_tree, record_paths, write_files
 from newsdesk.desk import Desk, init_desk, open_desk
 from newsdesk.documents import read_document
+from newsdesk.editing import EditError
 from newsdesk.evaluation.extraction import ExtractionEvalError
 from newsdesk.fetch.client import Fetcher, Request
 from newsdesk.fetch.clock import SystemClock
 from newsdesk.fetch.errors import FetchError
 from newsdesk.identify import SOURCE_KINDS, identify
+from newsdesk.keep.caching import CacheReport
+from newsdesk.keep.imagecache import ImageCache
+from newsdesk.keep.keyring import KeyRing, KeyRingError
+from newsdesk.keep.secured import SecuredError
 from newsdesk.pipeline import RunReport, SourceOutcome, fetch_sources, sources_to_fetch
 from newsdesk.publish.articlejson import article_json
+from newsdesk.publish.mailer import MailError
 from newsdesk.read.values import ReadError
 from newsdesk.record import FetchedArticle, Source
 from newsdesk.recordfile import RecordError, roundtrip_difference
@@ -39,8 +46,10 @@ from newsdesk.settings import FetchSettings, SettingsError, load_fetch_settings
 from newsdesk.sources.errors import SourceError
 from newsdesk.sources.opml import OpmlOutline, parse_opml, render_opml
 from newsdesk.store import StoreError
+from newsdesk.store.cachedimages import ImageOutcome
 from newsdesk.store.sources import add_source, list_sources
 from newsdesk.store.stats import counts
+from newsdesk.store.users import UserError
 from newsdesk.transfer import export_tree, import_tree
 
 app = typer.Typer(
@@ -59,6 +68,14 @@ eval_app = typer.Typer(help="Quality figures over real data (../shared/data).", 
 app.add_typer(eval_app, name="eval")
 bench_app = typer.Typer(help="Speed figures over real data.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
+images_app = typer.Typer(help="The image cache: the desk's own copy of each image.", no_args_is_help=True)
+app.add_typer(images_app, name="images")
+secured_app = typer.Typer(help="Secured content: what the desk keeps encrypted.", no_args_is_help=True)
+app.add_typer(secured_app, name="secured")
+keys_app = typer.Typer(help="The key ring that encrypts secured content.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+users_app = typer.Typer(help="Who may log in to the editors' desk (/desk/): editors and admins.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 #: Progress bars go to stderr; results are plain lines on stdout.
 err = Console(stderr=True, highlight=False)
@@ -87,6 +104,11 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
             FetchError,
             ReadError,
             ExtractionEvalError,
+            KeyRingError,
+            SecuredError,
+            MailError,
+            EditError,
+            UserError,
         ) as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from None
@@ -137,13 +159,27 @@ def init(
     database: Annotated[
         str | None, typer.Option("--database", help="SQLAlchemy URL of the database (default: SQLite in the desk).")
     ] = None,
+    starter: Annotated[
+        bool,
+        typer.Option("--starter", help="Give the desk the default AI taxonomy and default AI news sources."),
+    ] = False,
 ) -> None:
     """Create a desk: a directory with newsdesk.toml and its database."""
     desk, created = init_desk(directory, os.environ, database)
     with desk:
         verb = "created" if created else "opened existing"
         typer.echo(f"{verb} desk {directory} ({desk.store.backend})")
+        if starter:
+            _furnish(desk)
         _print_stats(desk)
+
+
+def _furnish(desk: Desk) -> None:
+    from newsdesk.starter import furnish
+
+    report = furnish(desk, _now())
+    if report.topics or report.sources:
+        typer.echo(f"starter: {report.topics} topics of the AI beat, {report.sources} AI news sources")
 
 
 @app.command()
@@ -186,9 +222,10 @@ def export(
     directory: Annotated[Path, typer.Argument(help="Where to write the content tree.")],
     desk: DeskOption = Path("desk"),
 ) -> None:
-    """Write the desk as a content tree: _news records, api/news pages, news-sitemap.xml."""
+    """Write the desk as a content tree: _news records, api/news pages, feeds, sitemaps, newsletters."""
     with open_desk(desk, os.environ) as opened:
-        report = export_tree(opened.store, opened.settings.site, directory)
+        _seal_formed(opened)
+        report = export_tree(opened.store, opened.settings.site, directory, cache=_image_cache(opened))
     typer.echo(
         f"exported {report.records} records and {report.api_pages} API page(s) to {directory} "
         f"({report.files_changed} file(s) written)",
@@ -398,17 +435,132 @@ def stories_form(
 ) -> None:
     """Place every fetched article not yet in a story, oldest first: copies, joins, new stories, merges."""
     from newsdesk.formation import StoryFormation
+    from newsdesk.judging import DeskJudge
     from newsdesk.stories.embed import MiniLM
 
     with open_desk(desk, os.environ) as opened:
-        formation = StoryFormation(opened.store, MiniLM())
+        embedder = MiniLM()
+        with opened.store.transaction() as conn:
+            judge = DeskJudge.load(conn, opened.settings.judge, embedder)
+        formation = StoryFormation(opened.store, embedder, judge=judge)
         with _progress() as progress:
             task = progress.add_task("forming stories", total=None)
             report = formation.run(SystemClock(), limit=limit, progress=lambda n: progress.advance(task, n))
+        _seal_formed(opened)
     typer.echo(
         f"placed {report.placed} articles: {report.copies} copies, {report.new_stories} new stories, "
-        f"{report.merges} merges ({report.placed / max(report.seconds, 1e-9):.0f} articles/s)"
+        f"{report.merges} merges ({report.placed / max(report.seconds, 1e-9):.0f} articles/s); "
+        f"{report.off_beat} off the beat (kept, not placed)"
     )
+
+
+@stories_app.command("judge")
+@user_errors
+def stories_judge(desk: DeskOption = Path("desk")) -> None:
+    """Judge every formed story again now: heat cools as time passes, quality follows editors' records."""
+    from newsdesk.formation import StoryFormation
+    from newsdesk.judging import DeskJudge
+    from newsdesk.stories.embed import MiniLM
+
+    with open_desk(desk, os.environ) as opened:
+        embedder = MiniLM()
+        with opened.store.transaction() as conn:
+            judge = DeskJudge.load(conn, opened.settings.judge, embedder)
+        count = StoryFormation(opened.store, embedder, judge=judge).rejudge(_now())
+    typer.echo(f"judged {count} stories")
+
+
+ByOption = Annotated[str, typer.Option("--by", help="Who decides (for the audit log); default: your user name.")]
+
+
+def _editor(by: str) -> str:
+    import getpass
+
+    return by or getpass.getuser()
+
+
+@stories_app.command("publish")
+@user_errors
+def stories_publish(
+    story_id: Annotated[int, typer.Argument(help="The story's id.")],
+    desk: DeskOption = Path("desk"),
+    by: ByOption = "",
+) -> None:
+    """Publish a story; the pipeline never overrides an editor's decision."""
+    from newsdesk.editing import set_published
+
+    with open_desk(desk, os.environ) as opened:
+        key = set_published(opened.store, story_id, True, actor=_editor(by), now=_now())
+    typer.echo(f"story {key} published")
+
+
+@stories_app.command("unpublish")
+@user_errors
+def stories_unpublish(
+    story_id: Annotated[int, typer.Argument(help="The story's id.")],
+    desk: DeskOption = Path("desk"),
+    by: ByOption = "",
+) -> None:
+    """Take a story off the site; it stays off whatever the pipeline later finds."""
+    from newsdesk.editing import set_published
+
+    with open_desk(desk, os.environ) as opened:
+        key = set_published(opened.store, story_id, False, actor=_editor(by), now=_now())
+    typer.echo(f"story {key} unpublished")
+
+
+@stories_app.command("topics")
+@user_errors
+def stories_topics(
+    story_id: Annotated[int, typer.Argument(help="The story's id.")],
+    topics: Annotated[list[str], typer.Argument(help="Topic names or ids of the desk's taxonomy.")],
+    desk: DeskOption = Path("desk"),
+    by: ByOption = "",
+) -> None:
+    """Set a story's topics (parents added); the tagger learns from the correction."""
+    from newsdesk.editing import set_topics
+
+    with open_desk(desk, os.environ) as opened:
+        names = set_topics(opened.store, story_id, topics, actor=_editor(by), now=_now())
+    typer.echo(f"story {story_id} topics: {', '.join(names)}")
+
+
+@stories_app.command("primary")
+@user_errors
+def stories_primary(
+    story_id: Annotated[int, typer.Argument(help="The story's id.")],
+    article_id: Annotated[int, typer.Argument(help="The member article to make the primary.")],
+    desk: DeskOption = Path("desk"),
+    by: ByOption = "",
+) -> None:
+    """Make a member article the story's primary (applied when the story is next written)."""
+    from newsdesk.editing import set_primary
+
+    with open_desk(desk, os.environ) as opened:
+        key = set_primary(opened.store, story_id, article_id, actor=_editor(by), now=_now())
+    typer.echo(f"story {key}: article {article_id} is the primary from its next update")
+
+
+@app.command()
+@user_errors
+def explain(
+    item_id: Annotated[int, typer.Argument(help="A story's id, or an article's id with --article.")],
+    desk: DeskOption = Path("desk"),
+    article: Annotated[bool, typer.Option("--article", help="ITEM_ID is an article's id.")] = False,
+) -> None:
+    """Every signal of the judge with its value and weight: relevance, topics, quality, heat, the gate."""
+    from newsdesk.judging import DeskJudge, explain_article, explain_story_judgement
+
+    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
+        if article:
+            lines = explain_article(conn, item_id)
+        else:
+            lines = explain_story_judgement(conn, item_id, DeskJudge(opened.settings.judge), _now())
+    if lines is None:
+        typer.echo(f"error: no {'article' if article else 'story'} {item_id}", err=True)
+        raise typer.Exit(1)
+    for line in lines:
+        typer.echo(line)
 
 
 @app.command()
@@ -527,6 +679,61 @@ def eval_clustering(
     _print_figures(lines[:-1], json.loads(lines[-1]), require)
 
 
+@eval_app.command("relevance")
+@user_errors
+def eval_relevance(
+    path: Annotated[Path, typer.Argument(help="Articles labelled on/off the beat (../shared/data/topics/*.jsonl).")],
+    taxonomy: Annotated[
+        Path | None,
+        typer.Option("--taxonomy", help="A _data/topics folder (or content tree) to judge with; default: AI."),
+    ] = None,
+    cross_validate: Annotated[
+        bool, typer.Option("--cross-validate", help="Also report a held-out figure for the judge's constants.")
+    ] = False,
+    errors: Annotated[
+        bool, typer.Option("--errors", help="List the articles judged wrongly, with the evidence.")
+    ] = False,
+    require: RequireOption = None,
+) -> None:
+    """Judge each article on or off the beat; precision, recall, F1, false-positive rate."""
+    from newsdesk.evaluation.relevance import format_relevance_report, run_relevance_eval
+
+    with _progress() as progress:
+        task = progress.add_task("judging", total=None)
+        report = run_relevance_eval(
+            path, taxonomy=taxonomy, cross_validate=cross_validate, progress=lambda: progress.advance(task)
+        )
+    lines = format_relevance_report(report, errors=errors)
+    _print_figures(lines[:-1], json.loads(lines[-1]), require)
+
+
+@eval_app.command("topics")
+@user_errors
+def eval_topics(
+    tree: Annotated[Path, typer.Argument(help="A content tree with labelled records (../shared/data/records/*).")],
+    cross_validate: Annotated[
+        bool, typer.Option("--cross-validate", help="Also report a held-out figure for the tagger's constants.")
+    ] = False,
+    corrections: Annotated[
+        bool, typer.Option("--corrections", help="Also report the figure with editors' corrections as they go.")
+    ] = False,
+    errors: Annotated[
+        bool, typer.Option("--errors", help="List the records tagged wrongly, with the evidence.")
+    ] = False,
+    require: RequireOption = None,
+) -> None:
+    """Tag each record from title and excerpt with the tree's own taxonomy; micro and macro F1 against its topics."""
+    from newsdesk.evaluation.topics import format_topics_report, run_topics_eval
+
+    with _progress() as progress:
+        task = progress.add_task("tagging", total=None)
+        report = run_topics_eval(
+            tree, cross_validate=cross_validate, corrections=corrections, progress=lambda: progress.advance(task)
+        )
+    lines = format_topics_report(report, errors=errors)
+    _print_figures(lines[:-1], json.loads(lines[-1]), require)
+
+
 @bench_app.command("clustering")
 @user_errors
 def bench_clustering(
@@ -538,6 +745,492 @@ def bench_clustering(
 
     lines = format_clustering_bench(run_clustering_bench(articles))
     _print_figures(lines[:-1], json.loads(lines[-1]), require)
+
+
+# --------------------------------------------------------------------------- keeping: images, secured, keys
+
+
+def _image_cache(desk: Desk) -> ImageCache:
+    return ImageCache(desk.settings.keep.cache_path(desk.settings.desk))
+
+
+def _keyring(desk: Desk, *, required: bool = True) -> KeyRing | None:
+    from newsdesk.keep.keyring import keyring_available, load_keyring
+
+    keep = desk.settings.keep
+    key_file = keep.key_path(desk.settings.desk)
+    if not required and not keyring_available(key_file, keep.key_env, os.environ):
+        return None
+    return load_keyring(key_file, keep.key_env, os.environ)
+
+
+def _new_iv() -> bytes:
+    return secrets.token_bytes(16)
+
+
+def _seal_formed(desk: Desk) -> None:
+    """Bring every formed story's secured value up to date (when the desk has a key ring)."""
+    from newsdesk.keep.sealing import seal_formed_stories
+
+    ring = _keyring(desk, required=False)
+    if ring is None:
+        err.print("note: no key ring (run `newsdesk init` on the desk): formed stories carry no secured content")
+        return
+    report = seal_formed_stories(desk.store, ring, _new_iv)
+    for problem in report.problems:
+        err.print(f"not sealed: {problem}", markup=False, highlight=False)
+
+
+def _image_line(outcome: ImageOutcome) -> str:
+    if outcome.status == "cached":
+        size = f"{outcome.width}x{outcome.height}" if outcome.width else "size unknown"
+        return f"cached {outcome.url} ({outcome.content_type}, {size}, {outcome.bytes:,} bytes)"
+    return f"{outcome.status} {outcome.url}: {outcome.reason}"
+
+
+@images_app.command("fetch")
+@user_errors
+def images_fetch(
+    desk: DeskOption = Path("desk"),
+    limit: Annotated[int | None, typer.Option("--limit", help="Fetch at most this many images.")] = None,
+) -> None:
+    """Fetch, verify, measure and cache every image not cached yet (lead images and provider logos)."""
+    from newsdesk.keep.caching import cache_new_images, image_fetch_settings
+
+    with open_desk(desk, os.environ) as opened:
+        keep = opened.settings.keep
+        cache = _image_cache(opened)
+
+        async def run() -> CacheReport:
+            async with Fetcher(image_fetch_settings(opened.settings.fetch, keep)) as fetcher:
+                with _progress() as progress:
+                    task = progress.add_task("caching images", total=None)
+
+                    def done(outcome: ImageOutcome) -> None:
+                        progress.advance(task)
+                        if outcome.status != "cached":
+                            progress.console.print(_image_line(outcome), markup=False, highlight=False)
+
+                    return await cache_new_images(opened.store, fetcher, cache, keep, limit=limit, progress=done)
+
+        report = asyncio.run(run())
+    typer.echo(
+        f"images: {report.count('cached')} cached, {report.count('refused')} refused, {report.count('missing')} missing"
+    )
+
+
+@images_app.command("verify")
+@user_errors
+def images_verify(
+    desk: DeskOption = Path("desk"),
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Refetch what is missing or corrupt, and images whose fetch failed.")
+    ] = False,
+) -> None:
+    """Re-check the cache against the store: every cached file present, same bytes, thumbnail readable."""
+    from newsdesk.keep.caching import image_fetch_settings, repair_cache, verify_cache
+
+    with open_desk(desk, os.environ) as opened:
+        cache = _image_cache(opened)
+        with _progress() as progress:
+            task = progress.add_task("verifying", total=None)
+            report = verify_cache(opened.store, cache, progress=lambda: progress.advance(task))
+        for problem in report.problems:
+            typer.echo(f"{problem.url}: {problem.problem}")
+        typer.echo(
+            f"checked {report.checked} cached images: {len(report.problems)} missing or corrupt; "
+            f"{len(report.failed_fetches)} failed fetches, {report.refused} refused, "
+            f"{report.not_yet_tried} not fetched yet, {report.stray_files} files no row names"
+        )
+        if repair and (report.problems or report.failed_fetches):
+
+            async def run() -> CacheReport:
+                settings = image_fetch_settings(opened.settings.fetch, opened.settings.keep)
+                async with Fetcher(settings) as fetcher:
+                    return await repair_cache(opened.store, fetcher, cache, opened.settings.keep, report)
+
+            repaired = asyncio.run(run())
+            for outcome in repaired.outcomes:
+                typer.echo(f"repair: {_image_line(outcome)}")
+            typer.echo(
+                f"repaired {repaired.count('cached')} of {len(repaired.outcomes)}: "
+                f"{repaired.count('refused')} refused, {repaired.count('missing')} still missing"
+            )
+            fixed = {o.url for o in repaired.outcomes if o.status == "cached"}
+            if any(problem.url not in fixed for problem in report.problems):
+                raise typer.Exit(1)
+            return
+    if report.problems:
+        raise typer.Exit(1)
+
+
+@secured_app.command("show")
+@user_errors
+def secured_show(
+    record: Annotated[str, typer.Argument(help="A record file, a story's slug, or a formed story's id.")],
+    desk: DeskOption = Path("desk"),
+) -> None:
+    """Decrypt a record's secured content (for the desk's owner) and print it as JSON."""
+    from newsdesk.keep.secured import unseal
+    from newsdesk.store.sealing import find_story, secured_from_text
+
+    with open_desk(desk, os.environ) as opened:
+        ring = _keyring(opened)
+        assert ring is not None
+        path = Path(record)
+        if path.is_file():
+            name, secured = str(path), read_record_file(path).secured
+        else:
+            with opened.store.transaction() as conn:
+                found = find_story(conn, record)
+            if found is None:
+                raise SecuredError(record, "no such record file, story slug or story id in the desk")
+            name = found.slug
+            try:
+                secured = secured_from_text(found.secured) if found.secured is not None else None
+            except ValueError as error:
+                raise SecuredError(name, f"the stored secured value is malformed ({error})") from None
+        if secured is None:
+            raise SecuredError(name, "carries no secured content")
+        payload = unseal(secured, ring, name)
+    typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+@secured_app.command("check")
+@user_errors
+def secured_check(desk: DeskOption = Path("desk")) -> None:
+    """Decrypt every secured value of ours; count them by key, and those secured by another key."""
+    from newsdesk.store.sealing import value_census
+
+    with open_desk(desk, os.environ) as opened:
+        ring = _keyring(opened)
+        assert ring is not None
+        with opened.store.transaction() as conn:
+            census = value_census(conn, ring)
+    unreadable = 0
+    for name, slugs in sorted(census.items()):
+        if name.startswith("unreadable"):
+            unreadable += len(slugs)
+            typer.echo(name)
+        elif name == "another system":
+            typer.echo(f"secured by another key: {len(slugs)} (kept as they are)")
+        else:
+            current = " (current)" if name == f"key {ring.current.id}" else ""
+            typer.echo(f"{name}{current}: {len(slugs)}")
+    typer.echo(f"unreadable: {unreadable}")
+    if unreadable:
+        raise typer.Exit(1)
+
+
+@secured_app.command("note")
+@user_errors
+def secured_note(
+    story_id: Annotated[str, typer.Argument(help="A formed story's id or slug.")],
+    text: Annotated[str, typer.Argument(help="The note: kept only inside the story's secured value.")],
+    desk: DeskOption = Path("desk"),
+    actor: Annotated[str, typer.Option("--actor", help="Who writes the note.")] = "editor",
+) -> None:
+    """Add an editor's private note to a formed story and reseal the story's secured value."""
+    from newsdesk.store.sealing import add_note, find_story, seal_story
+
+    with open_desk(desk, os.environ) as opened:
+        ring = _keyring(opened)
+        assert ring is not None
+        with opened.store.transaction() as conn:
+            found = find_story(conn, story_id)
+            if found is None or found.cluster_key is None:
+                raise SecuredError(story_id, "no story newsdesk formed by that id or slug")
+            add_note(conn, found.cluster_key, text, actor=actor, now=_now())
+            seal_story(conn, found.id, ring, _new_iv())
+    typer.echo(f"noted on {found.slug}")
+
+
+@keys_app.command("rotate")
+@user_errors
+def keys_rotate(
+    desk: DeskOption = Path("desk"),
+    retire_old: Annotated[
+        bool, typer.Option("--retire-old", help="After a complete pass, drop the old keys from the key file.")
+    ] = False,
+) -> None:
+    """Make a new key and re-encrypt every secured value of ours under it; rerun to resume a stopped pass."""
+    from newsdesk.keep.rotation import retire_old_keys, rotate_keys
+
+    with open_desk(desk, os.environ) as opened:
+        ring = _keyring(opened)
+        assert ring is not None
+        key_file = opened.settings.keep.key_path(opened.settings.desk)
+        with _progress() as progress:
+            task = progress.add_task("re-encrypting", total=None)
+            report = rotate_keys(
+                opened.store, key_file, ring, new_secret=secrets.token_bytes(32), ivs=_new_iv, now=_now,
+                progress=lambda _outcome: progress.advance(task),
+            )  # fmt: skip
+        for problem in report.unreadable:
+            typer.echo(f"not rotated: {problem}")
+        typer.echo(
+            f"{'resumed: ' if report.resumed else ''}current key {report.key_id}: {report.rotated} re-encrypted, "
+            f"{report.current} already under it, {report.foreign} secured by another key (kept as they are), "
+            f"{len(report.unreadable)} unreadable"
+        )
+        if report.unreadable:
+            raise typer.Exit(1)
+        if retire_old:
+            dropped = retire_old_keys(opened.store, key_file, _keyring(opened) or ring)
+            typer.echo(f"retired {len(dropped)} old key(s)" + (f": {', '.join(dropped)}" if dropped else ""))
+
+
+# --------------------------------------------------------------------------- publishing: the site, the newsletter
+
+
+@app.command()
+@user_errors
+def serve(
+    desk: DeskOption = Path("desk"),
+    host: Annotated[str | None, typer.Option("--host", help="Listen on this address (default: web.host).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Listen on this port (default: web.port).")] = None,
+) -> None:
+    """Serve the reader site, the JSON API (docs at /api/docs), feeds and sitemaps."""
+    import uvicorn
+
+    from newsdesk.web.app import create_app
+
+    with open_desk(desk, os.environ) as opened:
+        web = opened.settings.web
+        host, port = host or web.host, port or web.port
+        site = create_app(opened.settings, opened.store, SystemClock())
+        typer.echo(f"serving {opened.settings.site.title} at http://{host}:{port}/", err=True)
+        uvicorn.run(site, host=host, port=port, log_level="warning", access_log=False, server_header=False)
+
+
+@app.command("run")
+@user_errors
+def run_desk(
+    desk: DeskOption = Path("desk"),
+    host: Annotated[str | None, typer.Option("--host", help="Listen on this address (default: web.host).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Listen on this port (default: web.port).")] = None,
+    round_seconds: Annotated[
+        float, typer.Option("--round-seconds", help="Seconds between pipeline rounds (fetch, stories, images).")
+    ] = 60.0,
+) -> None:
+    """Run the whole desk until Ctrl-C: the fetch schedule, the pipeline and the web app.
+
+    A desk that does not exist yet is created with the default AI taxonomy and sources.
+    """
+    from newsdesk.keep.caching import cache_new_images, image_fetch_settings
+    from newsdesk.running import RunningDesk
+    from newsdesk.stories.embed import MiniLM
+    from newsdesk.web.app import create_app
+
+    opened, created = init_desk(desk, os.environ)
+    with opened:
+        if created:
+            typer.echo(f"created desk {desk} ({opened.store.backend})")
+            _furnish(opened)
+        web = opened.settings.web
+        host, port = host or web.host, port or web.port
+        clock = SystemClock()
+        cache = _image_cache(opened)
+
+        async def images() -> CacheReport:
+            keep = opened.settings.keep
+            async with Fetcher(image_fetch_settings(opened.settings.fetch, keep)) as fetcher:
+                return await cache_new_images(opened.store, fetcher, cache, keep, limit=200)
+
+        def seal() -> None:
+            _seal_formed(opened)
+
+        running = RunningDesk(
+            opened,
+            clock,
+            MiniLM,
+            host=host,
+            port=port,
+            round_seconds=round_seconds,
+            report=lambda line: err.print(line, markup=False, highlight=False),
+            after_formation=seal,
+            cache_images=images,
+        )
+        typer.echo(f"{opened.settings.site.title}: http://{host}:{port}/ (editors: /desk/); Ctrl-C stops", err=True)
+        asyncio.run(running.serve(create_app(opened.settings, opened.store, clock)))
+    typer.echo("stopped; everything fetched so far is stored")
+
+
+@app.command()
+@user_errors
+def digest(
+    desk: DeskOption = Path("desk"),
+    day: Annotated[
+        str | None, typer.Option("--date", help="The day, YYYY-MM-DD (UTC); default: today.", show_default=False)
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the HTML here, and the plain text beside it (.txt).")
+    ] = None,
+    send: Annotated[bool, typer.Option("--send", help="Send it over SMTP to newsletter.to.")] = False,
+) -> None:
+    """The daily newsletter: the day's top stories by heat per topic, archived at /newsletters/<date>/."""
+    from newsdesk.publish.links import SiteLinks
+    from newsdesk.publish.mailer import newsletter_message, send_message
+    from newsdesk.publish.newsletter import render_newsletter
+    from newsdesk.store.newsletters import mark_sent, save_newsletter
+    from newsdesk.store.published import on_day
+    from newsdesk.store.topics import load_topics
+
+    try:
+        when = datetime.strptime(day, "%Y-%m-%d").date() if day else _now().date()
+    except ValueError:
+        raise typer.BadParameter(f"{day!r} is not a date (YYYY-MM-DD)", param_hint="--date") from None
+    with open_desk(desk, os.environ) as opened:
+        settings = opened.settings
+        with opened.store.transaction() as conn:
+            stories, topics = on_day(conn, when), load_topics(conn)
+        if not stories:
+            typer.echo(f"error: no story was published on {when.isoformat()}: no newsletter", err=True)
+            raise typer.Exit(1)
+        links = SiteLinks.of(settings.site)
+        issue = render_newsletter(
+            when, stories, topics, settings.site, links, per_section=settings.newsletter.per_topic
+        )
+        message = newsletter_message(issue, settings.newsletter, now=_now()) if send else None
+        with opened.store.transaction() as conn:
+            save_newsletter(conn, issue, now=_now())
+        count = f"{issue.stories} {'story' if issue.stories == 1 else 'stories'}"
+        typer.echo(f"{issue.subject}: {count}; archived at {links.url(links.newsletter(when))}")
+        if out is not None:
+            write_files(out.parent, {out.name: issue.html.encode(), out.with_suffix(".txt").name: issue.text.encode()})
+            typer.echo(f"written to {out} and {out.with_suffix('.txt')}")
+        if message is not None:
+            send_message(message, settings.newsletter, os.environ.get(settings.newsletter.password_env))
+            with opened.store.transaction() as conn:
+                mark_sent(conn, when, now=_now())
+            typer.echo(f"sent to {len(settings.newsletter.recipients)} recipient(s)")
+
+
+@bench_app.command("web")
+@user_errors
+def bench_web(
+    stories: Annotated[int, typer.Option("--stories", help="Synthetic stories stored.")] = 100_000,
+    seconds: Annotated[float, typer.Option("--seconds", help="Seconds of load on each address.")] = 10.0,
+    concurrency: Annotated[int, typer.Option("--concurrency", help="Connections at once.")] = 16,
+    writes_per_second: Annotated[
+        float, typer.Option("--writes-per-second", help="Story writes during the load (each makes pages stale).")
+    ] = 2.0,
+    require: RequireOption = None,
+) -> None:
+    """Requests per second and p99 latency of / and /api/news/, loaded from a second process on loopback."""
+    from newsdesk.bench.web import format_web_bench, run_web_bench
+
+    report = run_web_bench(
+        stories, seconds=seconds, concurrency=concurrency, writes_per_second=writes_per_second,
+        progress=lambda line: err.print(line, markup=False),
+    )  # fmt: skip
+    lines = format_web_bench(report)
+    _print_figures(lines[:-1], json.loads(lines[-1]), require)
+
+
+# --------------------------------------------------------------------------- the editors' desk: users
+
+PasswordFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--password-file", help="Read the password from this file's first line (else it is asked for, twice)."
+    ),
+]
+
+
+def _new_password(password_file: Path | None) -> str:
+    """The password from a file's first line, else asked for on the terminal (twice), hashed with argon2."""
+    from newsdesk.web.auth import hash_password
+
+    if password_file is not None:
+        try:
+            lines = read_capped(password_file, 64 * 1024).decode("utf-8").splitlines()
+        except UnicodeDecodeError:
+            raise UserError(f"{password_file}: the password file is not UTF-8 text") from None
+        password = lines[0] if lines else ""
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return hash_password(password)
+
+
+@users_app.command("add")
+@user_errors
+def users_add(
+    name: Annotated[str, typer.Argument(help="The user's login name.")],
+    role: Annotated[str, typer.Option("--role", help="editor (stories and sources) or admin (also users).")] = "editor",
+    password_file: PasswordFileOption = None,
+    desk: DeskOption = Path("desk"),
+) -> None:
+    """Add a user who may log in to the desk; the password is kept as an argon2 hash."""
+    from newsdesk.store.users import ROLES, add_user, check_name
+
+    check_name(name)
+    if role not in ROLES:
+        raise typer.BadParameter(f"{role!r} is not one of {', '.join(ROLES)}", param_hint="--role")
+    with open_desk(desk, os.environ) as opened:
+        hashed = _new_password(password_file)
+        with opened.store.transaction() as conn:
+            add_user(conn, name, role, hashed, actor=_editor(""), now=_now())
+    typer.echo(f"added {role} {name}")
+
+
+@users_app.command("list")
+@user_errors
+def users_list(desk: DeskOption = Path("desk")) -> None:
+    """Every user: name, role, since when, and whether disabled."""
+    from newsdesk.store.users import list_users
+
+    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
+        users = list_users(conn)
+    for user in users:
+        flag = "\tdisabled" if user.disabled else ""
+        typer.echo(f"{user.name}\t{user.role}\t{_when(user.created_at)}{flag}")
+
+
+@users_app.command("passwd")
+@user_errors
+def users_passwd(
+    name: Annotated[str, typer.Argument(help="The user's login name.")],
+    password_file: PasswordFileOption = None,
+    desk: DeskOption = Path("desk"),
+) -> None:
+    """Set a user's password; their open sessions end."""
+    from newsdesk.store.users import set_password_hash, user_by_name
+
+    with open_desk(desk, os.environ) as opened:
+        with opened.store.transaction() as conn:
+            if user_by_name(conn, name) is None:
+                raise UserError(f"no user {name!r} (add one with `newsdesk users add {name}`)")
+        hashed = _new_password(password_file)
+        with opened.store.transaction() as conn:
+            set_password_hash(conn, name, hashed, actor=_editor(""), now=_now())
+    typer.echo(f"password of {name} changed")
+
+
+@users_app.command("disable")
+@user_errors
+def users_disable(
+    name: Annotated[str, typer.Argument(help="The user's login name.")], desk: DeskOption = Path("desk")
+) -> None:
+    """Stop a user logging in; their open sessions end."""
+    from newsdesk.store.users import set_disabled
+
+    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
+        set_disabled(conn, name, True, actor=_editor(""), now=_now())
+    typer.echo(f"{name} disabled")
+
+
+@users_app.command("enable")
+@user_errors
+def users_enable(
+    name: Annotated[str, typer.Argument(help="The user's login name.")], desk: DeskOption = Path("desk")
+) -> None:
+    """Let a disabled user log in again."""
+    from newsdesk.store.users import set_disabled
+
+    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
+        set_disabled(conn, name, False, actor=_editor(""), now=_now())
+    typer.echo(f"{name} enabled")
 
 
 def run() -> None:  # pragma: no cover - the console script's entry point

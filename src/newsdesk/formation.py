@@ -20,8 +20,10 @@ import numpy as np
 from sqlalchemy import Connection
 
 from newsdesk.fetch.clock import Clock
+from newsdesk.judging import DeskJudge
 from newsdesk.store import Store
 from newsdesk.store.articles import load_articles
+from newsdesk.store.judgements import decisions, formed_story_keys
 from newsdesk.store.placements import (
     PlacementRow,
     load_placements,
@@ -31,6 +33,7 @@ from newsdesk.store.placements import (
     resolve_key,
     save_placement,
     story_articles,
+    story_key_of,
     unplaced_articles,
     write_formed_story,
 )
@@ -50,14 +53,24 @@ class FormationReport:
     new_stories: int
     merges: int
     seconds: float
+    #: Articles judged off the beat: kept, never placed in a story.
+    off_beat: int = 0
 
 
 class StoryFormation:
     """The desk's story-forming memory, rebuilt from the store, and the stage that extends it."""
 
-    def __init__(self, store: Store, embedder: Embedder, config: ClusterConfig | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        config: ClusterConfig | None = None,
+        judge: DeskJudge | None = None,
+    ) -> None:
+        """``judge``: the desk's judgment; without one every article is placed and stories are not judged."""
         self.store = store
         self.embedder = embedder
+        self.judge = judge
         self.clusterer = StoryClusterer(config)
         self.dedup = NearDuplicateIndex()
         self._replay()
@@ -67,7 +80,8 @@ class StoryFormation:
             rows = load_placements(conn)
             articles = story_articles(conn, [r.article_id for r in rows]) if rows else {}
         for row in rows:
-            if row.copy_of is not None:
+            if row.copy_of is not None and row.vector is None:
+                # A copy dedup found was never clustered; one an editor marked later was, and is replayed as placed.
                 continue
             if row.signature is not None:
                 self.dedup.add_signature(row.article_id, row.signature)
@@ -83,19 +97,29 @@ class StoryFormation:
         limit: int | None = None,
         batch: int = 64,
         progress: Callable[[int], None] = lambda _n: None,
+        stop: Callable[[], bool] = lambda: False,
     ) -> FormationReport:
-        """Place every unplaced article (or at most ``limit``), oldest first."""
+        """Place every unplaced article (or at most ``limit``), oldest first; ``stop`` is asked before each
+        article (each is stored in its own transaction, so stopping never leaves one half-placed)."""
         start = time.perf_counter()
-        placed = copies = new_stories = merges = 0
-        while limit is None or placed < limit:
-            size = batch if limit is None else min(batch, limit - placed)
+        placed = copies = new_stories = merges = off_beat = 0
+        while (limit is None or placed + off_beat < limit) and not stop():
+            size = batch if limit is None else min(batch, limit - placed - off_beat)
             with self.store.transaction() as conn:
                 articles = unplaced_articles(conn, limit=size)
             if not articles:
                 break
             vectors = self.embedder.embed([embedding_text(a.title, a.lead, a.text) for a in articles])
+            if self.judge is not None:
+                with self.store.transaction() as conn:
+                    on_beat = self.judge.judge_articles(conn, articles, vectors, clock.now())
+                off_beat += on_beat.count(False)
+                vectors = vectors[np.asarray(on_beat, dtype=bool)]
+                articles = [a for a, keep in zip(articles, on_beat, strict=True) if keep]
             self.dedup.prepare(articles)
             for article, vector in zip(articles, vectors, strict=True):
+                if stop():
+                    break
                 outcome = self._place(article, vector, clock)
                 placed += 1
                 copies += isinstance(outcome, CopyOf)
@@ -103,7 +127,7 @@ class StoryFormation:
                     new_stories += outcome.new_story
                     merges += len(outcome.merged)
             progress(len(articles))
-        return FormationReport(placed, copies, new_stories, merges, time.perf_counter() - start)
+        return FormationReport(placed, copies, new_stories, merges, time.perf_counter() - start, off_beat)
 
     def _place(self, article: StoryArticle, vector: Vectors, clock: Clock) -> CopyOf | Placement:
         now = clock.now()
@@ -112,7 +136,10 @@ class StoryFormation:
         with self.store.transaction() as conn:
             seq = next_seq(conn)
             if copy is not None:
-                key = self.clusterer.story_of(copy.original_id)
+                # The original's story as stored (an editor may have moved or merged it), else the clusterer's.
+                key = resolve_key(
+                    conn, story_key_of(conn, copy.original_id) or self.clusterer.story_of(copy.original_id)
+                )
                 save_placement(
                     conn,
                     PlacementRow(
@@ -129,12 +156,14 @@ class StoryFormation:
                 return copy
             placement = self.clusterer.add(article, np.asarray(vector, dtype=np.float32))
             match = placement.match
+            # Stories merged since (by the clusterer or an editor) lead to the story that took them.
+            story_key = resolve_key(conn, placement.story_id)
             save_placement(
                 conn,
                 PlacementRow(
                     article_id=article.id,
                     seq=seq,
-                    story_key=placement.story_id,
+                    story_key=story_key,
                     new_story=placement.new_story,
                     vector=np.asarray(vector, dtype=np.float32).tobytes(),
                     signature=signature,
@@ -146,19 +175,79 @@ class StoryFormation:
                 now=now,
             )
             for absorbed in placement.merged:
-                move_story(conn, absorbed, placement.story_id, by_article=article.id, now=now)
-            self._write_story(conn, placement.story_id, now)
+                absorbed_key = resolve_key(conn, absorbed)
+                if absorbed_key != story_key:
+                    move_story(conn, absorbed_key, story_key, by_article=article.id, now=now)
+            self._write_story(conn, story_key, now)
             return placement
 
     def _write_story(self, conn: Connection, key: int, now: datetime) -> None:
-        """Rewrite a formed story's row and membership: primary first, then related in order."""
-        rows = load_placements(conn, story_keys=[key])
-        members = story_articles(conn, [r.article_id for r in rows])
-        copies = {r.article_id: r.copy_of for r in rows if r.copy_of is not None}
-        choice = choose_primary([members[r.article_id] for r in rows], copies)
-        ordered = [choice.primary_id, *choice.related_ids]
-        primary = load_articles(conn, [choice.primary_id])[choice.primary_id]
-        write_formed_story(conn, key, primary, ordered, now=now)
+        rewrite_story(conn, key, now, self.judge)
+
+    def rejudge(self, now: datetime, *, since: datetime | None = None, stop: Callable[[], bool] = lambda: False) -> int:
+        """Judge every formed story (whose primary is from ``since`` on) again at ``now``: heat cools as time
+        passes. How many were judged."""
+        if self.judge is None:
+            return 0
+        with self.store.transaction() as conn:
+            keys = formed_story_keys(conn, since=since)
+        judged = 0
+        for key in keys:
+            if stop():
+                break
+            with self.store.transaction() as conn:
+                self._write_story(conn, key, now)
+            judged += 1
+        return judged
+
+
+def rewrite_story(conn: Connection, key: int, now: datetime, judge: DeskJudge | None = None) -> None:
+    """Rewrite a formed story's row and membership (primary first, then related in order), and judge it when a
+    judge is given. Story formation calls it after each placement; editors' edits (``editing.py``) after theirs."""
+    rows, members, copies = _members(conn, key)
+    choice = _choice(conn, key, rows, members, copies)
+    if judge is not None:
+        # Quality depends on each member's role, and related are ordered by quality: choose, score, order.
+        members = judge.score_members(conn, members, copies, choice)
+        choice = _choice(conn, key, rows, members, copies)
+    ordered = [choice.primary_id, *choice.related_ids]
+    primary = load_articles(conn, [choice.primary_id])[choice.primary_id]
+    write_formed_story(conn, key, primary, ordered, now=now)
+    if judge is not None:
+        judge.judge_story(conn, key, members, copies, choice.primary_id, now)
+
+
+def _members(conn: Connection, key: int) -> tuple[list[PlacementRow], dict[int, StoryArticle], dict[int, int]]:
+    """A formed story's placements in order, its members by id, and its copies (copy id to original id)."""
+    rows = load_placements(conn, story_keys=[key])
+    members = story_articles(conn, [r.article_id for r in rows])
+    copies = {r.article_id: r.copy_of for r in rows if r.copy_of is not None}
+    return rows, members, copies
+
+
+def _choice(
+    conn: Connection,
+    key: int,
+    rows: Sequence[PlacementRow],
+    members: dict[int, StoryArticle],
+    copies: dict[int, int],
+) -> PrimaryChoice:
+    """Who broke it and the related order; an editor's choice of primary wins while it is still a member."""
+    choice = choose_primary([members[r.article_id] for r in rows], copies)
+    decided = decisions(conn, key).get("primary")
+    if decided is None or decided.value == choice.primary_id or decided.value not in members:
+        return choice
+    chosen = int(decided.value)
+    related = [choice.primary_id, *choice.related_ids]
+    if chosen in related:
+        related.remove(chosen)
+    ranked = sorted(related, key=lambda i: (-(members[i].quality or -1), related.index(i)))
+    return PrimaryChoice(
+        primary_id=chosen,
+        related_ids=tuple(ranked),
+        reason=f"chosen by {decided.actor}; editors' decisions always win",
+        copy_ids=tuple(c for c in choice.copy_ids if c != chosen),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,11 +260,11 @@ def explain(store: Store, key: int) -> StoryExplanation | None:
     """The story an id leads to, with why each member is in it and why the primary is primary."""
     with store.transaction() as conn:
         key = resolve_key(conn, key)
-        rows = load_placements(conn, story_keys=[key])
+        rows, members, copy_of = _members(conn, key)
         if not rows:
             return None
-        members = story_articles(conn, [r.article_id for r in rows])
         merged = [absorbed for absorbed, _by in merges_into(conn, key)]
+        choice = _choice(conn, key, rows, members, copy_of)
     copies = {r.article_id: CopyOf(r.article_id, r.copy_of, r.copy_similarity or 0.0) for r in rows if r.copy_of}
     placements = {
         r.article_id: Placement(
@@ -189,8 +278,5 @@ def explain(store: Store, key: int) -> StoryExplanation | None:
         for r in rows
         if r.copy_of is None
     }
-    choice: PrimaryChoice = choose_primary(
-        [members[r.article_id] for r in rows], {c.article_id: c.original_id for c in copies.values()}
-    )
     ordered: Sequence[StoryArticle] = [members[r.article_id] for r in rows]
     return StoryExplanation(key, explain_story(key, ordered, placements, choice, copies, merged))

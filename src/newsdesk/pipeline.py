@@ -30,7 +30,14 @@ from newsdesk.sources.sitemap import parse_sitemap
 from newsdesk.store import Store
 from newsdesk.store.articles import save_fetched_article
 from newsdesk.store.change import Change
-from newsdesk.store.sources import due_sources, list_sources, mark_seen, unseen_keys, update_source
+from newsdesk.store.sources import (
+    due_sources,
+    list_sources,
+    mark_seen,
+    muted_source_ids,
+    unseen_keys,
+    update_source,
+)
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
@@ -280,6 +287,8 @@ async def fetch_sources(
 
 
 def sources_to_fetch(store: Store, fetcher: Fetcher, *, every: bool) -> list[Source]:
-    """Every source, or those due now."""
+    """Every source, or those due now; never a source an editor muted."""
     with store.transaction() as conn:
-        return list_sources(conn) if every else due_sources(conn, fetcher.clock.now())
+        sources = list_sources(conn) if every else due_sources(conn, fetcher.clock.now())
+        muted = muted_source_ids(conn)
+    return [s for s in sources if s.id not in muted]

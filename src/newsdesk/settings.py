@@ -67,11 +67,115 @@ class FetchSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class KeepSettings:
+    #: Where cached images live (content-addressed); relative paths are under the desk.
+    cache_dir: str = "images"
+    #: Images larger than this are refused (the download is cut off there).
+    max_image_bytes: int = 15 * 1024 * 1024
+    #: Images with more pixels than this are refused before they are decoded (decompression bombs).
+    max_pixels: int = 40_000_000
+    #: Width of the WebP thumbnail kept beside each cached image.
+    thumbnail_width: int = 320
+    #: Times an image that could not be fetched is tried again by `newsdesk images fetch`.
+    image_attempts: int = 3
+    #: The key ring's file (owner-only); relative paths are under the desk.
+    key_file: str = "secret.key"
+    #: The environment variable that, when set, holds the key ring instead of the file.
+    key_env: str = "NEWSDESK_SECRET_KEY"
+
+    def cache_path(self, desk: Path) -> Path:
+        return desk / self.cache_dir
+
+    def key_path(self, desk: Path) -> Path:
+        return desk / self.key_file
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    #: Where `newsdesk serve` listens.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    #: Stories per page of the reader site (front, topic, search pages).
+    page_size: int = 30
+    #: Entries per feed (RSS, Atom, JSON Feed).
+    feed_size: int = 50
+    #: Rendered pages kept in memory, each until the store changes.
+    cache_pages: int = 2000
+    # The editors' desk (/desk/): how long a login lasts, the proxy in front, how many failed logins are allowed.
+    session_hours: int = 12
+    #: Behind a reverse proxy: take the scheme and client address from its X-Forwarded-Proto / X-Forwarded-For.
+    trusted_proxy: bool = False
+    #: Failed logins per user name, and per client address, within `login_window_minutes`; then 429 until they age.
+    login_attempts: int = 5
+    login_window_minutes: int = 15
+
+    def __post_init__(self) -> None:
+        for name in ("session_hours", "login_attempts", "login_window_minutes"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"web.{name} must be at least 1, not {getattr(self, name)}")
+
+
+@dataclass(frozen=True, slots=True)
+class NewsletterSettings:
+    #: The SMTP server `newsdesk digest --send` hands the newsletter to.
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    #: Log in as this user ("" for no login); the password is read from the variable `password_env` names.
+    smtp_user: str = ""
+    password_env: str = "NEWSDESK_SMTP_PASSWORD"
+    #: Upgrade the connection with STARTTLS before logging in and sending.
+    starttls: bool = True
+    from_address: str = "newsdesk@localhost"
+    #: Recipients, comma-separated.
+    to: str = ""
+    #: Stories per topic in an issue.
+    per_topic: int = 5
+    #: Seconds the SMTP conversation may take.
+    timeout: float = 30.0
+
+    @property
+    def recipients(self) -> list[str]:
+        return [a.strip() for a in self.to.split(",") if a.strip()]
+
+
+@dataclass(frozen=True, slots=True)
+class JudgeSettings:
+    """The desk's judgment: the publishing gate, heat, and the weights of quality's signals (docs/judging.md)."""
+
+    #: A story is published when on the beat and its primary's quality reaches this (unless an editor decided).
+    threshold: int = 70
+    #: Heat halves every this many hours after an outlet's first article on the story.
+    half_life_hours: float = 12.0
+    #: Articles that arrived within this many hours count as coverage still arriving.
+    velocity_hours: float = 6.0
+    velocity_weight: float = 0.3
+    #: Heat approaches 100 as weighted coverage passes a few times this.
+    heat_saturation: float = 4.0
+    #: Quality: the weights of its signals, and its penalties in points.
+    originality: float = 0.3
+    substance: float = 0.3
+    track_record: float = 0.2
+    headline: float = 0.2
+    press_release: float = 45.0
+    market_research: float = 50.0
+    seo_spam: float = 35.0
+    full_length_words: int = 800
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.threshold <= 100:
+            raise ValueError(f"judge.threshold must be from 0 to 100, not {self.threshold}")
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     desk: Path
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    keep: KeepSettings = field(default_factory=KeepSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+    newsletter: NewsletterSettings = field(default_factory=NewsletterSettings)
+    judge: JudgeSettings = field(default_factory=JudgeSettings)
 
     @property
     def database_url(self) -> str:
@@ -90,6 +194,9 @@ def render_settings(database_url: str | None = None) -> str:
     fetch_lines = "".join(
         f"{f.name} = {_toml_value(getattr(FetchSettings(), f.name))}\n" for f in dataclasses.fields(FetchSettings)
     )
+    keep_lines = "".join(
+        f"{f.name} = {_toml_value(getattr(KeepSettings(), f.name))}\n" for f in dataclasses.fields(KeepSettings)
+    )
     return (
         "# newsdesk settings: docs/settings.md describes every key.\n"
         "\n"
@@ -107,7 +214,28 @@ def render_settings(database_url: str | None = None) -> str:
         "[fetch]\n"
         "# Politeness and limits of fetching; docs/settings.md says what each does.\n"
         f"{fetch_lines}"
+        "\n"
+        "[keep]\n"
+        "# The image cache and the key ring of secured content; docs/keeping.md explains them.\n"
+        f"{keep_lines}"
+        "\n"
+        "[web]\n"
+        "# The reader site and its API; docs/publishing.md describes them.\n"
+        f"{_section_lines(WebSettings())}"
+        "\n"
+        "[newsletter]\n"
+        "# The daily newsletter (`newsdesk digest`) and the SMTP server that sends it.\n"
+        f"{_section_lines(NewsletterSettings())}"
+        "\n"
+        "[judge]\n"
+        "# The publishing gate, heat and the weights of quality's signals; docs/judging.md explains them.\n"
+        f"{_section_lines(JudgeSettings())}"
     )
+
+
+def _section_lines(section: Any) -> str:
+    """A section's ``key = default`` lines, every key in declaration order."""
+    return "".join(f"{f.name} = {_toml_value(getattr(section, f.name))}\n" for f in dataclasses.fields(section))
 
 
 def _toml_value(value: object) -> str:
@@ -134,7 +262,14 @@ def load_settings(desk: Path, environ: Mapping[str, str]) -> Settings:
     database = _section(path, data, "database", DatabaseSettings)
     site = _section(path, data, "site", SiteSettings)
     fetch = _section(path, data, "fetch", FetchSettings)
-    unknown = set(data) - {"database", "site", "fetch"}
+    keep = _section(path, data, "keep", KeepSettings)
+    for name in ("max_image_bytes", "max_pixels", "thumbnail_width", "image_attempts"):
+        if getattr(keep, name) < 1:
+            raise SettingsError(f"{path}: keep.{name} must be at least 1, not {getattr(keep, name)}")
+    web = _section(path, data, "web", WebSettings)
+    newsletter = _section(path, data, "newsletter", NewsletterSettings)
+    judge = _section(path, data, "judge", JudgeSettings)
+    unknown = set(data) - {"database", "site", "fetch", "keep", "web", "newsletter", "judge"}
     if unknown:
         raise SettingsError(f"{path}: unknown section [{sorted(unknown)[0]}]")
     env_url = environ.get("NEWSDESK_DATABASE_URL")
@@ -142,7 +277,16 @@ def load_settings(desk: Path, environ: Mapping[str, str]) -> Settings:
         database = DatabaseSettings(url=env_url)
     if environ.get("NEWSDESK_ALLOW_PRIVATE") == "1":
         fetch = dataclasses.replace(fetch, allow_private_addresses=True)
-    return Settings(desk=desk, database=database, site=site, fetch=fetch)
+    return Settings(
+        desk=desk,
+        database=database,
+        site=site,
+        fetch=fetch,
+        keep=keep,
+        web=web,
+        newsletter=newsletter,
+        judge=judge,
+    )
 
 
 def _section(path: Path, data: dict[str, Any], name: str, kind: type[_T]) -> _T:
@@ -160,7 +304,10 @@ def _section(path: Path, data: dict[str, Any], name: str, kind: type[_T]) -> _T:
         if type(value) is not expected:
             raise SettingsError(f"{path}: {name}.{key} must be a {expected.__name__}, not {value!r}")
         values[key] = value
-    return kind(**values)
+    try:
+        return kind(**values)
+    except ValueError as err:
+        raise SettingsError(f"{path}: {err}") from None
 
 
 def load_fetch_settings(desk: Path, environ: Mapping[str, str]) -> FetchSettings:

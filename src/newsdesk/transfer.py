@@ -9,12 +9,16 @@ from datetime import datetime
 from pathlib import Path
 
 from newsdesk.contenttree import ContentTree, write_files
+from newsdesk.keep.exportstate import with_cache_state
+from newsdesk.keep.imagecache import ImageCache
 from newsdesk.publish.api import api_pages
 from newsdesk.publish.recordtree import record_files
 from newsdesk.publish.sitemap import SITEMAP_PATH, news_sitemap
+from newsdesk.publish.sitetree import site_files
 from newsdesk.settings import SiteSettings
 from newsdesk.store import Store
 from newsdesk.store.change import Change
+from newsdesk.store.newsletters import load_newsletters
 from newsdesk.store.stories import load_stories, save_story
 from newsdesk.store.topics import load_topics, save_topic
 
@@ -58,14 +62,22 @@ class ExportReport:
     files_changed: int
 
 
-def export_tree(store: Store, site: SiteSettings, out: Path) -> ExportReport:
-    """Write the desk as a content tree under ``out``: records, taxonomy, API pages, sitemap."""
+def export_tree(store: Store, site: SiteSettings, out: Path, *, cache: ImageCache | None = None) -> ExportReport:
+    """Write the desk as a content tree under ``out``: records, taxonomy, API pages, sitemap.
+
+    With ``cache``, the images of the stories newsdesk formed say ``isCached: true`` exactly where
+    the cached copy exists and is readable; imported records are written as they were read.
+    """
     with store.transaction() as conn:
         stories = load_stories(conn)
         topics = load_topics(conn)
+        issues = load_newsletters(conn)
+        if cache is not None:
+            stories = with_cache_state(conn, stories, cache)
     files = record_files(stories, topics)
     pages = api_pages(stories, site)
     files.update(pages)
     files[SITEMAP_PATH] = news_sitemap(stories, site)
+    files.update(site_files(stories, topics, issues, site))
     changed = write_files(out, files)
     return ExportReport(records=len(stories), api_pages=len(pages), files_changed=changed)

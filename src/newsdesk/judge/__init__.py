@@ -1,1 +1,14 @@
-"""Judging: beat relevance, topics, quality, heat and the publishing gate (pure)."""
+"""Judging articles and stories: is it on the desk's beat, which topics is it about (and, by the lead's
+modules, quality, heat and the gate).
+
+- :mod:`~newsdesk.judge.tree`: a taxonomy (``_data/topics/*.yaml``) checked and resolved into a
+  :class:`~newsdesk.judge.tree.TopicTree`;
+- :mod:`~newsdesk.judge.keywords`: its phrases found in text (word boundaries, acronyms, "A.I.");
+- :mod:`~newsdesk.judge.semantic`: its topics' prototype vectors (MiniLM) and an article's closeness to them;
+- :mod:`~newsdesk.judge.relevance`: :class:`~newsdesk.judge.relevance.BeatJudge`, on or off the beat;
+- :mod:`~newsdesk.judge.topics`: :class:`~newsdesk.judge.topics.TopicTagger`, an article's topics, learning
+  from editors' corrections, and :func:`~newsdesk.judge.topics.story_topics`;
+- :mod:`~newsdesk.judge.defaults`: the AI taxonomy newsdesk ships (``taxonomy/ai/*.yaml``).
+
+Everything here is pure: values in, values out; the embedder is passed in.
+"""

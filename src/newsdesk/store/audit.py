@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, select
 
 from newsdesk.store.schema import audit_log
 from newsdesk.store.timestamps import to_db
@@ -33,3 +33,13 @@ def log_change(
             detail=json.dumps(dict(detail or {}), sort_keys=True, ensure_ascii=False),
         )
     )
+
+
+def audit_entries(conn: Connection, *, entity: str, key: str) -> list[dict[str, object]]:
+    """The log's entries for one entity, oldest first, with their detail decoded."""
+    query = (
+        select(audit_log).where(audit_log.c.entity == entity, audit_log.c.entity_key == key).order_by(audit_log.c.id)
+    )
+    return [
+        {"at": r.at, "actor": r.actor, "action": r.action, "detail": json.loads(r.detail)} for r in conn.execute(query)
+    ]

@@ -137,12 +137,12 @@ def _story_article(r: Row[Any]) -> StoryArticle:
 
 
 def unplaced_articles(conn: Connection, *, limit: int) -> list[StoryArticle]:
-    """Fetched articles not yet placed, oldest first (then by id)."""
+    """Fetched articles not yet placed (and not judged off the beat), oldest first (then by id)."""
     a, p = schema.articles, schema.placements
     query = (
         _story_article_query()
         .outerjoin(p, p.c.article_id == a.c.id)
-        .where(a.c.fetched_at.is_not(None), p.c.article_id.is_(None))
+        .where(a.c.fetched_at.is_not(None), p.c.article_id.is_(None), a.c.on_beat.is_not(False))
         .order_by(a.c.published_at, a.c.id)
         .limit(limit)
     )
@@ -211,3 +211,23 @@ def _free_slug(conn: Connection, slug: str) -> str:
     while f"{slug}-{number}" in taken:
         number += 1
     return f"{slug}-{number}"
+
+
+def story_member_ids(conn: Connection, key: int) -> list[int]:
+    """The formed story's record members in order: the primary, then related."""
+    s, sa = schema.stories, schema.story_articles
+    query = (
+        select(sa.c.article_id)
+        .select_from(sa.join(s, s.c.id == sa.c.story_id))
+        .where(s.c.cluster_key == key)
+        .order_by(sa.c.position)
+    )
+    return [int(i) for i in conn.execute(query).scalars()]
+
+
+def story_key_of(conn: Connection, article_id: int) -> int | None:
+    """The story an article was placed in, as stored."""
+    key = conn.execute(
+        select(schema.placements.c.story_key).where(schema.placements.c.article_id == article_id)
+    ).scalar()
+    return int(key) if key is not None else None

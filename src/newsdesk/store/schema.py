@@ -7,8 +7,10 @@ compares the two so they never drift apart.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -20,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData(
@@ -52,6 +55,8 @@ sources = Table(
     Column("items_seen", Integer, nullable=False, server_default="0"),
     Column("interval", Integer, nullable=False, server_default="3600"),
     Column("next_due_at", DateTime(timezone=True), index=True),
+    # An editor muted it (migration 0007): never fetched until unmuted.
+    Column("muted", Boolean, nullable=False, server_default=false()),
 )
 
 #: Every entry a source has shown (by link or id), so a rerun stores nothing twice.
@@ -264,4 +269,131 @@ audit_log = Table(
     Column("detail", Text, nullable=False),
 )
 
+#: The image cache, one row per image URL (an image shared by many articles is fetched once):
+#: ``status`` is ``cached`` (the copy is under the desk's cache, content-addressed by ``sha256``),
+#: ``refused`` (it is not a safe image; ``reason`` says why) or ``missing`` (the fetch failed).
+#: ``width``/``height`` are measured from the bytes; ``thumbnail`` says a WebP thumbnail exists.
+cached_images = Table(
+    "cached_images",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text),
+    Column("sha256", String(64), index=True),
+    Column("width", Integer),
+    Column("height", Integer),
+    Column("content_type", Text),
+    Column("bytes", Integer),
+    Column("thumbnail", Boolean, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Editors' private notes on a formed story: kept in the story's ``secured`` value, never published in clear.
+story_notes = Table(
+    "story_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_key", Integer, nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Key rotations: the key every ``secured`` value is being re-encrypted under, and how far the
+#: pass has come (``last_story_id``), so a stopped pass resumes where it stopped.
+key_rotations = Table(
+    "key_rotations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key_id", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("last_story_id", Integer, nullable=False),
+    Column("rotated", Integer, nullable=False),
+)
+
 Index("ix_story_topics_name", story_topics.c.name)
+
+# --- publishing (migration 0006)
+
+#: One number that triggers raise on every write a reader could see (stories, membership, topics,
+#: images, newsletters, visible article fields): the web app keeps rendered pages until it changes.
+site_generation = Table(
+    "site_generation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("generation", BigInteger, nullable=False),
+)
+
+#: Each day's newsletter as rendered, archived on the site at ``/newsletters/<day>/``.
+newsletters = Table(
+    "newsletters",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False, unique=True),
+    Column("subject", Text, nullable=False),
+    Column("excerpt", Text, nullable=False),
+    Column("html", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("stories", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+)
+
+# The reader's orderings: published stories by heat, and newest first.
+Index("ix_stories_published_heat", stories.c.published, stories.c.heat, stories.c.published_at)
+Index("ix_stories_published_published_at", stories.c.published, stories.c.published_at)
+
+# --- the editors' desk (migration 0007)
+
+#: The desk's users: editors and admins, with argon2 password hashes; a disabled user cannot log in.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled", Boolean, nullable=False),
+)
+
+#: Logged-in sessions, server side: the SHA-256 of the cookie's random token (never the token), the user,
+#: the session's CSRF token, and when it ends.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+#: Every login attempt (by user name and client address), so failures can be rate limited.
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("address", Text, nullable=False),
+    Column("succeeded", Boolean, nullable=False),
+)
+
+Index("ix_login_attempts_name_at", login_attempts.c.name, login_attempts.c.at)
+Index("ix_login_attempts_address_at", login_attempts.c.address, login_attempts.c.at)
+
+#: The full-text index is not in this metadata: it is an FTS5 virtual table (with its shadow tables)
+#: on SQLite and a tsvector table on PostgreSQL, made by migration 0006 and kept in sync by triggers.
+SEARCH_TABLE = "story_search"
+
+
+def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Whether Alembic compares an object with this metadata: everything but the search index."""
+    if type_ == "table" and name is not None:
+        return name != SEARCH_TABLE and not name.startswith(SEARCH_TABLE + "_")
+    return True

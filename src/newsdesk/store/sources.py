@@ -83,3 +83,19 @@ def mark_seen(conn: Connection, source_id: int, key: str, article_id: int | None
             source_id=source_id, entry_key=key, article_id=article_id, seen_at=to_db(now)
         )
     )
+
+
+def muted_source_ids(conn: Connection) -> set[int]:
+    """Sources an editor muted: never fetched until unmuted."""
+    table = schema.sources
+    return {int(i) for i in conn.execute(select(table.c.id).where(table.c.muted == True)).scalars()}  # noqa: E712
+
+
+def set_muted(conn: Connection, source_id: int, muted: bool) -> bool:
+    """Mute or unmute a source; whether it was muted before (``LookupError`` when there is no such source)."""
+    table = schema.sources
+    before = conn.execute(select(table.c.muted).where(table.c.id == source_id)).scalar()
+    if before is None:
+        raise LookupError(f"no source {source_id}")
+    conn.execute(update(table).where(table.c.id == source_id).values(muted=muted))
+    return bool(before)

@@ -10,6 +10,8 @@ change.
 from __future__ import annotations
 
 import base64
+import dataclasses
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -142,14 +144,19 @@ def load_stories(conn: Connection, *, slugs: Sequence[str] | None = None) -> lis
     ):
         topic_names[int(t.story_id)].append(str(t.name))
     articles = load_articles(conn, {a for ids_ in members.values() for a in ids_})
+    keys = [int(r.cluster_key) for r in story_rows if r.cluster_key is not None]
+    edited = _edited_fields(conn, keys if slugs is not None else None) if keys else {}
     stories = []
     for row in story_rows:
         article_ids = members[int(row.id)]
         related = tuple(articles[a] for a in article_ids[1:])
+        primary = articles[article_ids[0]]
+        if row.cluster_key is not None and int(row.cluster_key) in edited:
+            primary = dataclasses.replace(primary, **edited[int(row.cluster_key)])
         stories.append(
             Story(
                 slug=row.slug,
-                primary=articles[article_ids[0]],
+                primary=primary,
                 category=row.category,
                 heat=row.heat,
                 published=row.published,
@@ -161,3 +168,18 @@ def load_stories(conn: Connection, *, slugs: Sequence[str] | None = None) -> lis
             )
         )
     return stories
+
+
+def _edited_fields(conn: Connection, keys: Sequence[int] | None) -> dict[int, dict[str, Any]]:
+    """Editors' title and excerpt of formed stories (``story_decisions``), by key (all when ``keys`` is None):
+    what the record, the API, the feeds and the pages show instead of the primary's own. An empty excerpt
+    means none."""
+    d = schema.story_decisions
+    query = select(d.c.cluster_key, d.c.field, d.c.value).where(d.c.field.in_(("title", "excerpt")))
+    if keys is not None:
+        query = query.where(d.c.cluster_key.in_(sorted(set(keys))))
+    out: dict[int, dict[str, Any]] = defaultdict(dict)
+    for r in conn.execute(query):
+        value = json.loads(r.value)
+        out[int(r.cluster_key)][str(r.field)] = value if value or r.field == "title" else None
+    return out

@@ -1,0 +1,205 @@
+"""Beat relevance: is an article about the desk's beat? A score in [0, 1], ``on_beat``, and the evidence.
+
+Pure: the taxonomy's :class:`TopicSpace` (its :class:`TopicTree` and prototype vectors, embedded once) and an
+article's title, text and vector in; a :class:`Relevance` out. The beat is the taxonomy: every topic's
+``keywords`` say "this is the beat", its prototypes (name, description, keywords, example headlines) say what
+the beat reads like, and its ``off_beat_examples`` what it does not. Evidence adds up as log-odds:
+
+- **keywords** (:mod:`newsdesk.judge.keywords`: word boundaries, acronyms in capitals only, "A.I."): the first
+  distinct keyword in the title counts ``title_hit``, each further one ``more_hits``; the first in the text
+  ``lead_hit`` when it is in the first ``lead_chars`` characters, any other ``text_hit``; at most
+  ``keyword_cap`` in all. In a title or text written in capitals only case-blind phrases count (a shouted "AGI" is a
+  news agency). ``context_keywords`` say nothing about the beat. An article without any keyword gets
+  ``no_keyword``: an article about the beat nearly always names it.
+- **similarity**: ``similarity_weight × (s − similarity_center)``, where ``s`` is the article's best cosine to
+  any topic prototype, so an article about the beat in words no keyword lists still gets on it.
+- **context**: the keywords are not the text. The article is embedded once more with its keyword matches cut
+  out; when what is left is closer to an off-beat example than to every topic by more than
+  ``contrast_tolerance`` (``margin = s' − off-beat cosine < −tolerance``), it counts
+  ``contrast_weight × (margin + tolerance)``. "AI" as a pop single's title, a "Chinese AI" quip in a table
+  tennis report or a review of the film "I, Robot" leave a pop, sports or film story behind; an article about
+  AI leaves an article about technology.
+- a **prior** of ``prior`` (most of the news is not the beat).
+
+``score = sigmoid(sum)``; ``on_beat`` is ``score >= threshold``. The constants in :class:`BeatConfig` are set
+once for every desk (``docs/judging.md`` says how they were chosen and what they score).
+
+The article's vector should be the one the desk already made for clustering (MiniLM over
+``embedding_text(title, lead, text)``); :meth:`BeatJudge.judge` embeds it when given none. The keyword-free
+text is embedded by the judge itself, only for articles that have keywords and only when the taxonomy has
+off-beat examples.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsdesk.judge.keywords import Hit, PhraseMatcher, normalise, phrases_of
+from newsdesk.judge.semantic import Closeness, TopicSpace
+from newsdesk.judge.tree import TopicTree
+from newsdesk.record import Topic
+from newsdesk.stories.embed import Embedder, Vectors
+from newsdesk.stories.features import embedding_text
+
+
+@dataclass(frozen=True, slots=True)
+class BeatConfig:
+    """The weights of the evidence (log-odds) and the threshold; one setting for every desk."""
+
+    prior: float = -2.0
+    title_hit: float = 2.5
+    more_hits: float = 1.0
+    lead_hit: float = 1.5
+    text_hit: float = 0.75
+    keyword_cap: float = 5.0
+    no_keyword: float = -2.0
+    lead_chars: int = 300
+    similarity_center: float = 0.35
+    similarity_weight: float = 14.0
+    contrast_tolerance: float = 0.05
+    contrast_weight: float = 60.0
+    threshold: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Relevance:
+    """How much an article is about the beat, whether it is on it, and why (readable lines)."""
+
+    score: float
+    on_beat: bool
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BeatSignals:
+    """What the judge reads off one article, before any constant is applied."""
+
+    title_hits: tuple[Hit, ...]
+    text_hits: tuple[Hit, ...]
+    #: The whole article's closeness to the topics and off-beat examples.
+    closeness: Closeness
+    #: The same with the keyword matches cut out (the whole article's when it has none).
+    context: Closeness
+
+
+class BeatJudge:
+    """Judges articles against one taxonomy's beat."""
+
+    def __init__(self, space: TopicSpace, config: BeatConfig | None = None) -> None:
+        self.space = space
+        self.tree: TopicTree = space.tree
+        self.config = config or BeatConfig()
+        self._matcher = PhraseMatcher(phrases_of([(p.id, "keyword", p.keywords) for p in self.tree.profiles]))
+
+    @classmethod
+    def build(cls, topics: Sequence[Topic], embedder: Embedder, config: BeatConfig | None = None) -> BeatJudge:
+        """A judge for ``topics`` (checked, see :meth:`TopicTree.from_topics`), embedding its prototypes once."""
+        return cls(TopicSpace(TopicTree.from_topics(topics), embedder), config)
+
+    def judge(self, title: str, text: str, vector: Vectors | None = None) -> Relevance:
+        """Judge one article: ``text`` is its lead (or excerpt) and body; ``vector`` its embedding, if made."""
+        return self.decide(self.signals_many([(title, text)], None if vector is None else _rows(vector))[0])
+
+    def judge_many(self, items: Sequence[tuple[str, str]], vectors: Vectors | None = None) -> list[Relevance]:
+        """Judge ``(title, text)`` articles, embedding them in one batch unless ``vectors`` are given."""
+        return [self.decide(signals) for signals in self.signals_many(items, vectors)]
+
+    def keyword_hits(self, title: str, text: str) -> tuple[list[Hit], list[Hit]]:
+        """The beat's keywords found in the title and the text; in a title in capitals, case-blind ones only."""
+        return self._matcher.find(title, "title"), self._matcher.find(text, "text")
+
+    def signals_many(self, items: Sequence[tuple[str, str]], vectors: Vectors | None = None) -> list[BeatSignals]:
+        """The signals of many articles: embeddings (of those without vectors, and of the keyword-free texts)
+        made in one batch each."""
+        if vectors is None:
+            vectors = self.space.embed_articles(items)
+        matrix = _rows(vectors)
+        if len(matrix) != len(items):
+            raise ValueError(f"{len(items)} articles but {len(matrix)} vectors")
+        hits = [self.keyword_hits(title, text) for title, text in items]
+        needs_context = bool(self.tree.off_beat_examples)
+        masked_at = [i for i, (t, x) in enumerate(hits) if needs_context and (t or x)]
+        masked = self.space.embed_texts(
+            [embedding_text(_cut(items[i][0], hits[i][0]), "", _cut(items[i][1], hits[i][1])) for i in masked_at]
+        )
+        context_of = {i: self.space.closeness(masked[k]) for k, i in enumerate(masked_at)}
+        out: list[BeatSignals] = []
+        for i, (title_hits, text_hits) in enumerate(hits):
+            closeness = self.space.closeness(matrix[i])
+            out.append(BeatSignals(tuple(title_hits), tuple(text_hits), closeness, context_of.get(i, closeness)))
+        return out
+
+    def decide(self, signals: BeatSignals) -> Relevance:
+        """The score, the verdict and the evidence, from an article's signals and this judge's constants."""
+        config = self.config
+        evidence: list[str] = []
+        logit = config.prior
+        keyword_points = 0.0
+        for field, hits in (("title", signals.title_hits), ("text", signals.text_hits)):
+            seen: set[str] = set()
+            for hit in hits:
+                key = hit.phrase.text.lower()
+                if key in seen:
+                    continue
+                if field == "title":
+                    points = config.more_hits if seen else config.title_hit
+                elif not seen and hit.start < config.lead_chars:
+                    points = config.lead_hit
+                else:
+                    points = config.text_hit
+                seen.add(key)
+                keyword_points += points
+                evidence.append(f"keyword in {field}: {hit.context} (+{points:.2f})")
+        if keyword_points > config.keyword_cap:
+            evidence.append(f"keywords count at most +{config.keyword_cap:.2f}")
+            keyword_points = config.keyword_cap
+        logit += keyword_points
+        if not signals.title_hits and not signals.text_hits:
+            logit += config.no_keyword
+            evidence.append(f"no keyword of the beat ({config.no_keyword:+.2f})")
+        closeness = signals.closeness
+        best = closeness.beat
+        similarity_points = config.similarity_weight * (best - config.similarity_center)
+        logit += similarity_points
+        if len(closeness.topics):
+            nearest = int(np.argmax(closeness.topics))
+            evidence.append(
+                f"similarity {best:.2f} to topic {self.tree.profiles[nearest].name!r} "
+                f"(nearest: {_short(closeness.nearest[nearest])}) ({similarity_points:+.2f})"
+            )
+        context = signals.context
+        if context.off_beat is not None:
+            margin = context.beat - context.off_beat
+            what = "the text without its keywords" if context is not closeness else "the text"
+            if margin < -config.contrast_tolerance:
+                contrast_points = config.contrast_weight * (margin + config.contrast_tolerance)
+                logit += contrast_points
+                evidence.append(
+                    f"{what} reads like off-beat example {_short(context.off_beat_text or '')} "
+                    f"({context.off_beat:.2f}, the beat {context.beat:.2f}) ({contrast_points:+.2f})"
+                )
+        score = 1.0 / (1.0 + math.exp(-logit))
+        on_beat = score >= config.threshold
+        evidence.insert(0, f"{'on' if on_beat else 'off'} the beat: score {score:.2f} (log-odds {logit:+.2f})")
+        return Relevance(score=score, on_beat=on_beat, evidence=tuple(evidence))
+
+
+def _cut(text: str, hits: Sequence[Hit]) -> str:
+    """The text without the hits' words (offsets are into the normalised text, as the matcher reports them)."""
+    text = normalise(text)
+    for hit in sorted(hits, key=lambda h: -h.start):
+        text = text[: hit.start] + " " + text[hit.end :]
+    return " ".join(text.split())
+
+
+def _rows(vectors: Vectors) -> np.ndarray:
+    matrix = np.asarray(vectors, dtype=np.float32)
+    return matrix.reshape(1, -1) if matrix.ndim == 1 else matrix
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")

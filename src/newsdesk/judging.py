@@ -1,0 +1,303 @@
+"""The judging stage: where the pure judge meets the store.
+
+Articles are judged as story formation takes them, before they are placed:
+their relevance to the beat and their topics are stored, and an off-beat
+article is kept but never placed in a story (so it never reaches a record or
+the publishing queue). A formed story is judged whenever it is written: each
+member's quality (its originality depends on its role in the story), the
+story's heat, its topics from its members', and the gate. Editors' decisions
+(``story_decisions``) always win: the judge never writes a field an editor
+decided, and an editor's topic correction becomes a training example the
+tagger learns from the next time the desk loads its judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import Connection
+
+from newsdesk.judge.gate import GateDecision, decide
+from newsdesk.judge.heat import Coverage, Heat, HeatSettings, story_heat
+from newsdesk.judge.quality import ArticleEvidence, QualityWeights, judge_quality, role_of
+from newsdesk.judge.relevance import BeatJudge
+from newsdesk.judge.semantic import TopicSpace
+from newsdesk.judge.topics import TopicExample, TopicScore, TopicTagger, story_topics
+from newsdesk.judge.tree import TopicTree
+from newsdesk.settings import JudgeSettings
+from newsdesk.store.judgements import (
+    ArticleTopic,
+    article_judgements,
+    decisions,
+    outlet_records,
+    save_quality,
+    save_relevance,
+    story_state,
+    story_topic_names,
+    topic_corrections,
+    write_story_judgement,
+)
+from newsdesk.store.placements import load_placements, resolve_key, story_articles, story_member_ids
+from newsdesk.store.topics import load_topics
+from newsdesk.stories.embed import Embedder, Vectors
+from newsdesk.stories.model import StoryArticle
+from newsdesk.stories.primary import PrimaryChoice, normalise_url
+
+
+@dataclass(frozen=True, slots=True)
+class StoryVerdict:
+    """What the judge made of a story: its members' quality, heat, topics and the gate's decision."""
+
+    quality: Mapping[int, int]
+    heat: Heat
+    topics: tuple[str, ...]
+    gate: GateDecision
+
+
+class DeskJudge:
+    """The desk's judgment, built from its taxonomy and its editors' topic corrections in the store.
+
+    A desk without a taxonomy has no beat to keep: every article is on it and has no topics.
+    """
+
+    def __init__(self, settings: JudgeSettings, beat: BeatJudge | None = None, tagger: TopicTagger | None = None):
+        self.settings = settings
+        self.beat = beat
+        self.tagger = tagger
+        self.weights = QualityWeights(
+            originality=settings.originality,
+            substance=settings.substance,
+            track_record=settings.track_record,
+            headline=settings.headline,
+            press_release=settings.press_release,
+            market_research=settings.market_research,
+            seo_spam=settings.seo_spam,
+            full_length_words=settings.full_length_words,
+        )
+        self.heat_settings = HeatSettings(
+            half_life_hours=settings.half_life_hours,
+            velocity_hours=settings.velocity_hours,
+            velocity_weight=settings.velocity_weight,
+            saturation=settings.heat_saturation,
+        )
+
+    @classmethod
+    def load(cls, conn: Connection, settings: JudgeSettings, embedder: Embedder) -> DeskJudge:
+        topics = load_topics(conn)
+        if not topics:
+            return cls(settings)
+        space = TopicSpace(TopicTree.from_topics(topics), embedder)
+        examples = [TopicExample(c.title, c.text, c.topics) for c in topic_corrections(conn)]
+        return cls(settings, BeatJudge(space), TopicTagger(space, examples))
+
+    @property
+    def tree(self) -> TopicTree | None:
+        return self.beat.tree if self.beat is not None else None
+
+    def judge_articles(
+        self, conn: Connection, articles: Sequence[StoryArticle], vectors: Vectors, now: datetime
+    ) -> list[bool]:
+        """Judge and store each article's relevance and topics; whether each is on the beat."""
+        on_beat: list[bool] = []
+        for article, vector in zip(articles, vectors, strict=True):
+            text = f"{article.lead}\n{article.text}".strip()
+            if self.beat is None or self.tagger is None:
+                save_relevance(
+                    conn,
+                    article.id,
+                    relevance=1.0,
+                    on_beat=True,
+                    evidence=("the desk has no taxonomy: every article is on its beat",),
+                    topics=(),
+                    now=now,
+                )
+                on_beat.append(True)
+                continue
+            unit = np.asarray(vector, dtype=np.float32)
+            relevance = self.beat.judge(article.title, text, unit)
+            tags: list[TopicScore] = self.tagger.tag(article.title, text, unit) if relevance.on_beat else []
+            save_relevance(
+                conn,
+                article.id,
+                relevance=relevance.score,
+                on_beat=relevance.on_beat,
+                evidence=relevance.evidence,
+                topics=[ArticleTopic(t.topic_id, t.score, t.evidence) for t in tags],
+                now=now,
+            )
+            on_beat.append(relevance.on_beat)
+        return on_beat
+
+    def score_members(
+        self,
+        conn: Connection,
+        members: Mapping[int, StoryArticle],
+        copies: Mapping[int, int],
+        choice: PrimaryChoice,
+    ) -> dict[int, StoryArticle]:
+        """Each member's quality in its role in the story, stored; the members with their new quality."""
+        records = outlet_records(conn, [m.source or "" for m in members.values()])
+        urls = {normalise_url(m.url): m.id for m in members.values() if m.url}
+        out: dict[int, StoryArticle] = {}
+        for article_id, member in members.items():
+            linked = [
+                urls[u] for u in (normalise_url(link) for link in member.links) if urls.get(u, article_id) != article_id
+            ]
+            role = role_of(article_id, choice.primary_id, dict(copies), linked, len(member.text.split()))
+            yes, no = records.get(member.source or "", (0, 0))
+            track = (yes + 1) / (yes + no + 2) if yes + no else None
+            quality = judge_quality(
+                ArticleEvidence(
+                    title=member.title,
+                    lead=member.lead,
+                    text=member.text,
+                    url=member.url or "",
+                    outlet=member.source or "",
+                    links=member.links,
+                    role=role,
+                    track_record=track,
+                ),
+                self.weights,
+            )
+            save_quality(conn, article_id, quality=quality.score, lines=quality.lines())
+            out[article_id] = StoryArticle(
+                id=member.id,
+                title=member.title,
+                lead=member.lead,
+                text=member.text,
+                published=member.published,
+                source=member.source,
+                url=member.url,
+                links=member.links,
+                quality=quality.score,
+            )
+        return out
+
+    def judge_story(
+        self,
+        conn: Connection,
+        key: int,
+        members: Mapping[int, StoryArticle],
+        copies: Mapping[int, int],
+        primary_id: int,
+        now: datetime,
+    ) -> StoryVerdict:
+        """Heat, topics and the gate of a formed story whose members are scored; stored unless editors decided."""
+        decided = decisions(conn, key)
+        heat = self.heat_now(members, copies, now)
+        judged = article_judgements(conn, list(members))
+        tree = self.tree
+        topics: tuple[str, ...] = ()
+        if tree is not None:
+            member_topics = [
+                [
+                    TopicScore(t.topic_id, tree.get(t.topic_id).name, t.score, t.evidence)
+                    for t in j.topics
+                    if t.topic_id in tree
+                ]
+                for article_id, j in judged.items()
+                if article_id not in copies
+            ]
+            topics = tuple(t.name for t in story_topics(member_topics, tree))
+        primary = judged.get(primary_id)
+        on_beat = primary is None or primary.on_beat is not False
+        published = decided.get("published")
+        gate = decide(
+            on_beat=on_beat,
+            primary_quality=members[primary_id].quality,
+            threshold=self.settings.threshold,
+            editor=bool(published.value) if published is not None else None,
+            editor_name=published.actor if published is not None else None,
+        )
+        write_story_judgement(
+            conn,
+            key,
+            heat=heat.value,
+            published=gate.published,
+            topics=None if "topics" in decided else topics,
+            now=now,
+        )
+        if "topics" in decided:
+            topics = tuple(decided["topics"].value)
+        return StoryVerdict({i: m.quality or 0 for i, m in members.items()}, heat, topics, gate)
+
+    def heat_now(self, members: Mapping[int, StoryArticle], copies: Mapping[int, int], now: datetime) -> Heat:
+        coverage = [
+            Coverage(
+                outlet=m.source or m.url or str(m.id),
+                arrived=min(m.published, now) if m.published is not None else now,
+                quality=m.quality,
+                copy=m.id in copies,
+            )
+            for m in members.values()
+        ]
+        return story_heat(coverage, now, self.heat_settings)
+
+
+def explain_article(conn: Connection, article_id: int) -> list[str] | None:
+    """Every signal the judge stored for an article: relevance, topics with evidence, quality's signals."""
+    judged = article_judgements(conn, [article_id]).get(article_id)
+    if judged is None:
+        return None
+    members = story_articles(conn, [article_id])
+    title = members[article_id].title if article_id in members else ""
+    lines = [f"article {article_id}: {title}"]
+    if judged.relevance is None:
+        lines.append("  relevance: not judged yet (`newsdesk stories form` judges articles as it takes them)")
+    else:
+        lines.append(f"  relevance {judged.relevance:.2f}: {'on' if judged.on_beat else 'off'} the beat")
+        lines += [f"    {line}" for line in judged.relevance_evidence]
+    if judged.topics:
+        lines.append("  topics:")
+        for topic in judged.topics:
+            lines.append(f"    {topic.topic_id} ({topic.score:.2f})")
+            lines += [f"      {line}" for line in topic.evidence]
+    elif judged.on_beat:
+        lines.append("  topics: none")
+    if judged.quality_lines:
+        lines.append("  quality (signal value x weight, penalties):")
+        lines += [f"    {line}" for line in judged.quality_lines]
+    else:
+        lines.append(f"  quality: {judged.quality if judged.quality is not None else 'not scored yet'}")
+    return lines
+
+
+def explain_story_judgement(conn: Connection, key: int, judge: DeskJudge, now: datetime) -> list[str] | None:
+    """A formed story's gate, heat (at ``now``), topics and its members' judgements."""
+    key = resolve_key(conn, key)
+    state = story_state(conn, key)
+    rows = load_placements(conn, story_keys=[key])
+    if state is None or not rows:
+        return None
+    members = story_articles(conn, [r.article_id for r in rows])
+    copies = {r.article_id: r.copy_of for r in rows if r.copy_of is not None}
+    decided = decisions(conn, key)
+    order = story_member_ids(conn, key)
+    primary_id = order[0] if order else rows[0].article_id
+    primary = article_judgements(conn, [primary_id]).get(primary_id)
+    published = decided.get("published")
+    gate = decide(
+        on_beat=primary is None or primary.on_beat is not False,
+        primary_quality=members[primary_id].quality,
+        threshold=judge.settings.threshold,
+        editor=bool(published.value) if published is not None else None,
+        editor_name=published.actor if published is not None else None,
+    )
+    lines = [f"story {key}: {members[primary_id].title}"]
+    lines.append(f"  gate: {'published' if state['published'] else 'not published'}: {gate.reason}")
+    heat = judge.heat_now(members, copies, now)
+    lines.append(f"  heat now {heat.value} (stored {state['heat']}):")
+    lines += [f"    {line}" for line in heat.lines()]
+    topics = story_topic_names(conn, key)
+    source = f"set by {decided['topics'].actor}" if "topics" in decided else "from its members' topics"
+    lines.append(f"  topics ({source}): {', '.join(topics) if topics else 'none'}")
+    for field, decision in sorted(decided.items()):
+        lines.append(f"  editor's decision: {field} = {decision.value!r} by {decision.actor} at {decision.decided_at}")
+    for article_id in order + sorted(copies):
+        role = "primary" if article_id == primary_id else ("copy" if article_id in copies else "related")
+        lines.append(f"  [{role}]")
+        lines += [f"  {line}" for line in explain_article(conn, article_id) or []]
+    return lines

@@ -1,0 +1,146 @@
+"""What readers see: published stories by heat or newest first, per topic, per day, one by one.
+
+Every query here reads published stories only (``stories.published`` is true)
+and returns whole typed stories (``Story``), in the order asked for. Pages are
+numbered from 1; a page says whether another follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from newsdesk.record import Story
+from newsdesk.store import schema
+from newsdesk.store.stories import load_stories
+from newsdesk.store.timestamps import from_db, to_db
+
+_stories = schema.stories
+_is_published = _stories.c.published == True  # noqa: E712 - SQL, not Python: the index on (published, ...) needs "="
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPage:
+    """One page of stories, in order; ``has_next`` says a further page holds more."""
+
+    stories: tuple[Story, ...]
+    page: int
+    has_next: bool
+
+
+def _by_heat(conn: Connection) -> list[ColumnElement[Any]]:
+    # Unjudged stories (heat null) go last on both backends; SQLite already sorts nulls last
+    # descending, and saying so would keep it from walking the (published, heat) index.
+    heat = _stories.c.heat.desc() if conn.dialect.name == "sqlite" else _stories.c.heat.desc().nulls_last()
+    return [heat, _stories.c.published_at.desc(), _stories.c.id.desc()]
+
+
+def _newest() -> list[ColumnElement[Any]]:
+    return [_stories.c.published_at.desc(), _stories.c.id.desc()]
+
+
+def _in_topics(query: Select[Any], names: Sequence[str] | None) -> Select[Any]:
+    if names is None:
+        return query
+    members = select(schema.story_topics.c.story_id).where(schema.story_topics.c.name.in_(list(names)))
+    return query.where(_stories.c.id.in_(members))
+
+
+def _ordered(conn: Connection, slugs: Sequence[str]) -> tuple[Story, ...]:
+    by_slug = {s.slug: s for s in load_stories(conn, slugs=list(slugs))} if slugs else {}
+    return tuple(by_slug[s] for s in slugs if s in by_slug)
+
+
+def _page(conn: Connection, query: Select[Any], page: int, size: int) -> StoryPage:
+    size = max(1, size)
+    rows = [str(r.slug) for r in conn.execute(query.limit(size + 1).offset((max(1, page) - 1) * size))]
+    return StoryPage(stories=_ordered(conn, rows[:size]), page=page, has_next=len(rows) > size)
+
+
+def by_heat(conn: Connection, *, page: int = 1, size: int = 30, topic_names: Sequence[str] | None = None) -> StoryPage:
+    """Published stories, hottest first (unjudged last), then newest; optionally only those with these topics."""
+    query = _in_topics(select(_stories.c.slug).where(_is_published), topic_names).order_by(*_by_heat(conn))
+    return _page(conn, query, page, size)
+
+
+def newest(conn: Connection, *, page: int = 1, size: int = 25, topic_names: Sequence[str] | None = None) -> StoryPage:
+    """Published stories, newest first; optionally only those with these topics."""
+    query = _in_topics(select(_stories.c.slug).where(_is_published), topic_names).order_by(*_newest())
+    return _page(conn, query, page, size)
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), tzinfo=UTC)
+    return start, start + timedelta(days=1)
+
+
+def on_day(conn: Connection, day: date, *, limit: int = 500) -> tuple[Story, ...]:
+    """The day's published stories (by the primary's time, UTC), hottest first (unjudged last), then newest."""
+    start, end = _day_bounds(day)
+    # The day's rows come by the (published, published_at) index and are ordered here: asking the
+    # database to order them by heat would have it walk the heat index over every published story.
+    rows = sorted(
+        conn.execute(
+            select(_stories.c.id, _stories.c.slug, _stories.c.heat, _stories.c.published_at).where(
+                _is_published, _stories.c.published_at >= to_db(start), _stories.c.published_at < to_db(end)
+            )
+        ),
+        key=lambda r: (r.heat is not None, r.heat or 0, from_db(r.published_at), r.id),
+        reverse=True,
+    )
+    return _ordered(conn, [str(r.slug) for r in rows[:limit]])
+
+
+def _day_of(value: datetime | None) -> date | None:
+    return None if value is None else from_db(value).date()
+
+
+def days_around(conn: Connection, day: date) -> tuple[date | None, date | None]:
+    """The nearest earlier and later days that have published stories."""
+    start, end = _day_bounds(day)
+    before = conn.execute(
+        select(func.max(_stories.c.published_at)).where(_is_published, _stories.c.published_at < to_db(start))
+    ).scalar_one_or_none()
+    after = conn.execute(
+        select(func.min(_stories.c.published_at)).where(_is_published, _stories.c.published_at >= to_db(end))
+    ).scalar_one_or_none()
+    return _day_of(before), _day_of(after)
+
+
+def latest_day(conn: Connection) -> date | None:
+    """The day of the newest published story."""
+    return _day_of(conn.execute(select(func.max(_stories.c.published_at)).where(_is_published)).scalar_one_or_none())
+
+
+def published_story(conn: Connection, slug: str) -> Story | None:
+    """One published story by its slug."""
+    found = conn.execute(select(_stories.c.slug).where(_is_published, _stories.c.slug == slug)).first()
+    return None if found is None else next(iter(load_stories(conn, slugs=[slug])), None)
+
+
+def slug_of(conn: Connection, story_id: int) -> str | None:
+    """The slug of the published story with this row id (its address on the site is by slug)."""
+    row = conn.execute(select(_stories.c.slug).where(_is_published, _stories.c.id == story_id)).first()
+    return None if row is None else str(row.slug)
+
+
+def published_since(conn: Connection, since: datetime, *, limit: int = 1000) -> tuple[Story, ...]:
+    """Published stories whose primary appeared at or after ``since``, newest first."""
+    query = (
+        select(_stories.c.slug)
+        .where(_is_published, _stories.c.published_at >= to_db(since))
+        .order_by(*_newest())
+        .limit(limit)
+    )
+    return _ordered(conn, [str(r.slug) for r in conn.execute(query)])
+
+
+def published_addresses(conn: Connection, *, limit: int) -> list[tuple[str, datetime]]:
+    """(slug, time of the primary) of the newest published stories: what a sitemap lists."""
+    query = select(_stories.c.slug, _stories.c.published_at).where(_is_published).order_by(*_newest()).limit(limit)
+    return [(str(r.slug), from_db(r.published_at)) for r in conn.execute(query)]

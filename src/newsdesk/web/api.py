@@ -1,0 +1,149 @@
+"""The JSON API under ``/api/``: news pages in the real ``api/news/index.json`` shape, per topic, per story.
+
+``/api/news/`` and ``/api/news/<topic>/`` (``?page=``) hold published stories
+newest first, ``site.page_size`` to a page; ``/api/stories/<slug or id>`` one
+story with its page's address; ``/api/topics/`` the taxonomy. Entries come
+from ``publish/api.py``, the same writer the static export uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+from fastapi import APIRouter
+from sqlalchemy import Connection
+from starlette.requests import Request
+from starlette.responses import Response
+
+from newsdesk.publish.api import story_entry
+from newsdesk.publish.safehtml import embed_html, safe_url
+from newsdesk.publish.topictree import covered_names, find_topic
+from newsdesk.record import Story
+from newsdesk.store.published import newest, published_story, slug_of
+from newsdesk.store.topics import load_topics
+from newsdesk.web.apimodels import ErrorModel, NewsPageModel, StoryDetailModel, TopicModel
+from newsdesk.web.pages import Pages, Rendered
+from newsdesk.web.reader import PageNumber
+
+JSON = "application/json"
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorModel, "description": "No such topic or story"}}
+
+
+_URL_KEYS = frozenset({"url", "webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl", "sourceUrl"})
+
+
+def safe_entry(value: Any) -> Any:
+    """An entry as the API serves it: links that are not http(s) become null, featured HTML is sanitised.
+
+    A client that puts ``webUrl`` in an ``href`` or ``featuredContent`` in a page runs no stranger's script;
+    titles and excerpts stay text, for the client to escape as it prints them.
+    """
+    if isinstance(value, list):
+        return [safe_entry(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    cleaned: dict[str, Any] = {}
+    for key, item in value.items():
+        if key in _URL_KEYS and isinstance(item, str):
+            cleaned[key] = safe_url(item)
+        elif key == "featuredContent" and isinstance(item, str):
+            cleaned[key] = embed_html(item) or None
+        else:
+            cleaned[key] = safe_entry(item)
+    return cleaned
+
+
+def _json(value: object, status: int = 200) -> Rendered:
+    return Rendered(body=orjson.dumps(value), media_type=JSON, status=status, kind="api")
+
+
+def _not_found(detail: str) -> Rendered:
+    return _json({"detail": detail}, status=404)
+
+
+def _news_page(pages: Pages, stories: Sequence[Story], page: int, has_next: bool) -> Rendered:
+    site = pages.settings.site
+    return _json(
+        {
+            "page": page,
+            "value": [safe_entry(story_entry(s, site)) for s in stories],
+            "nextPage": page + 1 if has_next else None,
+        }
+    )
+
+
+def news(pages: Pages, conn: Connection, page: int, topic_id: str | None = None) -> Rendered:
+    names = None
+    if topic_id is not None:
+        topics = load_topics(conn)
+        topic = find_topic(topics, topic_id)
+        if topic is None:
+            return _not_found(f"no topic {topic_id!r}")
+        names = covered_names(topic, topics)
+    found = newest(conn, page=page, size=pages.settings.site.page_size, topic_names=names)
+    if page > 1 and not found.stories:
+        return _not_found(f"no page {page}")
+    return _news_page(pages, found.stories, page, found.has_next)
+
+
+def story(pages: Pages, conn: Connection, ident: str) -> Rendered:
+    found = published_story(conn, ident)
+    if found is None and ident.isdigit():
+        slug = slug_of(conn, int(ident))
+        found = published_story(conn, slug) if slug else None
+    if found is None:
+        return _not_found(f"no published story {ident!r}")
+    entry = safe_entry(story_entry(found, pages.settings.site))
+    entry.update(slug=found.slug, url=pages.links.url(pages.links.story(found.slug)))
+    return _json(entry)
+
+
+def topics(pages: Pages, conn: Connection) -> Rendered:
+    links = pages.links
+    return _json(
+        [
+            {"id": t.id, "name": t.name, "parent": t.parent, "shortname": t.shortname,
+             "url": links.url(links.topic(t.id)), "api": links.url(f"/api/news/{t.id}/")}
+            for t in load_topics(conn)
+        ]
+    )  # fmt: skip
+
+
+def api_router(pages: Pages) -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["news"])
+
+    @router.get(
+        "/news/", response_class=Response, responses={200: {"model": NewsPageModel, "description": "A page of news"}}
+    )
+    async def news_pages(request: Request, page: PageNumber = 1) -> Response:
+        """Published stories, newest first: ``value`` holds one page, ``nextPage`` the next one's number."""
+        return await pages.serve(request, lambda conn: news(pages, conn, page))
+
+    @router.get(
+        "/news/{topic}/",
+        response_class=Response,
+        responses={200: {"model": NewsPageModel, "description": "A page of the topic's news"}, **NOT_FOUND},
+    )
+    async def topic_news(request: Request, topic: str, page: PageNumber = 1) -> Response:
+        """A topic's published stories (its subtopics' too), newest first."""
+        return await pages.serve(request, lambda conn: news(pages, conn, page, topic))
+
+    @router.get(
+        "/stories/{ident}",
+        response_class=Response,
+        responses={200: {"model": StoryDetailModel, "description": "The story"}, **NOT_FOUND},
+    )
+    async def one_story(request: Request, ident: str) -> Response:
+        """One published story by its slug (or its row id), with every outlet's coverage."""
+        return await pages.serve(request, lambda conn: story(pages, conn, ident))
+
+    @router.get(
+        "/topics/", response_class=Response, responses={200: {"model": list[TopicModel], "description": "Topics"}}
+    )
+    async def all_topics(request: Request) -> Response:
+        """The desk's taxonomy, with each topic's page and news API."""
+        return await pages.serve(request, lambda conn: topics(pages, conn))
+
+    return router

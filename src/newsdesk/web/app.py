@@ -1,0 +1,97 @@
+"""The web app: ``create_app(settings, store, clock)`` builds it; nothing here is global."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from importlib import resources
+
+import orjson
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from newsdesk import __version__
+from newsdesk.fetch.clock import Clock
+from newsdesk.keep.imagecache import ImageCache
+from newsdesk.settings import Settings
+from newsdesk.store import Store, StoreError
+from newsdesk.web.api import api_router
+from newsdesk.web.desk import desk_router
+from newsdesk.web.feeds import feeds_router
+from newsdesk.web.images import images_router
+from newsdesk.web.pages import Entry, Pages, Rendered, respond
+from newsdesk.web.reader import reader_router
+
+
+class StripPrefix:
+    """Serves the site's path prefix too (``site.url`` = ``https://example.org/ai/``): ``/ai/topics/x/`` is
+    ``/topics/x/``, so the site works behind a proxy that strips the prefix and one that does not."""
+
+    def __init__(self, app: ASGIApp, prefix: str) -> None:
+        self.app, self.prefix = app, prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and (path == self.prefix or path.startswith(self.prefix + "/")):
+            scope = {**scope, "path": path[len(self.prefix) :] or "/", "raw_path": None}
+        await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings, store: Store, clock: Clock) -> FastAPI:
+    """The reader site, the JSON API (documented at ``/api/docs``), feeds and sitemaps over ``store``."""
+    pages = Pages(settings, store, clock)
+    app = FastAPI(
+        title=f"{settings.site.title} API",
+        version=__version__,
+        description='Published stories of the desk, in the shape of the "Every Day" sites\' api/news pages.',
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.pages = pages
+    app.include_router(reader_router(pages))
+    app.include_router(api_router(pages))
+    app.include_router(feeds_router(pages))
+    app.include_router(images_router(ImageCache(settings.keep.cache_path(settings.desk))))
+    app.include_router(desk_router(pages))  # the editors' desk, /desk/ (login required)
+    if pages.links.prefix:
+        app.add_middleware(StripPrefix, prefix=pages.links.prefix)
+    static = resources.files("newsdesk.web") / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    def error(
+        request: Request, status: int, title: str, message: str, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        if request.url.path.startswith("/api/"):
+            detail = message if status == 400 else title.lower()
+            rendered = Rendered(orjson.dumps({"detail": detail}), "application/json", status=status, kind="api")
+        else:
+            rendered = pages.error_page(status, title, message)
+        rendered = dataclasses.replace(rendered, headers=tuple((headers or {}).items()))
+        return respond(request, Entry(0, rendered, "", 0.0))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 404:
+            return error(request, 404, "Not found", "There is no page at this address.")
+        if exc.status_code == 405:
+            return error(request, 405, "Method not allowed", "This address only answers GET.")
+        return error(request, exc.status_code, "Error", str(exc.detail), exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+        return error(request, 400, "Bad request", problems or "The address's parameters are not valid.")
+
+    @app.exception_handler(StoreError)
+    @app.exception_handler(OperationalError)
+    async def unavailable(request: Request, exc: Exception) -> Response:
+        return error(request, 503, "Unavailable", "The desk's database cannot be read right now; try again soon.")
+
+    return app

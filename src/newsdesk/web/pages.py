@@ -1,0 +1,194 @@
+"""Serving rendered pages: bytes kept per address until the store's generation moves on.
+
+A request reads the store's generation (one indexed row), and answers from
+the cache when the page was rendered at that generation; otherwise one
+render runs in a worker thread (concurrent requests for the same page wait
+for it) and its bytes are kept. The generation is read before rendering, so
+what is kept is never older than its label. Pages that depend on the clock
+(the Google News sitemap) also carry a time to live; big pages that only
+crawlers read (``sitemap.xml``) may be served a while after a write. ETags come with every
+page, so a browser's revalidation costs a 304.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from newsdesk.fetch.clock import Clock
+from newsdesk.publish.links import SiteLinks
+from newsdesk.publish.safehtml import EMBED_HOSTS
+from newsdesk.settings import Settings
+from newsdesk.store import Store
+from newsdesk.store.generation import current_generation
+from newsdesk.web.templating import make_templates
+
+#: Reader pages: our stylesheet, images from anywhere over http(s), known video players, no script at all.
+HTML_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src https: http: data:; "
+    f"frame-src {' '.join('https://' + host for host in EMBED_HOSTS)}; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+#: An archived newsletter: e-mail HTML, whose styles are inline; still no script.
+NEWSLETTER_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; base-uri 'none'"
+#: JSON, feeds, sitemaps: nothing in them may run if a browser opens them.
+DATA_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
+
+POLICIES = {"html": HTML_POLICY, "newsletter": NEWSLETTER_POLICY, "data": DATA_POLICY, "api": DATA_POLICY}
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A rendered answer: its bytes, media type and status; ``kind`` picks its security headers."""
+
+    body: bytes
+    media_type: str
+    status: int = 200
+    kind: str = "html"
+    #: Seconds these bytes stay good at most (clock-dependent pages); None: until the generation moves.
+    ttl: float | None = None
+    #: Seconds these bytes may still be served after the generation moved (big, rarely read pages).
+    stale_for: float | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    generation: int
+    rendered: Rendered
+    etag: str
+    born: float
+
+
+def _etag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+class PageCache:
+    """The newest ``capacity`` rendered pages by address, each labelled with its generation."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = max(1, capacity)
+        self._entries: OrderedDict[str, Entry] = OrderedDict()
+
+    def get(self, key: str, generation: int, now: float) -> Entry | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        age, ttl, stale_for = now - entry.born, entry.rendered.ttl, entry.rendered.stale_for
+        fresh = entry.generation == generation or (stale_for is not None and age <= stale_for)
+        if not fresh or (ttl is not None and age > ttl):
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        self._entries[key] = entry
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.capacity:
+            self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+@dataclass
+class Pages:
+    """The web app's state: settings, store, clock, templates, and the page cache."""
+
+    settings: Settings
+    store: Store
+    clock: Clock
+    links: SiteLinks = field(init=False)
+    templates: jinja2.Environment = field(init=False)
+    cache: PageCache = field(init=False)
+    _pending: dict[str, tuple[int, asyncio.Future[Entry]]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.links = SiteLinks.of(self.settings.site)
+        self.templates = make_templates(self.settings.site, self.links)
+        self.cache = PageCache(self.settings.web.cache_pages)
+
+    # ------------------------------------------------------------------ rendering helpers
+
+    def html(self, template: str, *, status: int = 200, **context: Any) -> Rendered:
+        body = self.templates.get_template(template).render(context).encode("utf-8")
+        return Rendered(body=body, media_type="text/html; charset=utf-8", status=status)
+
+    def error_page(self, status: int, title: str, message: str) -> Rendered:
+        return self.html("error.html", status=status, title=title, message=message, nav=())
+
+    # ------------------------------------------------------------------ serving
+
+    def generation(self) -> int:
+        with self.store.engine.connect() as conn:
+            return current_generation(conn)
+
+    def _render_now(self, render: Callable[[Connection], Rendered]) -> Rendered:
+        with self.store.engine.connect() as conn:
+            return render(conn)
+
+    async def _render(self, key: str, generation: int, render: Callable[[Connection], Rendered]) -> Entry:
+        pending = self._pending.get(key)
+        if pending is not None and pending[0] >= generation:
+            return await asyncio.shield(pending[1])
+        future: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
+        self._pending[key] = (generation, future)
+        try:
+            rendered = await run_in_threadpool(self._render_now, render)
+            entry = Entry(generation, rendered, _etag(rendered.body), self.clock.monotonic())
+            if rendered.status == 200:
+                self.cache.put(key, entry)
+            future.set_result(entry)
+            return entry
+        except BaseException as error:
+            future.set_exception(error)
+            future.exception()  # retrieved: waiters re-raise it, and asyncio does not log it again
+            raise
+        finally:
+            if self._pending.get(key, (None, None))[1] is future:
+                del self._pending[key]
+
+    async def serve(self, request: Request, render: Callable[[Connection], Rendered]) -> Response:
+        """The page at this request's address: from the cache while the store is unchanged, else rendered."""
+        key = f"{request.url.path}?{request.url.query}"
+        generation = await run_in_threadpool(self.generation) if self.store.backend != "sqlite" else self.generation()
+        entry = self.cache.get(key, generation, self.clock.monotonic())
+        if entry is None:
+            entry = await self._render(key, generation, render)
+        return respond(request, entry)
+
+
+def security_headers(kind: str) -> dict[str, str]:
+    headers = {
+        "Content-Security-Policy": POLICIES.get(kind, DATA_POLICY),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+    }
+    if kind == "api":
+        headers["Access-Control-Allow-Origin"] = "*"
+    return headers
+
+
+def respond(request: Request, entry: Entry) -> Response:
+    """The entry as a response (a 304 when the browser already holds these bytes)."""
+    rendered = entry.rendered
+    headers = security_headers(rendered.kind)
+    headers.update(rendered.headers)
+    if rendered.status == 200:
+        headers["ETag"] = entry.etag
+        headers["Cache-Control"] = "no-cache"
+        if request.headers.get("if-none-match") == entry.etag:
+            return Response(status_code=304, headers=headers)
+    return Response(content=rendered.body, status_code=rendered.status, media_type=rendered.media_type, headers=headers)

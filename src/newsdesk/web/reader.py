@@ -1,0 +1,213 @@
+"""The reader site: server-rendered HTML pages that work without JavaScript.
+
+``/`` (published stories by heat), ``/topics/<id>/``, ``/stories/<slug>/``,
+``/search?q=``, ``/archive/<date>/``, ``/newsletters/<date>/``. A story's
+address is its slug (stable across export and import); ``/stories/<row id>/``
+and the exported site's ``/news/<slug>/`` redirect to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query
+from sqlalchemy import Connection
+from starlette.requests import Request
+from starlette.responses import Response
+
+from newsdesk.publish.topictree import covered_names, find_topic, nav_topics, topic_of_name
+from newsdesk.record import Story, Topic
+from newsdesk.store.newsletters import load_newsletter, newsletter_days
+from newsdesk.store.published import by_heat, days_around, latest_day, on_day, published_story, slug_of
+from newsdesk.store.search import MAX_QUERY_CHARS, search_stories
+from newsdesk.store.topics import load_topics
+from newsdesk.web.pages import Pages, Rendered
+
+PageNumber = Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1.")]
+
+
+@dataclass(frozen=True, slots=True)
+class Taxonomy:
+    """The desk's topics, for navigation and for linking a story's topic names to their pages."""
+
+    topics: tuple[Topic, ...]
+
+    @property
+    def nav(self) -> list[Topic]:
+        return nav_topics(self.topics)
+
+    def of(self, name: str) -> Topic | None:
+        return topic_of_name(self.topics, name)
+
+
+def _common(conn: Connection) -> dict[str, Any]:
+    taxonomy = Taxonomy(tuple(load_topics(conn)))
+    return {"taxonomy": taxonomy, "nav": taxonomy.nav}
+
+
+def _page_link(pages: Pages, path: str, page: int, **params: str) -> str:
+    query = {**params, **({"page": str(page)} if page > 1 else {})}
+    return pages.links.path(path) + (f"?{urlencode(query)}" if query else "")
+
+
+def _listing(
+    pages: Pages,
+    conn: Connection,
+    *,
+    path: str,
+    heading: str,
+    stories: Sequence[Story],
+    page: int,
+    has_next: bool,
+    params: dict[str, str] | None = None,
+    **context: Any,
+) -> Rendered:
+    params = params or {}
+    if page > 1 and not stories:
+        return pages.error_page(404, "No such page", f"There is no page {page} here.")
+    return pages.html(
+        "listing.html",
+        heading=heading,
+        stories=stories,
+        page=page,
+        previous_link=_page_link(pages, path, page - 1, **params) if page > 1 else None,
+        next_link=_page_link(pages, path, page + 1, **params) if has_next else None,
+        **_common(conn),
+        **context,
+    )
+
+
+def front_page(pages: Pages, conn: Connection, page: int) -> Rendered:
+    found = by_heat(conn, page=page, size=pages.settings.web.page_size)
+    return _listing(
+        pages, conn, path="/", heading="Top stories", stories=found.stories, page=page, has_next=found.has_next,
+        feed_path="/", front=True,
+    )  # fmt: skip
+
+
+def topic_page(pages: Pages, conn: Connection, topic_id: str, page: int) -> Rendered:
+    topics = load_topics(conn)
+    topic = find_topic(topics, topic_id)
+    if topic is None:
+        return pages.error_page(404, "No such topic", f"The desk has no topic {topic_id!r}.")
+    if topic.id != topic_id:
+        return _redirect(pages, pages.links.topic(topic.id))
+    found = by_heat(conn, page=page, size=pages.settings.web.page_size, topic_names=covered_names(topic, topics))
+    return _listing(
+        pages, conn, path=pages.links.topic(topic.id), heading=topic.name, stories=found.stories, page=page,
+        has_next=found.has_next, topic=topic, feed_path=pages.links.topic(topic.id),
+    )  # fmt: skip
+
+
+def _redirect(pages: Pages, path: str) -> Rendered:
+    return Rendered(
+        body=b"", media_type="text/plain", status=301, headers=(("Location", pages.links.path(path)),)
+    )  # fmt: skip
+
+
+def story_page(pages: Pages, conn: Connection, ident: str) -> Rendered:
+    story = published_story(conn, ident)
+    if story is None and ident.isdigit():
+        slug = slug_of(conn, int(ident))
+        if slug is not None:
+            return _redirect(pages, pages.links.story(slug))
+    if story is None:
+        return pages.error_page(404, "No such story", "This story is not published here (or never was).")
+    return pages.html("story.html", story=story, **_common(conn))
+
+
+def search_page(pages: Pages, conn: Connection, query: str, page: int) -> Rendered:
+    found = search_stories(conn, query, page=page, size=pages.settings.web.page_size)
+    heading = f"Search: {query}" if query.strip() else "Search"
+    return _listing(
+        pages, conn, path="/search", heading=heading, stories=found.stories, page=page, has_next=found.has_next,
+        params={"q": query}, query=query, searched=bool(query.strip()),
+    )  # fmt: skip
+
+
+def archive_latest(pages: Pages, conn: Connection) -> Rendered:
+    day = latest_day(conn)
+    if day is None:
+        return pages.error_page(404, "Nothing yet", "No story has been published yet.")
+    return Rendered(b"", "text/plain", status=302, headers=(("Location", pages.links.path(pages.links.archive(day))),))
+
+
+def archive_page(pages: Pages, conn: Connection, day_text: str) -> Rendered:
+    try:
+        day = date.fromisoformat(day_text)
+    except ValueError:
+        return pages.error_page(404, "No such day", f"{day_text!r} is not a date (YYYY-MM-DD).")
+    stories = on_day(conn, day)
+    before, after = days_around(conn, day)
+    return pages.html(
+        "archive.html",
+        day=day,
+        stories=stories,
+        before=before,
+        after=after,
+        has_newsletter=load_newsletter(conn, day) is not None,
+        **_common(conn),
+    )
+
+
+def newsletters_page(pages: Pages, conn: Connection) -> Rendered:
+    return pages.html("newsletters.html", issues=newsletter_days(conn), **_common(conn))
+
+
+def newsletter_page(pages: Pages, conn: Connection, day_text: str) -> Rendered:
+    try:
+        issue = load_newsletter(conn, date.fromisoformat(day_text))
+    except ValueError:
+        issue = None
+    if issue is None:
+        return pages.error_page(404, "No such newsletter", f"No newsletter was archived for {day_text!r}.")
+    return Rendered(body=issue.html.encode("utf-8"), media_type="text/html; charset=utf-8", kind="newsletter")
+
+
+def reader_router(pages: Pages) -> APIRouter:
+    """The reader site's routes (kept out of the OpenAPI schema: they are pages, not API)."""
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/")
+    async def front(request: Request, page: PageNumber = 1) -> Response:
+        return await pages.serve(request, lambda conn: front_page(pages, conn, page))
+
+    @router.get("/topics/{topic_id}/")
+    async def topic(request: Request, topic_id: str, page: PageNumber = 1) -> Response:
+        return await pages.serve(request, lambda conn: topic_page(pages, conn, topic_id, page))
+
+    @router.get("/stories/{ident}/")
+    async def story(request: Request, ident: str) -> Response:
+        return await pages.serve(request, lambda conn: story_page(pages, conn, ident))
+
+    @router.get("/news/{slug}/")
+    async def exported_story(request: Request, slug: str) -> Response:
+        return await pages.serve(request, lambda conn: _redirect(pages, pages.links.story(slug)))
+
+    @router.get("/search")
+    async def search(
+        request: Request, q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "", page: PageNumber = 1
+    ) -> Response:
+        return await pages.serve(request, lambda conn: search_page(pages, conn, q, page))
+
+    @router.get("/archive/")
+    async def archive(request: Request) -> Response:
+        return await pages.serve(request, lambda conn: archive_latest(pages, conn))
+
+    @router.get("/archive/{day}/")
+    async def archive_day(request: Request, day: str) -> Response:
+        return await pages.serve(request, lambda conn: archive_page(pages, conn, day))
+
+    @router.get("/newsletters/")
+    async def newsletters(request: Request) -> Response:
+        return await pages.serve(request, lambda conn: newsletters_page(pages, conn))
+
+    @router.get("/newsletters/{day}/")
+    async def newsletter(request: Request, day: str) -> Response:
+        return await pages.serve(request, lambda conn: newsletter_page(pages, conn, day))
+
+    return router

@@ -1,0 +1,209 @@
+"""The judging stage on a real store: off-beat articles kept off the desk, heat as coverage arrives and time
+passes, editors' decisions surviving later runs, topic corrections changing the next tagging."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from newsdesk.desk import open_desk
+from newsdesk.editing import EditError, set_primary, set_published, set_topics
+from newsdesk.formation import StoryFormation
+from newsdesk.judge.defaults import default_taxonomy
+from newsdesk.judging import DeskJudge, explain_article, explain_story_judgement
+from newsdesk.record import FetchedArticle
+from newsdesk.settings import JudgeSettings
+from newsdesk.store import Store, schema
+from newsdesk.store.audit import audit_entries
+from newsdesk.store.judgements import article_judgements, story_state, story_topic_names
+from newsdesk.store.topics import save_topic
+from newsdesk.stories.embed import MiniLM
+
+from .embedders import MemoEmbedder
+from .test_cli import newsdesk
+from .test_formation import ROBOTS, ROBOTS_RETOLD, T0, article, memberships, stored
+
+POP_SONG = (
+    "The singer's new single, titled AI, went straight to number one on the streaming charts this week. "
+    "Fans queued overnight for the album launch in London, and the video, shot on a beach in Portugal, "
+    "has been watched forty million times. The band starts a stadium tour of Europe in June."
+)
+HOSPITAL = (
+    "A hospital in Leeds has started using a robot arm that learns from three demonstrations to sort "
+    "medicine boxes in its pharmacy. The arm pairs a vision model with touch sensors and was trained on "
+    "simulated grasps; pharmacists say it frees them to spend more time with patients."
+)
+ROBOTS_THIRD = (
+    "A Zurich lab's warehouse robot arm can pick up unfamiliar objects after seeing just three demonstrations, "
+    "thanks to a vision model and fingertip touch sensors trained on two million simulated grasps. "
+    "The lab plans to ship the first arms to pilot logistics customers this autumn."
+)
+
+
+class FixedClock:
+    def __init__(self, now: datetime) -> None:
+        self.moment = now
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def monotonic(self) -> float:
+        return 0.0
+
+    async def sleep(self, seconds: float) -> None:
+        self.moment += timedelta(seconds=seconds)
+
+
+@pytest.fixture(scope="module")
+def minilm() -> MemoEmbedder:
+    return MemoEmbedder(MiniLM())
+
+
+@pytest.fixture
+def desk_store(store: Store) -> Store:
+    """A store with the default AI taxonomy."""
+    with store.transaction() as conn:
+        for topic in default_taxonomy():
+            save_topic(conn, topic, actor="test", now=T0)
+    return store
+
+
+def formation(store: Store, embedder: MemoEmbedder, settings: JudgeSettings | None = None) -> StoryFormation:
+    with store.transaction() as conn:
+        judge = DeskJudge.load(conn, settings or JudgeSettings(), embedder)
+    return StoryFormation(store, embedder, judge=judge)
+
+
+def robots(n: int, outlet: str, minutes: int, text: str = ROBOTS) -> FetchedArticle:
+    return article(n, "Robot arm learns to grasp new objects from three demonstrations", text, outlet, minutes)
+
+
+def test_an_off_beat_article_with_ai_in_its_title_is_kept_off_the_desk(desk_store: Store, minilm: MemoEmbedder) -> None:
+    stored(desk_store, [article(1, "AI tops the charts: pop star's new single", POP_SONG, "music.example", 0)])
+    stored(desk_store, [robots(2, "robots.example", 5)])
+    report = formation(desk_store, minilm).run(FixedClock(T0 + timedelta(hours=1)))
+    assert (report.placed, report.off_beat) == (1, 1)
+    assert memberships(desk_store) == {2: [2]}
+    with desk_store.transaction() as conn:
+        judged = article_judgements(conn, [1, 2])
+        explained = explain_article(conn, 1)
+    assert judged[1].on_beat is False
+    assert judged[2].on_beat is True
+    assert explained is not None
+    assert "off the beat" in "\n".join(explained)
+    # The article is kept, and a second run does not take it again.
+    assert formation(desk_store, minilm).run(FixedClock(T0 + timedelta(hours=2))).placed == 0
+    with desk_store.transaction() as conn:
+        assert conn.execute(select(schema.articles.c.id).where(schema.articles.c.id == 1)).scalar() == 1
+
+
+def heat_of(store: Store, key: int) -> int:
+    with store.transaction() as conn:
+        state = story_state(conn, key)
+    assert state is not None
+    return int(state["heat"])
+
+
+def test_a_storys_heat_rises_with_new_outlets_and_decays_with_time(desk_store: Store, minilm: MemoEmbedder) -> None:
+    stored(desk_store, [robots(1, "robots.example", 0)])
+    formation(desk_store, minilm).run(FixedClock(T0 + timedelta(hours=1)))
+    first = heat_of(desk_store, 1)
+    stored(desk_store, [robots(2, "tech-daily.example", 30, ROBOTS_RETOLD)])
+    formation(desk_store, minilm).run(FixedClock(T0 + timedelta(hours=1)))
+    assert memberships(desk_store) == {1: [1, 2]} or memberships(desk_store) == {1: [2, 1]}
+    second = heat_of(desk_store, 1)
+    assert second > first > 0
+    later = formation(desk_store, minilm)
+    assert later.rejudge(T0 + timedelta(days=2)) == 1
+    assert heat_of(desk_store, 1) < second
+    with desk_store.transaction() as conn:
+        lines = explain_story_judgement(conn, 1, DeskJudge(JudgeSettings()), T0 + timedelta(days=2))
+    assert lines is not None
+    assert any(line.strip().startswith("outlets") and "2 distinct" in line for line in lines)
+
+
+def test_an_editors_unpublish_survives_the_next_pipeline_run(desk_store: Store, minilm: MemoEmbedder) -> None:
+    eager = JudgeSettings(threshold=0)  # the gate would publish anything on the beat
+    stored(desk_store, [robots(1, "robots.example", 0)])
+    formation(desk_store, minilm, eager).run(FixedClock(T0 + timedelta(hours=1)))
+    with desk_store.transaction() as conn:
+        assert story_state(conn, 1)["published"] is True  # type: ignore[index]
+    set_published(desk_store, 1, False, actor="ada", now=T0 + timedelta(hours=2))
+    stored(desk_store, [robots(2, "tech-daily.example", 150, ROBOTS_RETOLD), robots(3, "c.example", 160, ROBOTS_THIRD)])
+    formation(desk_store, minilm, eager).run(FixedClock(T0 + timedelta(hours=3)))
+    formation(desk_store, minilm, eager).rejudge(T0 + timedelta(hours=4))
+    assert len(memberships(desk_store)[1]) == 3
+    with desk_store.transaction() as conn:
+        assert story_state(conn, 1)["published"] is False  # type: ignore[index]
+        lines = explain_story_judgement(conn, 1, DeskJudge(eager), T0 + timedelta(hours=4))
+        entries = audit_entries(conn, entity="story", key="1")
+    assert lines is not None
+    assert "unpublished by ada; editors' decisions always win" in lines[1]
+    assert entries[-1]["actor"] == "ada"
+
+
+def test_an_editors_topic_correction_changes_the_next_tagging_of_a_similar_article(
+    desk_store: Store, minilm: MemoEmbedder
+) -> None:
+    stored(desk_store, [robots(1, "robots.example", 0)])
+    formation(desk_store, minilm).run(FixedClock(T0 + timedelta(hours=1)))
+    with desk_store.transaction() as conn:
+        before = [t.topic_id for t in article_judgements(conn, [1])[1].topics]
+    assert "ai-in-healthcare" not in before
+    names = set_topics(desk_store, 1, ["ai-in-healthcare"], actor="ada", now=T0 + timedelta(hours=2))
+    assert names == ["AI in Healthcare", "AI"]
+    with desk_store.transaction() as conn:
+        assert story_topic_names(conn, 1) == ["AI in Healthcare", "AI"]
+    # A similar article, judged by the judge loaded after the correction, gets the editor's topic.
+    stored(desk_store, [article(2, "Hospital robot arm learns to sort medicine boxes", HOSPITAL, "leeds.example", 600)])
+    formation(desk_store, minilm).run(FixedClock(T0 + timedelta(hours=12)))
+    with desk_store.transaction() as conn:
+        after = [t.topic_id for t in article_judgements(conn, [2])[2].topics]
+        assert story_topic_names(conn, 1) == ["AI in Healthcare", "AI"]  # the editor's topics stay
+    assert "ai-in-healthcare" in after
+
+
+def test_editors_decisions_name_what_is_wrong(desk_store: Store, minilm: MemoEmbedder) -> None:
+    stored(desk_store, [robots(1, "robots.example", 0)])
+    formation(desk_store, minilm).run(FixedClock(T0 + timedelta(hours=1)))
+    with pytest.raises(EditError, match="no topic 'Gardening'"):
+        set_topics(desk_store, 1, ["Gardening"], actor="ada", now=T0)
+    with pytest.raises(EditError, match="no story 99"):
+        set_published(desk_store, 99, True, actor="ada", now=T0)
+    with pytest.raises(EditError, match="article 5 is not in story 1"):
+        set_primary(desk_store, 1, 5, actor="ada", now=T0)
+
+
+def test_the_commands_judge_explain_and_record_editors_decisions(tmp_path: Path, database_url: str) -> None:
+    desk = tmp_path / "desk"
+    code, out, _ = newsdesk("init", desk, "--database", database_url, "--starter")
+    assert code == 0
+    assert "starter: 24 topics of the AI beat" in out
+    assert (desk / "_data" / "topics" / "00-ai.yaml").is_file()
+    with open_desk(desk, os.environ) as opened:
+        stored(opened.store, [robots(1, "robots.example", 0), robots(2, "tech-daily.example", 20, ROBOTS_RETOLD)])
+    code, out, err = newsdesk("stories", "form", "--desk", desk)
+    assert code == 0, err
+    assert out.startswith("placed 2 articles")
+    code, out, _ = newsdesk("explain", "1", "--desk", desk)
+    assert code == 0
+    assert out.splitlines()[1].startswith("  gate: ")
+    assert "quality (signal value x weight, penalties):" in out
+    assert "originality" in out
+    code, out, _ = newsdesk("explain", "2", "--article", "--desk", desk)
+    assert "relevance" in out.splitlines()[1]
+    assert newsdesk("stories", "unpublish", "1", "--by", "ada", "--desk", desk)[1] == "story 1 unpublished\n"
+    code, out, _ = newsdesk("stories", "topics", "1", "robotics", "--by", "ada", "--desk", desk)
+    assert out == "story 1 topics: AI in Robotics, AI\n"
+    assert newsdesk("stories", "judge", "--desk", desk)[1] == "judged 1 stories\n"
+    code, out, _ = newsdesk("explain", "1", "--desk", desk)
+    assert "unpublished by ada" in out
+    assert "topics (set by ada): AI in Robotics, AI" in out
+    code, _, err = newsdesk("stories", "publish", "7", "--desk", desk)
+    assert (code, err) == (1, "error: no story 7\n")
+    code, _, err = newsdesk("explain", "7", "--desk", desk)
+    assert (code, err) == (1, "error: no story 7\n")

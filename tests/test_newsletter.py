@@ -1,0 +1,239 @@
+"""The daily newsletter: rendering (pure), sending to a real SMTP server (aiosmtpd), `newsdesk digest`."""
+
+from __future__ import annotations
+
+import dataclasses
+import email
+import email.policy
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from fastapi.testclient import TestClient
+
+from newsdesk.fetch.clock import SystemClock
+from newsdesk.publish.links import SiteLinks
+from newsdesk.publish.mailer import MailError, newsletter_message, send_message
+from newsdesk.publish.newsletter import OTHER_SECTION, digest_sections, newsletter_subject, render_newsletter
+from newsdesk.settings import NewsletterSettings, SiteSettings, load_settings
+from newsdesk.store import Store
+from newsdesk.web.app import create_app
+
+from .publishdata import HOSTILE_NAME, HOSTILE_TITLE, HOSTILE_URL, NOW, TOPICS, beat, save, story
+from .test_cli import newsdesk
+from .test_publish_feeds import assert_inert_html
+
+SITE = SiteSettings(title="A.I. Every Day", url="https://news.example/ai/")
+LINKS = SiteLinks.of(SITE)
+DAY = date(2024, 5, 2)
+
+
+def day_stories() -> list:  # type: ignore[type-arg]
+    return [s for s in beat() if s.primary.published.date() == DAY]
+
+
+def test_the_subject_is_the_desk_every_day_and_the_date() -> None:
+    assert newsletter_subject(SITE, DAY) == "A.I. Every Day (2024-05-02)"
+    assert newsletter_subject(SiteSettings(title="Power Apps"), DAY) == "Power Apps Every Day (2024-05-02)"
+
+
+def test_sections_follow_the_taxonomy_hottest_first_published_only() -> None:
+    stories = [
+        *day_stories(),
+        story("2024-05-02-more-hardware", "Another accelerator ships", heat=50, topics=("AI Hardware",)),
+        story("2024-05-02-cold-hardware", "A small chip update", heat=5, topics=("AI Hardware",)),
+        story("2024-05-02-no-topic", "Something else happened", heat=70, topics=None),
+    ]
+    sections = digest_sections(stories, TOPICS, per_section=2)
+    assert [(s.title, [x.slug for x in s.stories]) for s in sections] == [
+        ("AI in Robotics", ["2024-05-02-warehouse-arm"]),
+        ("AI Hardware", ["2024-05-02-chip-results", "2024-05-02-more-hardware"]),  # two per section
+        (OTHER_SECTION, ["2024-05-02-no-topic"]),
+    ]  # the unpublished draft is in none
+
+
+def test_the_issue_is_mail_client_html_and_plain_text() -> None:
+    issue = render_newsletter(DAY, day_stories(), TOPICS, SITE, LINKS)
+    assert issue.subject == "A.I. Every Day (2024-05-02)"
+    assert issue.stories == 2
+    assert issue.excerpt == (
+        "Chip maker beats forecasts on accelerator demand / Robotics lab unveils a warehouse arm that learns a grip"
+    )
+    page = lxml.html.fromstring(issue.html)
+    assert page.xpath("//style | //link[@rel='stylesheet'] | //script") == []  # inline styles only
+    assert page.xpath("//table[@role='presentation']")
+    assert page.xpath("//title")[0].text == issue.subject
+    links = page.xpath("//a/@href")
+    assert "https://news.example/ai/newsletters/2024-05-02/" in links  # the archived copy
+    assert "https://news.example/ai/stories/2024-05-02-warehouse-arm/" in links
+    assert "https://gadgetdesk.example/a-robot-arm-that-learns-by-watching" in links  # coverage
+    text = issue.text
+    assert text.startswith("A.I. Every Day (2024-05-02)\n===========================\n")
+    assert "AI IN ROBOTICS" in text
+    assert "- Gadget Desk <https://gadgetdesk.example/" in text
+    assert "<" not in text.replace("<https://", "").replace("<http://", "")
+
+
+def test_hostile_stories_are_inert_in_the_issue() -> None:
+    evil = story("2024-05-02-evil", HOSTILE_TITLE, outlet=HOSTILE_NAME, url=HOSTILE_URL, heat=99,
+                 excerpt="<img src=x onerror=alert(2)>", related=((HOSTILE_TITLE, HOSTILE_NAME),))  # fmt: skip
+    evil = dataclasses.replace(
+        evil, related=tuple(dataclasses.replace(a, web_url=HOSTILE_URL) for a in evil.related or ())
+    )
+    issue = render_newsletter(DAY, [evil], TOPICS, SITE, LINKS)
+    page = lxml.html.fromstring(issue.html)
+    assert_inert_html(lxml.html.tostring(page.xpath("//body")[0], encoding="unicode"))
+    assert HOSTILE_TITLE in page.text_content()
+    assert "javascript:" not in issue.html
+    assert "javascript:" not in issue.text
+    assert issue.excerpt == HOSTILE_TITLE
+
+
+# --------------------------------------------------------------------------- sending
+
+
+@dataclass
+class Inbox:
+    """What a real SMTP server (aiosmtpd, on 127.0.0.1) received."""
+
+    messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
+    logins: list[str] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+
+    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"desk", b"s3cret")
+        if ok:
+            inbox.logins.append(data.login.decode())
+        return AuthResult(success=ok, handled=False)
+
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticate, auth_require_tls=False)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def mail_settings(port: int, **changes: Any) -> NewsletterSettings:
+    base = NewsletterSettings(
+        smtp_host="127.0.0.1", smtp_port=port, starttls=False, from_address="desk@news.example",
+        to="a@example.org, b@example.org", timeout=10.0,
+    )  # fmt: skip
+    return dataclasses.replace(base, **changes)
+
+
+def test_the_issue_is_sent_as_text_and_html_alternatives(smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    issue = render_newsletter(DAY, day_stories(), TOPICS, SITE, LINKS)
+    settings = mail_settings(port, smtp_user="desk")
+    send_message(newsletter_message(issue, settings, now=NOW), settings, "s3cret")
+    assert inbox.logins == ["desk"]
+    [(recipients, message)] = inbox.messages
+    assert recipients == ["a@example.org", "b@example.org"]
+    assert message["Subject"] == "A.I. Every Day (2024-05-02)"
+    assert message["From"] == "desk@news.example"
+    assert message.get_content_type() == "multipart/alternative"
+    text, html = message.iter_parts()  # type: ignore[misc]
+    assert (text.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
+    assert text.get_content().replace("\r\n", "\n") == issue.text
+    assert html.get_content().replace("\r\n", "\n") == issue.html
+
+
+def test_sending_fails_with_one_clear_line(smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    issue = render_newsletter(DAY, day_stories(), TOPICS, SITE, LINKS)
+    message = newsletter_message(issue, mail_settings(port), now=NOW)
+    with pytest.raises(MailError, match="refused the login of 'desk'"):
+        send_message(message, mail_settings(port, smtp_user="desk"), "wrong")
+    with pytest.raises(MailError, match="holds no password"):
+        send_message(message, mail_settings(port, smtp_user="desk"), None)
+    with pytest.raises(MailError, match="does not offer STARTTLS"):
+        send_message(message, mail_settings(port, starttls=True), None)
+    with pytest.raises(MailError, match=f"cannot send the newsletter through 127.0.0.1:{_free_port()}|refused"):
+        send_message(message, mail_settings(_free_port()), None)
+    with pytest.raises(MailError, match="names no recipients"):
+        newsletter_message(issue, mail_settings(port, to=" , "), now=NOW)
+    assert inbox.messages == []
+
+
+# --------------------------------------------------------------------------- `newsdesk digest`
+
+
+@pytest.fixture
+def desk(tmp_path: Path, database_url: str) -> Path:
+    path = tmp_path / "desk"
+    assert newsdesk("init", path, "--database", database_url)[0] == 0
+    with Store.open(database_url) as store:
+        save(store, beat())
+    return path
+
+
+def test_digest_renders_archives_and_writes_the_issue(desk: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mail" / "issue.html"
+    code, stdout, stderr = newsdesk("digest", "--desk", desk, "--date", "2024-05-02", "--out", out)
+    assert code == 0, stderr
+    assert stdout.splitlines()[0] == (
+        "A.I. Every Day (2024-05-02): 2 stories; archived at http://127.0.0.1:8000/newsletters/2024-05-02/"
+    )
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert out.with_suffix(".txt").read_text(encoding="utf-8").startswith("A.I. Every Day (2024-05-02)\n")
+    settings = load_settings(desk, {})
+    with Store.open(settings.database_url) as store, TestClient(create_app(settings, store, SystemClock())) as client:
+        archived = client.get("/newsletters/2024-05-02/")
+        assert archived.status_code == 200
+        assert archived.text == out.read_text(encoding="utf-8")
+
+
+def test_digest_of_an_empty_day_or_a_bad_date_says_so(desk: Path) -> None:
+    code, stdout, stderr = newsdesk("digest", "--desk", desk, "--date", "2024-06-01")
+    assert (code, stdout, stderr) == (1, "", "error: no story was published on 2024-06-01: no newsletter\n")
+    code, _stdout, stderr = newsdesk("digest", "--desk", desk, "--date", "2024-13-01")
+    assert code == 2
+    assert "'2024-13-01' is not a date (YYYY-MM-DD)" in stderr
+
+
+def test_digest_sends_over_smtp(desk: Path, smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    toml = desk / "newsdesk.toml"
+    text = toml.read_text(encoding="utf-8")
+    text = text.replace('smtp_host = "localhost"', 'smtp_host = "127.0.0.1"').replace(
+        "smtp_port = 587", f"smtp_port = {port}"
+    )
+    text = text.replace("starttls = true", "starttls = false").replace('to = ""', 'to = "reader@example.org"')
+    toml.write_text(text, encoding="utf-8")
+    code, stdout, stderr = newsdesk("digest", "--desk", desk, "--date", "2024-05-02", "--send")
+    assert code == 0, stderr
+    assert stdout.splitlines()[-1] == "sent to 1 recipient(s)"
+    [(recipients, message)] = inbox.messages
+    assert recipients == ["reader@example.org"]
+    assert message["Subject"] == "A.I. Every Day (2024-05-02)"
+    # An unreachable server: one line, exit 1 (the issue is archived all the same).
+    toml.write_text(text.replace(f"smtp_port = {port}", f"smtp_port = {_free_port()}"), encoding="utf-8")
+    code, _stdout, stderr = newsdesk("digest", "--desk", desk, "--date", "2024-05-02", "--send")
+    assert code == 1
+    assert stderr.startswith("error: cannot send the newsletter through 127.0.0.1:")
+    assert len(stderr.splitlines()) == 1
