@@ -177,3 +177,19 @@ def test_the_commands_form_stories_with_the_real_model_and_explain_them(tmp_path
     code, out, _ = newsdesk("story", "6", "--desk", desk)
     assert any("#7" in line and "joined via #6" in line for line in out.splitlines())
     assert newsdesk("story", "999", "--desk", desk)[0] == 1
+
+
+def test_editors_decisions_on_an_absorbed_story_go_with_it(store: Store) -> None:
+    from newsdesk.store.judgements import decide, decisions
+
+    stored(store, [article(1, "A", WIRE, "a.example", 0), article(2, "B", ROBOTS, "b.example", 5)])
+    StoryFormation(store, HashingEmbedder()).run(SystemClock())
+    with store.transaction() as conn:
+        decide(conn, 2, "published", False, actor="ada", now=T0)
+        decide(conn, 2, "title", "Ada's headline", actor="ada", now=T0)
+        decide(conn, 1, "title", "Bo's headline", actor="bo", now=T0)
+        move_story(conn, 2, 1, by_article=2, now=T0)
+        kept = decisions(conn, 1)
+        assert decisions(conn, 2) == {}
+    assert (kept["published"].value, kept["published"].actor) == (False, "ada")
+    assert kept["title"].value == "Bo's headline"  # the kept story's own decision wins

@@ -150,3 +150,17 @@ def test_roles_in_a_story() -> None:
     assert role_of(4, 1, {}, [1], 900) == FOLLOWED
     with pytest.raises(ValueError, match="unknown story role"):
         judge_quality(ArticleEvidence("x", role="scoop"))
+
+
+def test_the_settings_defaults_are_the_judges_defaults() -> None:
+    """`[judge]` in newsdesk.toml and the pure judge's own defaults never drift apart."""
+    import dataclasses
+
+    from newsdesk.judge.heat import HeatSettings
+    from newsdesk.judging import DeskJudge
+    from newsdesk.settings import JudgeSettings
+
+    judge = DeskJudge(JudgeSettings())
+    assert judge.weights == QualityWeights()
+    assert judge.heat_settings == HeatSettings()
+    assert {f.name for f in dataclasses.fields(QualityWeights)} <= {f.name for f in dataclasses.fields(JudgeSettings)}

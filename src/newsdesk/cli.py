@@ -479,40 +479,35 @@ def _editor(by: str) -> str:
     return by or getpass.getuser()
 
 
-@stories_app.command("publish")
-@user_errors
-def stories_publish(
-    story_id: Annotated[int, typer.Argument(help="The story's id.")],
-    desk: DeskOption = Path("desk"),
-    by: ByOption = "",
-) -> None:
-    """Publish a story; the pipeline never overrides an editor's decision."""
+StoryArgument = Annotated[int, typer.Argument(help="The story's id.")]
+
+
+def _set_published(desk: Path, story_id: int, published: bool, by: str) -> None:
     from newsdesk.editing import set_published
 
     with open_desk(desk, os.environ) as opened:
-        key = set_published(opened.store, story_id, True, actor=_editor(by), now=_now())
-    typer.echo(f"story {key} published")
+        key = set_published(opened.store, story_id, published, actor=_editor(by), now=_now())
+    typer.echo(f"story {key} {'published' if published else 'unpublished'}")
+
+
+@stories_app.command("publish")
+@user_errors
+def stories_publish(story_id: StoryArgument, desk: DeskOption = Path("desk"), by: ByOption = "") -> None:
+    """Publish a story; the pipeline never overrides an editor's decision."""
+    _set_published(desk, story_id, True, by)
 
 
 @stories_app.command("unpublish")
 @user_errors
-def stories_unpublish(
-    story_id: Annotated[int, typer.Argument(help="The story's id.")],
-    desk: DeskOption = Path("desk"),
-    by: ByOption = "",
-) -> None:
+def stories_unpublish(story_id: StoryArgument, desk: DeskOption = Path("desk"), by: ByOption = "") -> None:
     """Take a story off the site; it stays off whatever the pipeline later finds."""
-    from newsdesk.editing import set_published
-
-    with open_desk(desk, os.environ) as opened:
-        key = set_published(opened.store, story_id, False, actor=_editor(by), now=_now())
-    typer.echo(f"story {key} unpublished")
+    _set_published(desk, story_id, False, by)
 
 
 @stories_app.command("topics")
 @user_errors
 def stories_topics(
-    story_id: Annotated[int, typer.Argument(help="The story's id.")],
+    story_id: StoryArgument,
     topics: Annotated[list[str], typer.Argument(help="Topic names or ids of the desk's taxonomy.")],
     desk: DeskOption = Path("desk"),
     by: ByOption = "",
@@ -528,7 +523,7 @@ def stories_topics(
 @stories_app.command("primary")
 @user_errors
 def stories_primary(
-    story_id: Annotated[int, typer.Argument(help="The story's id.")],
+    story_id: StoryArgument,
     article_id: Annotated[int, typer.Argument(help="The member article to make the primary.")],
     desk: DeskOption = Path("desk"),
     by: ByOption = "",

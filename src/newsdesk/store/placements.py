@@ -95,7 +95,19 @@ def move_story(conn: Connection, from_key: int, into_key: int, *, by_article: in
             merged_key=from_key, into_key=into_key, by_article_id=by_article, merged_at=to_db(now)
         )
     )
+    _carry_editorial(conn, from_key, into_key)
     conn.execute(delete(schema.stories).where(schema.stories.c.cluster_key == from_key))
+
+
+def _carry_editorial(conn: Connection, from_key: int, into_key: int) -> None:
+    """Editors' work on an absorbed story goes with it: its decisions on fields the kept story has no decision
+    on (the kept story's own win), and its private notes."""
+    d = schema.story_decisions
+    decided = set(conn.execute(select(d.c.field).where(d.c.cluster_key == into_key)).scalars())
+    conn.execute(delete(d).where(d.c.cluster_key == from_key, d.c.field.in_(sorted(decided))))
+    conn.execute(update(d).where(d.c.cluster_key == from_key).values(cluster_key=into_key))
+    notes = schema.story_notes
+    conn.execute(update(notes).where(notes.c.cluster_key == from_key).values(cluster_key=into_key))
 
 
 def resolve_key(conn: Connection, key: int) -> int:
