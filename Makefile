@@ -11,7 +11,7 @@ export NEWSDESK_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:543
 SHARED ?= $(firstword $(wildcard ../shared /work/shared))
 ND := $(BIN)/newsdesk
 
-.PHONY: setup run test lint typecheck pytest eval bench format clean
+.PHONY: setup run demo test lint typecheck pytest eval bench format clean
 
 $(BIN)/newsdesk: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ setup: $(BIN)/newsdesk
 # The running desk: created with the default AI taxonomy and sources on first run; Ctrl-C stops it.
 run: setup
 	$(BIN)/newsdesk run --desk $(DESK)
+
+# The desk offline: a demo newsroom served from 127.0.0.x, watched, judged and published.
+demo: setup
+	$(BIN)/newsdesk demo
 
 lint: setup
 	$(BIN)/ruff check src tests

@@ -22,6 +22,8 @@ from newsdesk.store.audit import audit_entries
 from newsdesk.store.judgements import article_judgements, story_state, story_topic_names
 from newsdesk.store.topics import save_topic
 from newsdesk.stories.embed import MiniLM
+from newsdesk.stories.features import embedding_text
+from newsdesk.stories.model import StoryArticle
 
 from .embedders import MemoEmbedder
 from .test_cli import newsdesk
@@ -207,3 +209,34 @@ def test_the_commands_judge_explain_and_record_editors_decisions(tmp_path: Path,
     assert (code, err) == (1, "error: no story 7\n")
     code, _, err = newsdesk("explain", "7", "--desk", desk)
     assert (code, err) == (1, "error: no story 7\n")
+
+
+NORTEK = (
+    "Regulators in Brussels on Tuesday fined the chipmaker Nortek 1.2 billion euros for abusing its dominance in "
+    "the market for data-centre accelerators, the largest penalty the European Commission has imposed on a "
+    "technology company this year. The commission said Nortek paid server makers rebates on condition that they "
+    "buy almost all of their accelerators from it, shutting rivals out of a market that has grown tenfold since "
+    "2021. Nortek said it would appeal. Competition commissioner Elena Varga told reporters that the rebates had "
+    "cost European cloud customers hundreds of millions of euros."
+)
+
+
+def test_a_syndicated_copy_follows_its_original_onto_the_beat(desk_store: Store, minilm: MemoEmbedder) -> None:
+    original = article(1, "EU fines AI chipmaker Nortek over AI accelerator rebates", NORTEK, "wire.example", 0)
+    copy = article(2, "Nortek fined in Brussels", NORTEK + " Reporting by Wire Service.", "gazette.example", 30)
+    stage = formation(desk_store, minilm)
+    assert stage.judge is not None
+    copy_alone = stage.judge.assess(
+        StoryArticle(2, copy.article.title, "", copy.text, None),
+        minilm.embed([embedding_text(copy.article.title, copy.article.excerpt or "", copy.text)])[0],
+    )
+    assert not copy_alone.on_beat  # judged by itself, the copy would be kept off the desk
+    stored(desk_store, [original, copy])
+    report = stage.run(FixedClock(T0 + timedelta(hours=1)))
+    assert (report.placed, report.copies, report.off_beat) == (2, 1, 0)
+    with desk_store.transaction() as conn:
+        judged = article_judgements(conn, [2])[2]
+    assert judged.on_beat is True
+    assert (
+        judged.relevance_evidence[0] == "on the beat as a copy of article 1, which is on it (its own score alone: off)"
+    )

@@ -110,16 +110,13 @@ class StoryFormation:
             if not articles:
                 break
             vectors = self.embedder.embed([embedding_text(a.title, a.lead, a.text) for a in articles])
-            if self.judge is not None:
-                with self.store.transaction() as conn:
-                    on_beat = self.judge.judge_articles(conn, articles, vectors, clock.now())
-                off_beat += on_beat.count(False)
-                vectors = vectors[np.asarray(on_beat, dtype=bool)]
-                articles = [a for a, keep in zip(articles, on_beat, strict=True) if keep]
             self.dedup.prepare(articles)
             for article, vector in zip(articles, vectors, strict=True):
                 if stop():
                     break
+                if self.judge is not None and not self._judge(self.judge, article, vector, clock):
+                    off_beat += 1
+                    continue
                 outcome = self._place(article, vector, clock)
                 placed += 1
                 copies += isinstance(outcome, CopyOf)
@@ -128,6 +125,21 @@ class StoryFormation:
                     merges += len(outcome.merged)
             progress(len(articles))
         return FormationReport(placed, copies, new_stories, merges, time.perf_counter() - start, off_beat)
+
+    def _judge(self, judge: DeskJudge, article: StoryArticle, vector: Vectors, clock: Clock) -> bool:
+        """Judge and store the article's relevance and topics; whether it goes on to be placed.
+
+        An article judged off the beat that is a copy of an original already placed (so on the beat) follows
+        its original: the same text is the same news whatever its headline says.
+        """
+        assessment = judge.assess(article, vector)
+        if not assessment.on_beat:
+            copy = self.dedup.check(article)
+            if copy is not None:
+                assessment = judge.as_copy(assessment, article, vector, copy.original_id)
+        with self.store.transaction() as conn:
+            judge.save(conn, article.id, assessment, clock.now())
+        return assessment.on_beat
 
     def _place(self, article: StoryArticle, vector: Vectors, clock: Clock) -> CopyOf | Placement:
         now = clock.now()

@@ -48,6 +48,16 @@ from newsdesk.stories.primary import PrimaryChoice, normalise_url
 
 
 @dataclass(frozen=True, slots=True)
+class Assessment:
+    """What the judge made of one article: relevance to the beat, with evidence, and its topics."""
+
+    relevance: float
+    on_beat: bool
+    evidence: tuple[str, ...]
+    topics: tuple[TopicScore, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class StoryVerdict:
     """What the judge made of a story: its members' quality, heat, topics and the gate's decision."""
 
@@ -97,39 +107,45 @@ class DeskJudge:
     def tree(self) -> TopicTree | None:
         return self.beat.tree if self.beat is not None else None
 
+    def assess(self, article: StoryArticle, vector: Vectors) -> Assessment:
+        """An article's relevance to the beat and, when on it, its topics (pure: nothing is stored)."""
+        text = f"{article.lead}\n{article.text}".strip()
+        if self.beat is None or self.tagger is None:
+            return Assessment(1.0, True, ("the desk has no taxonomy: every article is on its beat",), ())
+        unit = np.asarray(vector, dtype=np.float32)
+        relevance = self.beat.judge(article.title, text, unit)
+        tags = self.tagger.tag(article.title, text, unit) if relevance.on_beat else []
+        return Assessment(relevance.score, relevance.on_beat, relevance.evidence, tuple(tags))
+
+    def as_copy(self, assessment: Assessment, article: StoryArticle, vector: Vectors, original_id: int) -> Assessment:
+        """A syndicated copy follows its original onto the beat: the same text is the same news."""
+        text = f"{article.lead}\n{article.text}".strip()
+        unit = np.asarray(vector, dtype=np.float32)
+        tags = self.tagger.tag(article.title, text, unit) if self.tagger is not None else []
+        why = f"on the beat as a copy of article {original_id}, which is on it (its own score alone: off)"
+        return Assessment(assessment.relevance, True, (why, *assessment.evidence), tuple(tags))
+
+    def save(self, conn: Connection, article_id: int, assessment: Assessment, now: datetime) -> None:
+        save_relevance(
+            conn,
+            article_id,
+            relevance=assessment.relevance,
+            on_beat=assessment.on_beat,
+            evidence=assessment.evidence,
+            topics=[ArticleTopic(t.topic_id, t.score, t.evidence) for t in assessment.topics],
+            now=now,
+        )
+
     def judge_articles(
         self, conn: Connection, articles: Sequence[StoryArticle], vectors: Vectors, now: datetime
     ) -> list[bool]:
         """Judge and store each article's relevance and topics; whether each is on the beat."""
-        on_beat: list[bool] = []
+        out: list[bool] = []
         for article, vector in zip(articles, vectors, strict=True):
-            text = f"{article.lead}\n{article.text}".strip()
-            if self.beat is None or self.tagger is None:
-                save_relevance(
-                    conn,
-                    article.id,
-                    relevance=1.0,
-                    on_beat=True,
-                    evidence=("the desk has no taxonomy: every article is on its beat",),
-                    topics=(),
-                    now=now,
-                )
-                on_beat.append(True)
-                continue
-            unit = np.asarray(vector, dtype=np.float32)
-            relevance = self.beat.judge(article.title, text, unit)
-            tags: list[TopicScore] = self.tagger.tag(article.title, text, unit) if relevance.on_beat else []
-            save_relevance(
-                conn,
-                article.id,
-                relevance=relevance.score,
-                on_beat=relevance.on_beat,
-                evidence=relevance.evidence,
-                topics=[ArticleTopic(t.topic_id, t.score, t.evidence) for t in tags],
-                now=now,
-            )
-            on_beat.append(relevance.on_beat)
-        return on_beat
+            assessment = self.assess(article, vector)
+            self.save(conn, article.id, assessment, now)
+            out.append(assessment.on_beat)
+        return out
 
     def score_members(
         self,
