@@ -362,3 +362,11 @@ def test_the_app_serves_and_follows_writes_on_both_backends(database_url: str, t
             assert headlines(html(test_client, "/search?q=warehouse"))[0].startswith("Robotics lab unveils")
             save(store, [story("2024-05-03-breaking", "Breaking: a brand new story", heat=1000)], topics=())
             assert headlines(html(test_client, "/"))[0] == "Breaking: a brand new story"
+
+
+def test_head_is_answered_like_get_without_a_body(client: TestClient) -> None:
+    got, head = client.get("/feed.xml"), client.head("/feed.xml")
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-length"] == got.headers["content-length"] != "0"
+    assert client.head("/no/such/page").status_code == 404

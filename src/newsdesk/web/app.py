@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsdesk import __version__
 from newsdesk.fetch.clock import Clock
@@ -43,6 +43,25 @@ class StripPrefix:
         await self.app(scope, receive, send)
 
 
+class HeadAsGet:
+    """Answers HEAD as GET without the body (RFC 9110): link checkers, crawlers and monitors ask with HEAD."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
 def create_app(settings: Settings, store: Store, clock: Clock) -> FastAPI:
     """The reader site, the JSON API (documented at ``/api/docs``), feeds and sitemaps over ``store``."""
     pages = Pages(settings, store, clock)
@@ -62,6 +81,7 @@ def create_app(settings: Settings, store: Store, clock: Clock) -> FastAPI:
     app.include_router(desk_router(pages))  # the editors' desk, /desk/ (login required)
     if pages.links.prefix:
         app.add_middleware(StripPrefix, prefix=pages.links.prefix)
+    app.add_middleware(HeadAsGet)
     static = resources.files("newsdesk.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
