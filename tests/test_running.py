@@ -89,3 +89,32 @@ def test_run_serves_fetches_forms_stories_and_stops_cleanly_on_ctrl_c(site: Site
     code, out, _ = newsdesk("stories", "form", "--desk", desk)
     assert code == 0
     assert "placed 0 articles" in out or len(placed | judged) < 3
+
+
+def test_the_running_desk_learns_taxonomy_edits_and_topic_corrections_without_a_restart(tmp_path: Path) -> None:
+    import asyncio
+
+    from newsdesk.desk import init_desk
+    from newsdesk.running import RunningDesk
+    from newsdesk.starter import furnish
+    from newsdesk.store.judgements import add_topic_correction
+
+    from .embedders import HashingEmbedder
+    from .test_formation import T0
+    from .test_judging import FixedClock
+
+    opened, _ = init_desk(tmp_path / "desk", os.environ)
+    with opened:
+        furnish(opened, T0)
+        with opened.store.transaction() as conn:
+            conn.execute(schema.sources.delete())
+        lines: list[str] = []
+        running = RunningDesk(opened, FixedClock(T0), HashingEmbedder, host="127.0.0.1", port=0, report=lines.append)
+        asyncio.run(running.run_round())
+        first = running.stage().judge
+        assert running.stage().judge is first  # nothing changed: the same judge
+        with opened.store.transaction() as conn:
+            add_topic_correction(conn, article_id=None, title="t", text="x", topics=["AI Ethics"], actor="ada", now=T0)
+        asyncio.run(running.run_round())
+        assert running.stage().judge is not first
+        assert lines == ["the taxonomy or editors' topic corrections changed: the judge has learned them"]

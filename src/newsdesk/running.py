@@ -31,6 +31,7 @@ from newsdesk.fetch.clock import Clock
 from newsdesk.formation import FormationReport, StoryFormation
 from newsdesk.judging import DeskJudge
 from newsdesk.pipeline import RunReport, SourceOutcome, fetch_sources, sources_to_fetch
+from newsdesk.store.judgements import judge_inputs
 from newsdesk.stories.embed import Embedder
 
 
@@ -81,16 +82,23 @@ class RunningDesk:
         self.stop = asyncio.Event()
         self._halt = threading.Event()
         self._formation: StoryFormation | None = None
+        self._judge_inputs = ""
         self._last_judged: datetime | None = None
         self.rounds = 0
 
-    def _stage(self) -> StoryFormation:
-        """The story stage with the desk's judge, built once (loading the model and replaying placements)."""
-        if self._formation is None:
-            embedder = self._embedder_factory()
-            with self.desk.store.transaction() as conn:
+    def stage(self) -> StoryFormation:
+        """The story stage with the desk's judge: built once (loading the model and replaying placements); the
+        judge is rebuilt whenever the taxonomy or editors' topic corrections have changed since."""
+        with self.desk.store.transaction() as conn:
+            inputs = judge_inputs(conn)
+            if self._formation is None:
+                embedder = self._embedder_factory()
                 judge = DeskJudge.load(conn, self.desk.settings.judge, embedder)
-            self._formation = StoryFormation(self.desk.store, embedder, judge=judge)
+                self._formation = StoryFormation(self.desk.store, embedder, judge=judge)
+            elif inputs != self._judge_inputs:
+                self._formation.judge = DeskJudge.load(conn, self.desk.settings.judge, self._formation.embedder)
+                self.report("the taxonomy or editors' topic corrections changed: the judge has learned them")
+        self._judge_inputs = inputs
         return self._formation
 
     def request_stop(self) -> None:
@@ -146,7 +154,7 @@ class RunningDesk:
                 out.fetch = await fetch_sources(self.desk.store, fetcher, sources, progress=failed)
             if self.stop.is_set():
                 return out
-            stage = await asyncio.to_thread(self._stage)
+            stage = await asyncio.to_thread(self.stage)
             out.formation = await asyncio.to_thread(stage.run, self.clock, stop=self._halt.is_set)
             if out.formation.placed:
                 await asyncio.to_thread(self.after_formation)

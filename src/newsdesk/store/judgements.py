@@ -3,6 +3,7 @@ the gate; editors' decisions by field; topic corrections as training examples.""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -264,3 +265,17 @@ def formed_story_keys(conn: Connection, *, since: datetime | None = None) -> lis
     if since is not None:
         query = query.where(s.c.published_at >= to_db(since))
     return [int(k) for k in conn.execute(query.order_by(s.c.cluster_key)).scalars()]
+
+
+def judge_inputs(conn: Connection) -> str:
+    """A fingerprint of what the desk's judge is built from (the taxonomy, editors' topic corrections): a judge
+    built when it was different is out of date."""
+    digest = hashlib.sha256()
+    for row in conn.execute(
+        select(schema.topics.c.topic_id, schema.topics.c.document).order_by(schema.topics.c.topic_id)
+    ):
+        digest.update(f"{row.topic_id}\0{row.document}\0".encode())
+    e = schema.topic_examples
+    count, last = conn.execute(select(func.count(), func.max(e.c.id)).select_from(e)).one()
+    digest.update(f"examples {count} {last}".encode())
+    return digest.hexdigest()
