@@ -306,3 +306,23 @@ def test_the_review_queue_lists_unpublished_formed_stories_hottest_first(desk: t
     assert [m.role for m in story.members] == ["primary", "related", "related"]
     assert story.primary.article_id == fixture.articles["fine"][0]
     assert not story.published
+
+
+def test_search_finds_a_story_by_the_headline_an_editor_gave_it(desk: tuple[FixtureDesk, Store]) -> None:
+    from newsdesk.store.search import search_stories
+
+    fixture, store = desk
+    key = fixture.keys["fine"]
+    set_published(store, key, True, actor="ada", now=FORMED_AT)
+
+    def found(query: str) -> list[str]:
+        with store.transaction() as conn:
+            return [s.slug for s in search_stories(conn, query).stories]
+
+    slug = record(store, key).slug
+    assert slug not in found("penalty kick")
+    set_fields(store, key, {"title": "Penalty kick for Nortek"}, actor="ada", now=FORMED_AT)
+    assert found("penalty kick") == [slug]
+    pipeline(store, MORE_FINE)  # later coverage rewrites the story's rows: the editor's headline stays searchable
+    assert found("penalty kick") == [slug]
+    assert slug in found("Nortek")
