@@ -23,9 +23,10 @@ from newsdesk.fetch.clock import Clock
 from newsdesk.judging import DeskJudge
 from newsdesk.store import Store
 from newsdesk.store.articles import load_articles
-from newsdesk.store.judgements import decisions, formed_story_keys
+from newsdesk.store.judgements import Decision, decisions, formed_story_keys
 from newsdesk.store.placements import (
     PlacementRow,
+    formed_members,
     load_placements,
     merges_into,
     move_story,
@@ -216,44 +217,36 @@ class StoryFormation:
 def rewrite_story(conn: Connection, key: int, now: datetime, judge: DeskJudge | None = None) -> None:
     """Rewrite a formed story's row and membership (primary first, then related in order), and judge it when a
     judge is given. Story formation calls it after each placement; editors' edits (``editing.py``) after theirs."""
-    rows, members, copies = _members(conn, key)
-    choice = _choice(conn, key, rows, members, copies)
+    rows, members, copies = formed_members(conn, key)
+    decided = decisions(conn, key)
+    choice = _choice(rows, members, copies, decided.get("primary"))
     if judge is not None:
         # Quality depends on each member's role, and related are ordered by quality: choose, score, order.
         members = judge.score_members(conn, members, copies, choice)
-        choice = _choice(conn, key, rows, members, copies)
+        choice = _choice(rows, members, copies, decided.get("primary"))
     ordered = [choice.primary_id, *choice.related_ids]
     primary = load_articles(conn, [choice.primary_id])[choice.primary_id]
     write_formed_story(conn, key, primary, ordered, now=now)
     if judge is not None:
-        judge.judge_story(conn, key, members, copies, choice.primary_id, now)
-
-
-def _members(conn: Connection, key: int) -> tuple[list[PlacementRow], dict[int, StoryArticle], dict[int, int]]:
-    """A formed story's placements in order, its members by id, and its copies (copy id to original id)."""
-    rows = load_placements(conn, story_keys=[key])
-    members = story_articles(conn, [r.article_id for r in rows])
-    copies = {r.article_id: r.copy_of for r in rows if r.copy_of is not None}
-    return rows, members, copies
+        judge.judge_story(conn, key, members, copies, choice.primary_id, now, decided)
 
 
 def _choice(
-    conn: Connection,
-    key: int,
     rows: Sequence[PlacementRow],
     members: dict[int, StoryArticle],
     copies: dict[int, int],
+    decided: Decision | None,
 ) -> PrimaryChoice:
     """Who broke it and the related order; an editor's choice of primary wins while it is still a member."""
     choice = choose_primary([members[r.article_id] for r in rows], copies)
-    decided = decisions(conn, key).get("primary")
     if decided is None or decided.value == choice.primary_id or decided.value not in members:
         return choice
     chosen = int(decided.value)
     related = [choice.primary_id, *choice.related_ids]
     if chosen in related:
         related.remove(chosen)
-    ranked = sorted(related, key=lambda i: (-(members[i].quality or -1), related.index(i)))
+    position = {article_id: n for n, article_id in enumerate(related)}
+    ranked = sorted(related, key=lambda i: (-(members[i].quality or -1), position[i]))
     return PrimaryChoice(
         primary_id=chosen,
         related_ids=tuple(ranked),
@@ -272,11 +265,11 @@ def explain(store: Store, key: int) -> StoryExplanation | None:
     """The story an id leads to, with why each member is in it and why the primary is primary."""
     with store.transaction() as conn:
         key = resolve_key(conn, key)
-        rows, members, copy_of = _members(conn, key)
+        rows, members, copy_of = formed_members(conn, key)
         if not rows:
             return None
         merged = [absorbed for absorbed, _by in merges_into(conn, key)]
-        choice = _choice(conn, key, rows, members, copy_of)
+        choice = _choice(rows, members, copy_of, decisions(conn, key).get("primary"))
     copies = {r.article_id: CopyOf(r.article_id, r.copy_of, r.copy_similarity or 0.0) for r in rows if r.copy_of}
     placements = {
         r.article_id: Placement(

@@ -14,7 +14,7 @@ tagger learns from the next time the desk loads its judge.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -29,7 +29,9 @@ from newsdesk.judge.topics import TopicExample, TopicScore, TopicTagger, story_t
 from newsdesk.judge.tree import TopicTree
 from newsdesk.settings import JudgeSettings
 from newsdesk.store.judgements import (
+    ArticleJudgement,
     ArticleTopic,
+    Decision,
     article_judgements,
     decisions,
     outlet_records,
@@ -40,7 +42,7 @@ from newsdesk.store.judgements import (
     topic_corrections,
     write_story_judgement,
 )
-from newsdesk.store.placements import load_placements, resolve_key, story_articles, story_member_ids
+from newsdesk.store.placements import formed_members, resolve_key, story_articles, story_member_ids
 from newsdesk.store.topics import load_topics
 from newsdesk.stories.embed import Embedder, Vectors
 from newsdesk.stories.model import StoryArticle
@@ -157,12 +159,13 @@ class DeskJudge:
         """Each member's quality in its role in the story, stored; the members with their new quality."""
         records = outlet_records(conn, [m.source or "" for m in members.values()])
         urls = {normalise_url(m.url): m.id for m in members.values() if m.url}
+        copy_of = dict(copies)
         out: dict[int, StoryArticle] = {}
         for article_id, member in members.items():
             linked = [
                 urls[u] for u in (normalise_url(link) for link in member.links) if urls.get(u, article_id) != article_id
             ]
-            role = role_of(article_id, choice.primary_id, dict(copies), linked, len(member.text.split()))
+            role = role_of(article_id, choice.primary_id, copy_of, linked, len(member.text.split()))
             yes, no = records.get(member.source or "", (0, 0))
             track = (yes + 1) / (yes + no + 2) if yes + no else None
             quality = judge_quality(
@@ -179,17 +182,7 @@ class DeskJudge:
                 self.weights,
             )
             save_quality(conn, article_id, quality=quality.score, lines=quality.lines())
-            out[article_id] = StoryArticle(
-                id=member.id,
-                title=member.title,
-                lead=member.lead,
-                text=member.text,
-                published=member.published,
-                source=member.source,
-                url=member.url,
-                links=member.links,
-                quality=quality.score,
-            )
+            out[article_id] = replace(member, quality=quality.score)
         return out
 
     def judge_story(
@@ -200,9 +193,10 @@ class DeskJudge:
         copies: Mapping[int, int],
         primary_id: int,
         now: datetime,
+        decided: Mapping[str, Decision],
     ) -> StoryVerdict:
-        """Heat, topics and the gate of a formed story whose members are scored; stored unless editors decided."""
-        decided = decisions(conn, key)
+        """Heat, topics and the gate of a formed story whose members are scored; stored unless editors decided
+        (``decided``: the editors' decisions on the story)."""
         heat = self.heat_now(members, copies, now)
         judged = article_judgements(conn, list(members))
         tree = self.tree
@@ -218,16 +212,7 @@ class DeskJudge:
                 if article_id not in copies
             ]
             topics = tuple(t.name for t in story_topics(member_topics, tree))
-        primary = judged.get(primary_id)
-        on_beat = primary is None or primary.on_beat is not False
-        published = decided.get("published")
-        gate = decide(
-            on_beat=on_beat,
-            primary_quality=members[primary_id].quality,
-            threshold=self.settings.threshold,
-            editor=bool(published.value) if published is not None else None,
-            editor_name=published.actor if published is not None else None,
-        )
+        gate = self.gate(decided, judged.get(primary_id), members[primary_id].quality)
         write_story_judgement(
             conn,
             key,
@@ -239,6 +224,19 @@ class DeskJudge:
         if "topics" in decided:
             topics = tuple(decided["topics"].value)
         return StoryVerdict({i: m.quality or 0 for i, m in members.items()}, heat, topics, gate)
+
+    def gate(
+        self, decided: Mapping[str, Decision], primary: ArticleJudgement | None, primary_quality: int | None
+    ) -> GateDecision:
+        """The gate's decision on a story: an editor's publish or unpublish, else the beat and the threshold."""
+        published = decided.get("published")
+        return decide(
+            on_beat=primary is None or primary.on_beat is not False,
+            primary_quality=primary_quality,
+            threshold=self.settings.threshold,
+            editor=bool(published.value) if published is not None else None,
+            editor_name=published.actor if published is not None else None,
+        )
 
     def heat_now(self, members: Mapping[int, StoryArticle], copies: Mapping[int, int], now: datetime) -> Heat:
         coverage = [
@@ -285,23 +283,14 @@ def explain_story_judgement(conn: Connection, key: int, judge: DeskJudge, now: d
     """A formed story's gate, heat (at ``now``), topics and its members' judgements."""
     key = resolve_key(conn, key)
     state = story_state(conn, key)
-    rows = load_placements(conn, story_keys=[key])
+    rows, members, copies = formed_members(conn, key)
     if state is None or not rows:
         return None
-    members = story_articles(conn, [r.article_id for r in rows])
-    copies = {r.article_id: r.copy_of for r in rows if r.copy_of is not None}
     decided = decisions(conn, key)
     order = story_member_ids(conn, key)
     primary_id = order[0] if order else rows[0].article_id
     primary = article_judgements(conn, [primary_id]).get(primary_id)
-    published = decided.get("published")
-    gate = decide(
-        on_beat=primary is None or primary.on_beat is not False,
-        primary_quality=members[primary_id].quality,
-        threshold=judge.settings.threshold,
-        editor=bool(published.value) if published is not None else None,
-        editor_name=published.actor if published is not None else None,
-    )
+    gate = judge.gate(decided, primary, members[primary_id].quality)
     lines = [f"story {key}: {members[primary_id].title}"]
     lines.append(f"  gate: {'published' if state['published'] else 'not published'}: {gate.reason}")
     heat = judge.heat_now(members, copies, now)

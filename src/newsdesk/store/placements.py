@@ -243,3 +243,11 @@ def story_key_of(conn: Connection, article_id: int) -> int | None:
         select(schema.placements.c.story_key).where(schema.placements.c.article_id == article_id)
     ).scalar()
     return int(key) if key is not None else None
+
+
+def formed_members(conn: Connection, key: int) -> tuple[list[PlacementRow], dict[int, StoryArticle], dict[int, int]]:
+    """A formed story's placements in order, its members by id, and its copies (copy id to original id)."""
+    rows = load_placements(conn, story_keys=[key])
+    members = story_articles(conn, [r.article_id for r in rows])
+    copies = {r.article_id: r.copy_of for r in rows if r.copy_of is not None}
+    return rows, members, copies
