@@ -15,7 +15,9 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, select, update
 
 from newsdesk.formation import rewrite_story
+from newsdesk.judge.tree import TopicTree
 from newsdesk.record import Topic
+from newsdesk.recordfile import RecordError
 from newsdesk.store import Store, schema
 from newsdesk.store.audit import log_change
 from newsdesk.store.judgements import add_topic_correction, decide, decisions, write_story_topics
@@ -51,22 +53,20 @@ def set_topics(store: Store, key: int, topics: Sequence[str], *, actor: str, now
     with store.transaction() as conn:
         key, story_id = _story_id(conn, key)
         taxonomy = load_topics(conn)
-        by_key = {t.id.lower(): t for t in taxonomy} | {t.name.lower(): t for t in taxonomy}
-        names: list[str] = []
+        tree = _tree(taxonomy)
+        profiles = {p.id: p for p in (tree.profiles if tree is not None else ())}
+        by_key = {i.lower(): p for i, p in profiles.items()} | {p.name.lower(): p for p in profiles.values()}
+        ids: list[str] = []
         for wanted in topics:
-            topic = by_key.get(wanted.strip().lower())
-            if topic is None:
+            profile = by_key.get(wanted.strip().lower())
+            if tree is None or profile is None:
                 known = ", ".join(sorted(t.name for t in taxonomy)) or "none: the desk has no taxonomy"
                 raise EditError(f"no topic {wanted!r} in the desk's taxonomy (topics: {known})")
-            chain = [topic]
-            while chain[-1].parent and by_key.get(chain[-1].parent.lower()) not in chain:
-                parent = by_key.get(chain[-1].parent.lower())
-                if parent is None:
-                    break
-                chain.append(parent)
-            names.extend(t.name for t in chain if t.name not in names)
+            for topic_id in (profile.id, *tree.ancestors(profile.id)):
+                if topic_id not in ids:
+                    ids.append(topic_id)
         # Most specific first, the root last (a parent after each of its children).
-        names.sort(key=lambda n: _depth(n, by_key), reverse=True)
+        names = [profiles[i].name for i in sorted(ids, key=lambda i: profiles[i].depth, reverse=True)]
         decide(conn, key, "topics", names, actor=actor, now=now)
         write_story_topics(conn, story_id, names)
         rows = load_placements(conn, story_keys=[key])
@@ -100,16 +100,14 @@ def set_primary(store: Store, key: int, article_id: int, *, actor: str, now: dat
     return key
 
 
-def _depth(name: str, by_key: Mapping[str, Topic]) -> int:
-    """How many parents a topic has (a cycle stops the count)."""
-    depth = 0
-    topic = by_key.get(name.lower())
-    seen: set[str] = set()
-    while topic is not None and topic.parent and topic.id not in seen:
-        seen.add(topic.id)
-        topic = by_key.get(topic.parent.lower())
-        depth += 1
-    return depth
+def _tree(taxonomy: Sequence[Topic]) -> TopicTree | None:
+    """The desk's taxonomy as a checked tree (``None`` without one); a broken one is an edit error."""
+    if not taxonomy:
+        return None
+    try:
+        return TopicTree.from_topics(taxonomy)
+    except RecordError as err:
+        raise EditError(f"the desk's taxonomy cannot be used: {err}") from None
 
 
 # --------------------------------------------------------------------------- the editors' desk (web/desk.py)
