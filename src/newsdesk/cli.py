@@ -998,6 +998,41 @@ def serve(
         uvicorn.run(site, host=host, port=port, log_level="warning", access_log=False, server_header=False)
 
 
+def _serve_desk(opened: Desk, host: str | None, port: int | None, round_seconds: float, hint: str) -> None:
+    """Run an open desk's web app and pipeline (`newsdesk run`, `newsdesk demo`) until Ctrl-C."""
+    from newsdesk.keep.caching import cache_new_images, image_fetch_settings
+    from newsdesk.running import RunningDesk
+    from newsdesk.stories.embed import MiniLM
+    from newsdesk.web.app import create_app
+
+    web = opened.settings.web
+    host, port = host or web.host, port or web.port
+    clock = SystemClock()
+    cache = _image_cache(opened)
+
+    async def images() -> CacheReport:
+        keep = opened.settings.keep
+        async with Fetcher(image_fetch_settings(opened.settings.fetch, keep)) as fetcher:
+            return await cache_new_images(opened.store, fetcher, cache, keep, limit=200)
+
+    def seal() -> None:
+        _seal_formed(opened)
+
+    running = RunningDesk(
+        opened,
+        clock,
+        MiniLM,
+        host=host,
+        port=port,
+        round_seconds=round_seconds,
+        report=lambda line: err.print(line, markup=False, highlight=False),
+        after_formation=seal,
+        cache_images=images,
+    )
+    typer.echo(f"{opened.settings.site.title}: http://{host}:{port}/ {hint}; Ctrl-C stops", err=True)
+    asyncio.run(running.serve(create_app(opened.settings, opened.store, clock)))
+
+
 @app.command("run")
 @user_errors
 def run_desk(
@@ -1012,42 +1047,12 @@ def run_desk(
 
     A desk that does not exist yet is created with the default AI taxonomy and sources.
     """
-    from newsdesk.keep.caching import cache_new_images, image_fetch_settings
-    from newsdesk.running import RunningDesk
-    from newsdesk.stories.embed import MiniLM
-    from newsdesk.web.app import create_app
-
     opened, created = init_desk(desk, os.environ)
     with opened:
         if created:
             typer.echo(f"created desk {desk} ({opened.store.backend})")
             _furnish(opened)
-        web = opened.settings.web
-        host, port = host or web.host, port or web.port
-        clock = SystemClock()
-        cache = _image_cache(opened)
-
-        async def images() -> CacheReport:
-            keep = opened.settings.keep
-            async with Fetcher(image_fetch_settings(opened.settings.fetch, keep)) as fetcher:
-                return await cache_new_images(opened.store, fetcher, cache, keep, limit=200)
-
-        def seal() -> None:
-            _seal_formed(opened)
-
-        running = RunningDesk(
-            opened,
-            clock,
-            MiniLM,
-            host=host,
-            port=port,
-            round_seconds=round_seconds,
-            report=lambda line: err.print(line, markup=False, highlight=False),
-            after_formation=seal,
-            cache_images=images,
-        )
-        typer.echo(f"{opened.settings.site.title}: http://{host}:{port}/ (editors: /desk/); Ctrl-C stops", err=True)
-        asyncio.run(running.serve(create_app(opened.settings, opened.store, clock)))
+        _serve_desk(opened, host, port, round_seconds, "(editors: /desk/)")
     typer.echo("stopped; everything fetched so far is stored")
 
 
@@ -1067,10 +1072,7 @@ def demo(
     pop single called "AI", a market-research press release) go through the real pipeline.
     """
     from newsdesk.demo import newsroom, serve_newsroom
-    from newsdesk.running import RunningDesk
     from newsdesk.starter import furnish
-    from newsdesk.stories.embed import MiniLM
-    from newsdesk.web.app import create_app
 
     environ = {**os.environ, "NEWSDESK_ALLOW_PRIVATE": "1"}
     opened, created = init_desk(desk, environ)
@@ -1082,24 +1084,8 @@ def demo(
         report = furnish(opened, _now())
         if created:
             typer.echo(f"created demo desk {desk}: {report.topics} topics, {len(feeds)} outlets on 127.0.0.x")
-        web = opened.settings.web
-        host, port = host or web.host, port or web.port
-        clock = SystemClock()
-        running = RunningDesk(
-            opened,
-            clock,
-            MiniLM,
-            host=host,
-            port=port,
-            round_seconds=10.0,
-            report=lambda line: err.print(line, markup=False, highlight=False),
-        )
-        typer.echo(
-            f"demo: http://{host}:{port}/ fills in within a minute or two (editors: `newsdesk users add NAME "
-            f"--desk {desk}`, then /desk/); Ctrl-C stops",
-            err=True,
-        )
-        asyncio.run(running.serve(create_app(opened.settings, opened.store, clock)))
+        hint = f"fills in within a minute or two (editors: `newsdesk users add NAME --desk {desk}`, then /desk/)"
+        _serve_desk(opened, host, port, 10.0, hint)
     typer.echo("stopped; everything fetched so far is stored")
 
 
