@@ -10,7 +10,6 @@ users are added (an editor and an admin).
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +31,7 @@ from newsdesk.store.users import add_user
 from newsdesk.taxonomy import parse_topic
 from newsdesk.web.auth import hash_password
 
+from .clocks import ManualClock
 from .conftest import FIXTURES
 from .embedders import HashingEmbedder
 
@@ -50,28 +50,6 @@ TOPICS = (
     ("ai-hardware", "AI Hardware", "AI"),
     ("ai-in-robotics", "AI in Robotics", "AI"),
 )
-
-
-class DeskClock:
-    """A clock tests move by hand (monotonic time moves with it)."""
-
-    def __init__(self, now: datetime) -> None:
-        self.moment = now
-        self._start = time.monotonic()
-        self._moved = 0.0
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def monotonic(self) -> float:
-        return self._start + self._moved
-
-    async def sleep(self, seconds: float) -> None:
-        self.advance(seconds)
-
-    def advance(self, seconds: float) -> None:
-        self.moment += timedelta(seconds=seconds)
-        self._moved += seconds
 
 
 @dataclass(frozen=True)
@@ -152,7 +130,7 @@ def build_desk(path: Path, *, database_url: str | None = None, hostile: bool = T
 def form(store: Store, now: datetime = FORMED_AT) -> None:
     """Run the story stage (hashing embedder, a judge without a taxonomy that publishes nothing by itself)."""
     judge = DeskJudge(JudgeSettings(threshold=100))
-    StoryFormation(store, HashingEmbedder(), judge=judge).run(DeskClock(now))
+    StoryFormation(store, HashingEmbedder(), judge=judge).run(ManualClock(now))
 
 
 def _check_grouping(store: Store, ids: dict[str, list[int]]) -> dict[str, int]:

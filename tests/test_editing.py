@@ -38,6 +38,7 @@ from newsdesk.store.review import desk_story, review_queue
 from newsdesk.store.sources import muted_source_ids
 from newsdesk.store.stories import load_stories
 
+from .clocks import ManualClock
 from .deskfixture import FORMED_AT, FixtureDesk, build_desk, fetched
 from .embedders import HashingEmbedder
 
@@ -79,20 +80,9 @@ def pipeline(store: Store, *extra: dict[str, object], threshold: int = 100) -> N
         for n, entry in enumerate(extra, start=len(count) + 100):
             save_fetched_article(conn, fetched(entry, n), source_id=None, now=LATER)
     formation = StoryFormation(store, HashingEmbedder(), judge=DeskJudge(JudgeSettings(threshold=threshold)))
-    placed = formation.run(_Clock())
+    placed = formation.run(ManualClock(LATER))
     assert placed.placed == len(extra)
     formation.rejudge(LATER + timedelta(hours=1))
-
-
-class _Clock:
-    def now(self):  # type: ignore[no-untyped-def]
-        return LATER
-
-    def monotonic(self) -> float:
-        return 0.0
-
-    async def sleep(self, seconds: float) -> None:
-        return None
 
 
 def record(store: Store, key: int) -> Story:

@@ -4,7 +4,7 @@ passes, editors' decisions surviving later runs, topic corrections changing the 
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -25,6 +25,7 @@ from newsdesk.stories.embed import MiniLM
 from newsdesk.stories.features import embedding_text
 from newsdesk.stories.model import StoryArticle
 
+from .clocks import ManualClock
 from .embedders import MemoEmbedder
 from .test_cli import newsdesk
 from .test_formation import ROBOTS, ROBOTS_RETOLD, T0, article, memberships, stored
@@ -44,20 +45,6 @@ ROBOTS_THIRD = (
     "thanks to a vision model and fingertip touch sensors trained on two million simulated grasps. "
     "The lab plans to ship the first arms to pilot logistics customers this autumn."
 )
-
-
-class FixedClock:
-    def __init__(self, now: datetime) -> None:
-        self.moment = now
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def monotonic(self) -> float:
-        return 0.0
-
-    async def sleep(self, seconds: float) -> None:
-        self.moment += timedelta(seconds=seconds)
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +74,7 @@ def robots(n: int, outlet: str, minutes: int, text: str = ROBOTS) -> FetchedArti
 def test_an_off_beat_article_with_ai_in_its_title_is_kept_off_the_desk(desk_store: Store, minilm: MemoEmbedder) -> None:
     stored(desk_store, [article(1, "AI tops the charts: pop star's new single", POP_SONG, "music.example", 0)])
     stored(desk_store, [robots(2, "robots.example", 5)])
-    report = formation(desk_store, minilm).run(FixedClock(T0 + timedelta(hours=1)))
+    report = formation(desk_store, minilm).run(ManualClock(T0 + timedelta(hours=1)))
     assert (report.placed, report.off_beat) == (1, 1)
     assert memberships(desk_store) == {2: [2]}
     with desk_store.transaction() as conn:
@@ -98,7 +85,7 @@ def test_an_off_beat_article_with_ai_in_its_title_is_kept_off_the_desk(desk_stor
     assert explained is not None
     assert "off the beat" in "\n".join(explained)
     # The article is kept, and a second run does not take it again.
-    assert formation(desk_store, minilm).run(FixedClock(T0 + timedelta(hours=2))).placed == 0
+    assert formation(desk_store, minilm).run(ManualClock(T0 + timedelta(hours=2))).placed == 0
     with desk_store.transaction() as conn:
         assert conn.execute(select(schema.articles.c.id).where(schema.articles.c.id == 1)).scalar() == 1
 
@@ -112,10 +99,10 @@ def heat_of(store: Store, key: int) -> int:
 
 def test_a_storys_heat_rises_with_new_outlets_and_decays_with_time(desk_store: Store, minilm: MemoEmbedder) -> None:
     stored(desk_store, [robots(1, "robots.example", 0)])
-    formation(desk_store, minilm).run(FixedClock(T0 + timedelta(hours=1)))
+    formation(desk_store, minilm).run(ManualClock(T0 + timedelta(hours=1)))
     first = heat_of(desk_store, 1)
     stored(desk_store, [robots(2, "tech-daily.example", 30, ROBOTS_RETOLD)])
-    formation(desk_store, minilm).run(FixedClock(T0 + timedelta(hours=1)))
+    formation(desk_store, minilm).run(ManualClock(T0 + timedelta(hours=1)))
     assert memberships(desk_store) == {1: [1, 2]} or memberships(desk_store) == {1: [2, 1]}
     second = heat_of(desk_store, 1)
     assert second > first > 0
@@ -131,12 +118,12 @@ def test_a_storys_heat_rises_with_new_outlets_and_decays_with_time(desk_store: S
 def test_an_editors_unpublish_survives_the_next_pipeline_run(desk_store: Store, minilm: MemoEmbedder) -> None:
     eager = JudgeSettings(threshold=0)  # the gate would publish anything on the beat
     stored(desk_store, [robots(1, "robots.example", 0)])
-    formation(desk_store, minilm, eager).run(FixedClock(T0 + timedelta(hours=1)))
+    formation(desk_store, minilm, eager).run(ManualClock(T0 + timedelta(hours=1)))
     with desk_store.transaction() as conn:
         assert story_state(conn, 1)["published"] is True  # type: ignore[index]
     set_published(desk_store, 1, False, actor="ada", now=T0 + timedelta(hours=2))
     stored(desk_store, [robots(2, "tech-daily.example", 150, ROBOTS_RETOLD), robots(3, "c.example", 160, ROBOTS_THIRD)])
-    formation(desk_store, minilm, eager).run(FixedClock(T0 + timedelta(hours=3)))
+    formation(desk_store, minilm, eager).run(ManualClock(T0 + timedelta(hours=3)))
     formation(desk_store, minilm, eager).rejudge(T0 + timedelta(hours=4))
     assert len(memberships(desk_store)[1]) == 3
     with desk_store.transaction() as conn:
@@ -152,7 +139,7 @@ def test_an_editors_topic_correction_changes_the_next_tagging_of_a_similar_artic
     desk_store: Store, minilm: MemoEmbedder
 ) -> None:
     stored(desk_store, [robots(1, "robots.example", 0)])
-    formation(desk_store, minilm).run(FixedClock(T0 + timedelta(hours=1)))
+    formation(desk_store, minilm).run(ManualClock(T0 + timedelta(hours=1)))
     with desk_store.transaction() as conn:
         before = [t.topic_id for t in article_judgements(conn, [1])[1].topics]
     assert "ai-in-healthcare" not in before
@@ -162,7 +149,7 @@ def test_an_editors_topic_correction_changes_the_next_tagging_of_a_similar_artic
         assert story_topic_names(conn, 1) == ["AI in Healthcare", "AI"]
     # A similar article, judged by the judge loaded after the correction, gets the editor's topic.
     stored(desk_store, [article(2, "Hospital robot arm learns to sort medicine boxes", HOSPITAL, "leeds.example", 600)])
-    formation(desk_store, minilm).run(FixedClock(T0 + timedelta(hours=12)))
+    formation(desk_store, minilm).run(ManualClock(T0 + timedelta(hours=12)))
     with desk_store.transaction() as conn:
         after = [t.topic_id for t in article_judgements(conn, [2])[2].topics]
         assert story_topic_names(conn, 1) == ["AI in Healthcare", "AI"]  # the editor's topics stay
@@ -171,7 +158,7 @@ def test_an_editors_topic_correction_changes_the_next_tagging_of_a_similar_artic
 
 def test_editors_decisions_name_what_is_wrong(desk_store: Store, minilm: MemoEmbedder) -> None:
     stored(desk_store, [robots(1, "robots.example", 0)])
-    formation(desk_store, minilm).run(FixedClock(T0 + timedelta(hours=1)))
+    formation(desk_store, minilm).run(ManualClock(T0 + timedelta(hours=1)))
     with pytest.raises(EditError, match="no topic 'Gardening'"):
         set_topics(desk_store, 1, ["Gardening"], actor="ada", now=T0)
     with pytest.raises(EditError, match="no story 99"):
@@ -232,7 +219,7 @@ def test_a_syndicated_copy_follows_its_original_onto_the_beat(desk_store: Store,
     )
     assert not copy_alone.on_beat  # judged by itself, the copy would be kept off the desk
     stored(desk_store, [original, copy])
-    report = stage.run(FixedClock(T0 + timedelta(hours=1)))
+    report = stage.run(ManualClock(T0 + timedelta(hours=1)))
     assert (report.placed, report.copies, report.off_beat) == (2, 1, 0)
     with desk_store.transaction() as conn:
         judged = article_judgements(conn, [2])[2]

@@ -99,9 +99,9 @@ def test_the_running_desk_learns_taxonomy_edits_and_topic_corrections_without_a_
     from newsdesk.starter import furnish
     from newsdesk.store.judgements import add_topic_correction
 
+    from .clocks import ManualClock
     from .embedders import HashingEmbedder
     from .test_formation import T0
-    from .test_judging import FixedClock
 
     opened, _ = init_desk(tmp_path / "desk", os.environ)
     with opened:
@@ -109,7 +109,7 @@ def test_the_running_desk_learns_taxonomy_edits_and_topic_corrections_without_a_
         with opened.store.transaction() as conn:
             conn.execute(schema.sources.delete())
         lines: list[str] = []
-        running = RunningDesk(opened, FixedClock(T0), HashingEmbedder, host="127.0.0.1", port=0, report=lines.append)
+        running = RunningDesk(opened, ManualClock(T0), HashingEmbedder, host="127.0.0.1", port=0, report=lines.append)
         asyncio.run(running.run_round())
         first = running.stage().judge
         assert running.stage().judge is first  # nothing changed: the same judge

@@ -19,6 +19,7 @@ from newsdesk.store import Store
 from newsdesk.store.sources import muted_source_ids
 from newsdesk.web.app import create_app
 
+from .clocks import ManualClock
 from .deskfixture import (
     ADMIN,
     ADMIN_PASSWORD,
@@ -26,7 +27,6 @@ from .deskfixture import (
     EDITOR_PASSWORD,
     FORMED_AT,
     HOSTILE_TITLE,
-    DeskClock,
     FixtureDesk,
     build_desk,
 )
@@ -41,7 +41,7 @@ class Running:
     fixture: FixtureDesk
     settings: Settings
     store: Store
-    clock: DeskClock
+    clock: ManualClock
 
     def client(self, base_url: str = BASE, **web: object) -> TestClient:
         settings = dataclasses.replace(self.settings, web=dataclasses.replace(self.settings.web, **web))
@@ -61,7 +61,7 @@ def running(built: FixtureDesk, tmp_path: Path) -> Iterator[Running]:
     path = tmp_path / "desk"
     shutil.copytree(built.path, path)
     with open_desk(path, os.environ) as opened:
-        yield Running(dataclasses.replace(built, path=path), opened.settings, opened.store, DeskClock(FORMED_AT))
+        yield Running(dataclasses.replace(built, path=path), opened.settings, opened.store, ManualClock(FORMED_AT))
 
 
 def token_in(html: str) -> str:

@@ -13,8 +13,8 @@ from newsdesk.settings import Settings
 from newsdesk.store import Store
 from newsdesk.web.app import create_app
 
+from .clocks import ManualClock
 from .conftest import FIXTURES
-from .test_judging import FixedClock
 
 
 def test_cached_images_are_served_with_long_lived_caching(tmp_path: Path) -> None:
@@ -24,7 +24,7 @@ def test_cached_images_are_served_with_long_lived_caching(tmp_path: Path) -> Non
     cache.store(image)
     with (
         Store.open(f"sqlite:///{tmp_path / 'site.db'}") as store,
-        TestClient(create_app(settings, store, FixedClock(datetime(2024, 5, 3, tzinfo=UTC)))) as client,
+        TestClient(create_app(settings, store, ManualClock(datetime(2024, 5, 3, tzinfo=UTC)))) as client,
     ):
         original = client.get(f"/images/{image.sha256}")
         assert original.status_code == 200

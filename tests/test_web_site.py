@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import feedparser
@@ -21,6 +21,7 @@ from newsdesk.store import Store, schema
 from newsdesk.store.newsletters import save_newsletter
 from newsdesk.web.app import create_app
 
+from .clocks import ManualClock
 from .publishdata import HOSTILE_NAME, HOSTILE_TITLE, HOSTILE_URL, NOW, beat, save, story
 from .test_publish_feeds import assert_inert_html
 
@@ -29,23 +30,6 @@ REAL_ENTRY_KEYS = [
     "tags", "images", "content", "type", "ampWebUrl", "cdnAmpWebUrl", "publishedDateTime", "updatedDateTime",
     "provider", "locale", "categories", "topics",
 ]  # fmt: skip
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.wall = now
-        self.seconds = 1000.0
-
-    def now(self) -> datetime:
-        return self.wall
-
-    def monotonic(self) -> float:
-        return self.seconds
-
-    async def sleep(self, seconds: float) -> None:
-        self.seconds += seconds
 
 
 def settings(tmp_path: Path, **web: int) -> Settings:
@@ -65,12 +49,12 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2024, 5, 3, 7, 0, tzinfo=UTC))
+def clock() -> ManualClock:
+    return ManualClock(datetime(2024, 5, 3, 7, 0, tzinfo=UTC))
 
 
 @pytest.fixture
-def client(store: Store, tmp_path: Path, clock: Clock) -> Iterator[TestClient]:
+def client(store: Store, tmp_path: Path, clock: ManualClock) -> Iterator[TestClient]:
     save(store, beat())
     with TestClient(create_app(settings(tmp_path), store, clock), follow_redirects=False) as test_client:
         yield test_client
@@ -251,7 +235,7 @@ def test_the_json_feed_and_a_topics_feed(client: TestClient) -> None:
     assert client.get("/topics/cooking/feed.json").status_code == 404
 
 
-def test_sitemaps_and_robots(client: TestClient, clock: Clock) -> None:
+def test_sitemaps_and_robots(client: TestClient, clock: ManualClock) -> None:
     site = parse_sitemap(client.get("/sitemap.xml").content, "https://news.example/sitemap.xml")
     locs = [u.loc for u in site.urls]
     assert locs[:2] == ["https://news.example/", "https://news.example/topics/ai/"]
@@ -264,8 +248,7 @@ def test_sitemaps_and_robots(client: TestClient, clock: Clock) -> None:
         "https://news.example/stories/2024-05-01-policy-hearing/",
     ]
     # Two days on (and the page's time to live past), the same stories are too old for Google News.
-    clock.wall += timedelta(days=2)
-    clock.seconds += 61
+    clock.advance(2 * 86_400)
     assert parse_sitemap(client.get("/news-sitemap.xml").content, "https://x.example/").urls == ()
     assert "Sitemap: https://news.example/news-sitemap.xml" in client.get("/robots.txt").text
 
@@ -286,7 +269,7 @@ def test_a_write_shows_at_once_and_unchanged_pages_cost_a_304(client: TestClient
 
 
 @pytest.fixture
-def hostile_client(store: Store, tmp_path: Path, clock: Clock) -> Iterator[TestClient]:
+def hostile_client(store: Store, tmp_path: Path, clock: ManualClock) -> Iterator[TestClient]:
     body = "<script>alert(4)</script> [link](javascript:alert(5)) <a href=x onclick=alert(6)>a</a>\n"
     evil = story("2024-05-02-evil", HOSTILE_TITLE, heat=50, outlet=HOSTILE_NAME, url=HOSTILE_URL,
                  excerpt="<img src=x onerror=alert(2)>", related=((HOSTILE_TITLE, HOSTILE_NAME),),
@@ -340,7 +323,7 @@ def test_the_static_stylesheet(client: TestClient) -> None:
 
 
 def test_a_site_under_a_path_links_under_it_and_answers_with_or_without_it(
-    store: Store, tmp_path: Path, clock: Clock
+    store: Store, tmp_path: Path, clock: ManualClock
 ) -> None:
     save(store, beat())
     under = Settings(desk=tmp_path, site=SiteSettings(url="https://example.org/ai/"), web=WebSettings(page_size=2))
@@ -354,7 +337,9 @@ def test_a_site_under_a_path_links_under_it_and_answers_with_or_without_it(
         assert test_client.get("/aix/").status_code == 404
 
 
-def test_the_app_serves_and_follows_writes_on_both_backends(database_url: str, tmp_path: Path, clock: Clock) -> None:
+def test_the_app_serves_and_follows_writes_on_both_backends(
+    database_url: str, tmp_path: Path, clock: ManualClock
+) -> None:
     with Store.open(database_url) as store:
         save(store, beat())
         with TestClient(create_app(settings(tmp_path), store, clock)) as test_client:
