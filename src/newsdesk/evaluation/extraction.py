@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from newsdesk.evaluation.counts import Counts
 from newsdesk.read import PageArticle, ReadError, read_page
 from newsdesk.read.dates import parse_date
 from newsdesk.read.language import normalize_language
@@ -60,24 +61,13 @@ class ExtractionEvalError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class SegmentCounts:
+class SegmentCounts(Counts):
     """Segment outcomes over all pages, and the scores derived from them."""
 
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
     tn: int = 0
 
     def __add__(self, other: SegmentCounts) -> SegmentCounts:
         return SegmentCounts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn, self.tn + other.tn)
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
 
     @property
     def f(self) -> float:

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from newsdesk.contenttree import read_tree
+from newsdesk.evaluation.counts import Counts
 from newsdesk.judge.semantic import Closeness, TopicSpace
 from newsdesk.judge.topics import TaggerConfig, TopicExample, TopicScore, TopicTagger
 from newsdesk.judge.tree import TopicTree
@@ -58,20 +59,8 @@ class LabelledRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class TopicCounts:
+class TopicCounts(Counts):
     """Per topic: right, extra and missing tags."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
 
     @property
     def f1(self) -> float:
