@@ -54,10 +54,6 @@ def furnish(desk: Desk, now: datetime) -> StarterReport:
         if not list_sources(conn):
             interval = desk.settings.fetch.default_interval
             for source in default_sources():
-                _, created = add_source(conn, _with_interval(source, interval), now=now)
+                _, created = add_source(conn, replace(source, interval=interval), now=now)
                 sources += created
     return StarterReport(topics, sources)
-
-
-def _with_interval(source: Source, interval: int) -> Source:
-    return replace(source, interval=interval)

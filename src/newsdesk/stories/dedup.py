@@ -355,7 +355,7 @@ class NearDuplicateIndex:
 
     def _shingle_hashes(self, data: bytes) -> U64:
         """The sorted distinct 64-bit hashes of the text's word shingles."""
-        words = _word_hashes(data)
+        words, _starts = _word_hashes_and_starts(data)
         if words.size == 0:
             return words
         size = min(self.config.shingle_words, words.size)
@@ -597,11 +597,6 @@ def _normalised(article: StoryArticle) -> bytes:
             if folded != char:
                 data = data.replace(char.encode("utf-8"), folded.encode("utf-8"))
     return data.translate(_TABLE)
-
-
-def _word_hashes(data: bytes) -> U64:
-    """A 64-bit value per word of ``data`` (see ``_word_hashes_and_starts``)."""
-    return _word_hashes_and_starts(data)[0]
 
 
 def _word_hashes_and_starts(data: bytes) -> tuple[U64, npt.NDArray[np.intp]]:
