@@ -177,3 +177,8 @@ def _context(text: str, start: int, end: int) -> str:
 def phrases_of(owned: Sequence[tuple[str, str, Sequence[str]]]) -> list[Phrase]:
     """Phrases from ``(topic id, kind, phrases)`` triples."""
     return [Phrase(text, ((topic_id, kind),)) for topic_id, kind, texts in owned for text in texts]
+
+
+def short_quote(text: str, limit: int = 60) -> str:
+    """``text`` quoted for evidence lines, cut to ``limit`` characters with an ellipsis."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")

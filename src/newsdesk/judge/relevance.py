@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsdesk.judge.keywords import Hit, PhraseMatcher, normalise, phrases_of
+from newsdesk.judge.keywords import Hit, PhraseMatcher, normalise, phrases_of, short_quote
 from newsdesk.judge.semantic import Closeness, TopicSpace
 from newsdesk.judge.tree import TopicTree
 from newsdesk.record import Topic
@@ -169,7 +169,7 @@ class BeatJudge:
             nearest = int(np.argmax(closeness.topics))
             evidence.append(
                 f"similarity {best:.2f} to topic {self.tree.profiles[nearest].name!r} "
-                f"(nearest: {_short(closeness.nearest[nearest])}) ({similarity_points:+.2f})"
+                f"(nearest: {short_quote(closeness.nearest[nearest])}) ({similarity_points:+.2f})"
             )
         context = signals.context
         if context.off_beat is not None:
@@ -179,7 +179,7 @@ class BeatJudge:
                 contrast_points = config.contrast_weight * (margin + config.contrast_tolerance)
                 logit += contrast_points
                 evidence.append(
-                    f"{what} reads like off-beat example {_short(context.off_beat_text or '')} "
+                    f"{what} reads like off-beat example {short_quote(context.off_beat_text or '')} "
                     f"({context.off_beat:.2f}, the beat {context.beat:.2f}) ({contrast_points:+.2f})"
                 )
         score = 1.0 / (1.0 + math.exp(-logit))
@@ -199,7 +199,3 @@ def _cut(text: str, hits: Sequence[Hit]) -> str:
 def _rows(vectors: Vectors) -> np.ndarray:
     matrix = np.asarray(vectors, dtype=np.float32)
     return matrix.reshape(1, -1) if matrix.ndim == 1 else matrix
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")

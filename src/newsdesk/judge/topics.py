@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsdesk.judge.keywords import Hit, PhraseMatcher, phrases_of
+from newsdesk.judge.keywords import Hit, PhraseMatcher, phrases_of, short_quote
 from newsdesk.judge.semantic import Closeness, TopicSpace
 from newsdesk.judge.tree import TopicTree
 from newsdesk.stories.embed import Vectors
@@ -166,7 +166,7 @@ class TopicTagger:
             sim = float(closeness.topics[index])
             weight = config.similarity_weight if sim >= config.similarity_center else config.similarity_below_weight
             points = weight * (sim - config.similarity_center)
-            line = f"similarity {sim:.2f} (nearest: {_short(closeness.nearest[index])}) ({points:+.2f})"
+            line = f"similarity {sim:.2f} (nearest: {short_quote(closeness.nearest[index])}) ({points:+.2f})"
             if index == nearest:
                 points += config.nearest_bonus
                 line += f"; the nearest topic (+{config.nearest_bonus:.2f})"
@@ -246,7 +246,7 @@ class TopicTagger:
                 first = self._examples[near[0]][0].title
                 evidence[profile.id].append(
                     f"editors' examples: {share:+.2f} of {len(near)} near ones (nearest {sims[near[0]]:.2f}: "
-                    f"{_short(first)}) ({points:+.2f})"
+                    f"{short_quote(first)}) ({points:+.2f})"
                 )
 
     def _with_parents(
@@ -312,7 +312,3 @@ def story_topics(members: Sequence[Sequence[TopicScore]], tree: TopicTree, min_s
         for t in kept
     ]
     return sorted(out, key=lambda s: (-tree.get(s.topic_id).depth, -s.score, s.name))
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
