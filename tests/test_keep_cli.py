@@ -6,13 +6,15 @@ import base64
 import json
 import os
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from newsdesk.desk import open_desk
-from newsdesk.keep.keyring import load_keyring
+from newsdesk.keep.keyring import KeyRingError, load_keyring
 
 from .conftest import FIXTURE_TREE
 from .httpserver import Site, serve
@@ -212,3 +214,43 @@ def test_bad_keep_settings_name_the_key(tmp_path: Path, line: str, message: str)
     code, _, error = newsdesk("images", "verify", "--desk", path)
     assert code == 1
     assert error.strip() == f"error: {settings}: {message}"
+
+
+def _replace_key_file(key_file: Path, kind: str) -> str:
+    """Put something that is not a plain key file where the key ring is; what the error says it is."""
+    key_file.unlink()
+    if kind == "fifo":
+        os.mkfifo(key_file, 0o600)
+        return "is a FIFO (named pipe), not a regular file"
+    if kind == "directory":
+        key_file.mkdir(mode=0o700)
+        return "is a directory, not a regular file"
+    if kind == "device":
+        key_file.symlink_to("/dev/zero")
+        return "is a character device, not a regular file"
+    with key_file.open("wb") as handle:  # a sparse file of 2 GiB: enormous, and costs no disk
+        handle.truncate(2 * 1024**3)
+    key_file.chmod(0o600)
+    return f"is {2 * 1024**3:,} bytes, more than the 1,048,576 allowed"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "device", "enormous"])
+def test_a_key_file_that_is_not_a_plain_file_is_refused_in_one_line_without_reading_it(
+    tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A FIFO once made ``secured check`` wait forever; /dev/zero and a huge file would fill memory.
+    Run as a process so the old hang shows as a timeout instead of stopping the suite."""
+    monkeypatch.delenv(ENV, raising=False)
+    desk = tmp_path / "d"
+    assert newsdesk("init", desk)[0] == 0
+    key_file = desk / "secret.key"
+    problem = _replace_key_file(key_file, kind)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    env.pop(ENV, None)
+    env.pop("NEWSDESK_DESK", None)
+    command = [sys.executable, "-m", "newsdesk.cli", "secured", "check", "--desk", str(desk)]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"error: {key_file}: {problem}; the key ring must be a plain file of keys"
+    with pytest.raises(KeyRingError, match="must be a plain file"):
+        load_keyring(key_file, ENV, {})

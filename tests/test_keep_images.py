@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import io
+import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -310,3 +313,44 @@ def test_cached_images_are_served_with_long_lived_headers(tmp_path: Path) -> Non
     assert cached_image_response(cache, svg.sha256, "thumbnail") is None
     assert cached_image_response(cache, "../../etc/passwd") is None
     assert cached_image_response(cache, "0" * 64) is None
+
+
+def test_a_cache_file_that_is_a_fifo_or_a_device_is_reported_never_read(tmp_path: Path) -> None:
+    """A FIFO in the cache once hung ``images verify`` and an image request; /dev/zero would fill memory."""
+    cache = ImageCache(tmp_path / "images")
+    photo = verify_image(fixture("photo.jpg"), "image/jpeg", LIMITS)
+    logo = verify_image(fixture("logo.png"), "image/png", LIMITS)
+    cache.store(photo)
+    cache.store(logo)
+    fifos = [cache.original_path(photo.sha256), cache.thumbnail_path(logo.sha256)]
+    for path in fifos:
+        path.unlink()
+        os.mkfifo(path, 0o600)
+    device = cache.original_path(logo.sha256)
+    device.unlink()
+    device.symlink_to("/dev/zero")
+    answers: list[object] = []
+
+    def check() -> None:
+        answers.append(cache.problem(photo.sha256, len(photo.data), thumbnail=True, deep=True))
+        answers.append(cache.problem(photo.sha256, len(photo.data), thumbnail=False, deep=False))
+        answers.append(cache.problem(logo.sha256, len(logo.data), thumbnail=True, deep=True))
+        answers.append(cached_image_response(cache, photo.sha256))
+        answers.append(cached_image_response(cache, logo.sha256))
+        answers.append(cached_image_response(cache, logo.sha256, "thumbnail"))
+
+    worker = threading.Thread(target=check, daemon=True)
+    worker.start()
+    worker.join(60)
+    for path in fifos:  # release a reader the old code left waiting, so the suite goes on
+        with contextlib.suppress(OSError):
+            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+    assert not worker.is_alive(), "reading the cache waited on a FIFO"
+    assert answers == [
+        "unreadable: the cached file is a FIFO (named pipe), not a regular file",
+        "unreadable: the cached file is a FIFO (named pipe), not a regular file",
+        "unreadable: the cached file is a character device, not a regular file",
+        None,
+        None,
+        None,
+    ]

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from newsdesk.keep.images import SVG_TYPE, THUMBNAIL_TYPE, VerifiedImage
+from newsdesk.keep.plainfiles import NotPlainFile, open_plain_file
 from newsdesk.keep.svg import looks_like_svg
 
 Variant = Literal["original", "thumbnail"]
@@ -82,10 +83,12 @@ class ImageCache:
         """What is wrong with a cached image's files (``None``: nothing); ``deep`` rehashes the bytes."""
         path = self.original_path(sha256)
         try:
-            data = path.read_bytes() if deep else b""
-            actual = len(data) if deep else path.stat().st_size
+            data = _read_head(path, _ANY_SIZE) if deep else b""
+            actual = len(data) if deep else _plain_size(path)
         except FileNotFoundError:
             return "missing: the cached file is gone"
+        except NotPlainFile as err:
+            return f"unreadable: the cached file {err.problem}"
         except OSError as err:
             return f"unreadable: {err.strerror or err}"
         if actual != size:
@@ -95,9 +98,11 @@ class ImageCache:
         if thumbnail:
             thumb = self.thumbnail_path(sha256)
             try:
-                head = thumb.read_bytes()[:16]
+                head = _read_head(thumb, 16)
             except FileNotFoundError:
                 return "missing: the thumbnail is gone"
+            except NotPlainFile as err:
+                return f"unreadable thumbnail: it {err.problem}"
             except OSError as err:
                 return f"unreadable thumbnail: {err.strerror or err}"
             if not (head.startswith(b"RIFF") and head[8:12] == b"WEBP"):
@@ -121,10 +126,11 @@ def cached_image_response(cache: ImageCache, sha256: str, variant: Variant = "or
         return None
     path = cache.thumbnail_path(sha256) if variant == "thumbnail" else cache.original_path(sha256)
     try:
-        with path.open("rb") as handle:
+        fd, info = open_plain_file(path, limit=_ANY_SIZE)
+        with os.fdopen(fd, "rb") as handle:
             head = handle.read(4096)
-        size = path.stat().st_size
-    except OSError:
+        size = info.st_size
+    except OSError:  # gone, or not a regular file (a FIFO would hang the request)
         return None
     content_type = THUMBNAIL_TYPE if variant == "thumbnail" else sniff_type(head)
     etag = f'"{sha256}.webp"' if variant == "thumbnail" else f'"{sha256}"'
@@ -157,6 +163,23 @@ def sniff_type(head: bytes) -> str:
     if looks_like_svg(head):
         return SVG_TYPE
     return "application/octet-stream"
+
+
+#: No cached file is larger (the fetch limit is far smaller); bounds what a check reads.
+_ANY_SIZE = 1024**3
+
+
+def _read_head(path: Path, count: int) -> bytes:
+    """The first ``count`` bytes of the regular file ``path`` (never a FIFO or device: :class:`NotPlainFile`)."""
+    fd, _ = open_plain_file(path, limit=_ANY_SIZE)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(count)
+
+
+def _plain_size(path: Path) -> int:
+    fd, info = open_plain_file(path, limit=_ANY_SIZE)
+    os.close(fd)
+    return info.st_size
 
 
 def _write_atomically(target: Path, data: bytes) -> None:

@@ -24,7 +24,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsdesk.keep.plainfiles import NotPlainFile, open_plain_file
+
 KEY_BYTES = 32
+#: A key file larger than this is refused unread (a key is a 45-byte line; this holds thousands).
+MAX_KEY_FILE_BYTES = 1024 * 1024
 _ID_LABEL = b"newsdesk secured key id\x00"
 
 
@@ -119,15 +123,22 @@ def load_keyring(key_file: Path, env_name: str, environ: Mapping[str, str]) -> K
     if value.strip():
         return parse_keyring(value, f"${env_name}", from_file=False)
     try:
-        mode = key_file.stat().st_mode
+        fd, info = open_plain_file(key_file, limit=MAX_KEY_FILE_BYTES)
     except FileNotFoundError:
         raise KeyRingError(f"{key_file}: no key ring; `newsdesk init DESK` creates one (or set {env_name})") from None
-    if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise KeyRingError(
-            f"{key_file}: others can read it (mode {stat.S_IMODE(mode):04o}); make it owner-only: chmod 600 {key_file}"
-        )
+    except NotPlainFile as err:
+        raise KeyRingError(f"{err}; the key ring must be a plain file of keys") from None
+    with os.fdopen(fd, "rb") as handle:
+        mode = stat.S_IMODE(info.st_mode)
+        if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise KeyRingError(
+                f"{key_file}: others can read it (mode {mode:04o}); make it owner-only: chmod 600 {key_file}"
+            )
+        data = handle.read(MAX_KEY_FILE_BYTES + 1)
+    if len(data) > MAX_KEY_FILE_BYTES:
+        raise KeyRingError(f"{key_file}: more than {MAX_KEY_FILE_BYTES:,} bytes, too big for a key ring")
     try:
-        text = key_file.read_text(encoding="ascii")
+        text = data.decode("ascii")
     except UnicodeDecodeError:
         raise KeyRingError(f"{key_file}: not a key ring (not ASCII text)") from None
     return parse_keyring(text, str(key_file), from_file=True)

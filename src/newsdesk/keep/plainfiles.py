@@ -1,0 +1,81 @@
+"""Reading a desk's own files safely: only regular files, never more than a bound.
+
+A file in the desk directory may have been replaced by something that is not
+a file: a FIFO (reading it waits forever for a writer), a device
+(``/dev/zero`` never ends), a directory. :func:`read_plain_file` opens
+without blocking (``O_NONBLOCK``), checks what it opened with ``fstat``
+before reading a byte, and reads at most ``limit`` bytes, so none of these
+can hang the desk or fill its memory. Errors are :class:`NotPlainFile`, a
+one-line message naming the path.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+
+class NotPlainFile(OSError):
+    """A path that is not a regular file of a sane size: ``str()`` is one line naming it."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.problem}"
+
+
+def file_kind(mode: int) -> str:
+    """What a ``st_mode`` says the thing is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    return "not a regular file"
+
+
+def open_plain_file(path: Path, *, limit: int) -> tuple[int, os.stat_result]:
+    """A read-only descriptor of ``path`` and its ``fstat``, once checked to be a regular file of at most
+    ``limit`` bytes (the caller closes it). Raises :class:`NotPlainFile`, or ``FileNotFoundError``."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise
+    except OSError as err:
+        raise NotPlainFile(path, f"cannot be opened ({err.strerror or err})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotPlainFile(path, f"is {file_kind(info.st_mode)}, not a regular file")
+        if info.st_size > limit:
+            raise NotPlainFile(path, f"is {info.st_size:,} bytes, more than the {limit:,} allowed")
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info
+
+
+def read_plain_file(path: Path, *, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them (more is an error)."""
+    fd, _ = open_plain_file(path, limit=limit)
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as err:
+            raise NotPlainFile(path, f"cannot be read ({err.strerror or err})") from None
+    if len(data) > limit:  # grew while being read
+        raise NotPlainFile(path, f"is more than the {limit:,} bytes allowed")
+    return data
