@@ -9,8 +9,6 @@ their record carried, byte for byte.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from newsdesk.keep.keyring import KeyRing
-from newsdesk.keep.secured import SecuredError, describe, seal, unseal
+from newsdesk.keep.secured import SecuredError, describe, parse_secured_text, seal, secured_text, unseal
 from newsdesk.record import Secured
 from newsdesk.store import schema
 from newsdesk.store.timestamps import from_db, to_db
@@ -29,16 +27,8 @@ PAYLOAD_FORMAT = "newsdesk.story/1"
 
 
 def secured_from_text(text: str) -> Secured:
-    """A stored ``secured`` column value (``base64;base64``) as bytes."""
-    try:
-        ciphertext, iv = text.split(";")
-        return Secured(ciphertext=base64.b64decode(ciphertext, validate=True), iv=base64.b64decode(iv, validate=True))
-    except (ValueError, binascii.Error):
-        raise ValueError("not base64(ciphertext);base64(iv)") from None
-
-
-def secured_text(secured: Secured) -> str:
-    return f"{base64.b64encode(secured.ciphertext).decode()};{base64.b64encode(secured.iv).decode()}"
+    """A stored ``secured`` column value (``base64;base64``) as bytes: ``ValueError`` when malformed."""
+    return parse_secured_text(text)
 
 
 # --------------------------------------------------------------------------- notes

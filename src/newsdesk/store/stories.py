@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -19,12 +20,15 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from newsdesk.keep.secured import parse_secured_text
 from newsdesk.record import Secured, Story
 from newsdesk.store import schema
 from newsdesk.store.articles import extras_from_json, extras_json, load_articles, save_article
 from newsdesk.store.audit import log_change
 from newsdesk.store.change import Change
 from newsdesk.store.timestamps import to_db
+
+_log = logging.getLogger(__name__)
 
 
 def save_story(conn: Connection, story: Story, *, actor: str, now: datetime) -> Change:
@@ -79,11 +83,15 @@ def _secured_text(secured: Secured | None) -> str | None:
     return f"{base64.b64encode(secured.ciphertext).decode()};{base64.b64encode(secured.iv).decode()}"
 
 
-def _secured(text: str | None) -> Secured | None:
+def _secured(text: str | None, slug: str) -> Secured | None:
+    """A stored value; a malformed one costs the story its ``secured`` field (logged), not the page or export."""
     if text is None:
         return None
-    ciphertext, iv = text.split(";")
-    return Secured(ciphertext=base64.b64decode(ciphertext), iv=base64.b64decode(iv))
+    try:
+        return parse_secured_text(text)
+    except ValueError as err:
+        _log.warning("%s: the stored secured value is malformed (%s); left out", slug, err)
+        return None
 
 
 def _write_members(conn: Connection, story_id: int, story: Story, now: datetime) -> None:
@@ -162,7 +170,7 @@ def load_stories(conn: Connection, *, slugs: Sequence[str] | None = None) -> lis
                 published=row.published,
                 topics=tuple(topic_names[int(row.id)]) if row.has_topics else None,
                 related=related if row.has_related else None,
-                secured=_secured(row.secured),
+                secured=_secured(row.secured, str(row.slug)),
                 body=row.body,
                 extras=extras_from_json(row.extras),
             )
