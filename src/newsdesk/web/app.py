@@ -22,10 +22,11 @@ from newsdesk.keep.imagecache import ImageCache
 from newsdesk.settings import Settings
 from newsdesk.store import Store, StoreError
 from newsdesk.web.api import api_router
+from newsdesk.web.apidocs import DOCS_POLICY, apidocs_router, desk_openapi
 from newsdesk.web.desk import desk_router
 from newsdesk.web.feeds import feeds_router
 from newsdesk.web.images import images_router
-from newsdesk.web.pages import Entry, Pages, Rendered, respond
+from newsdesk.web.pages import DATA_POLICY, Entry, Pages, Rendered, respond
 from newsdesk.web.reader import reader_router
 
 
@@ -62,6 +63,35 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
+class DefaultSecurityHeaders:
+    """Every answer carries a Content-Security-Policy and ``nosniff``: one that set none (the OpenAPI schema,
+    static files, a framework's own answer) gets the strictest that fits it (an HTML page: the site's
+    stylesheet and images, no script; anything else: nothing at all, sandboxed)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                if b"content-security-policy" not in names:
+                    html = any(n.lower() == b"content-type" and v.startswith(b"text/html") for n, v in headers)
+                    policy = DOCS_POLICY if html else DATA_POLICY
+                    headers.append((b"content-security-policy", policy.encode("ascii")))
+                if b"x-content-type-options" not in names:
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def create_app(settings: Settings, store: Store, clock: Clock) -> FastAPI:
     """The reader site, the JSON API (documented at ``/api/docs``), feeds and sitemaps over ``store``."""
     pages = Pages(settings, store, clock)
@@ -69,11 +99,13 @@ def create_app(settings: Settings, store: Store, clock: Clock) -> FastAPI:
         title=f"{settings.site.title} API",
         version=__version__,
         description='Published stories of the desk, in the shape of the "Every Day" sites\' api/news pages.',
-        docs_url="/api/docs",
+        docs_url=None,  # FastAPI's page runs Swagger UI's script from a CDN: ours is plain HTML (web/apidocs.py)
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
+    app.openapi = lambda: desk_openapi(app)  # type: ignore[method-assign]
     app.state.pages = pages
+    app.include_router(apidocs_router(pages, app.openapi))
     app.include_router(reader_router(pages))
     app.include_router(api_router(pages))
     app.include_router(feeds_router(pages))
@@ -82,6 +114,7 @@ def create_app(settings: Settings, store: Store, clock: Clock) -> FastAPI:
     if pages.links.prefix:
         app.add_middleware(StripPrefix, prefix=pages.links.prefix)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(DefaultSecurityHeaders)
     static = resources.files("newsdesk.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
