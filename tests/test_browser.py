@@ -170,3 +170,37 @@ def test_a_hostile_title_stays_inert_on_the_reader_pages_and_the_desk(site: tupl
     # Nothing on the page is an element the hostile text tried to make.
     assert page.locator("img[src='x']").count() == 0
     assert page.evaluate("document.querySelectorAll('script').length") == 0
+
+
+def test_the_api_docs_page_loads_nothing_from_elsewhere_and_no_page_breaks_its_policy(
+    site: tuple[str, FixtureDesk], page: Any
+) -> None:
+    """``/api/docs`` once ran Swagger UI's script from a CDN. Now: nothing leaves 127.0.0.1, no script, and the
+    site's stylesheet still applies under each page's policy (no page needs what its policy refuses)."""
+    base, fixture = site
+    requested: list[str] = []
+    refused: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
+    response = page.goto(f"{base}/api/docs")
+    assert response is not None
+    assert response.status == 200
+    page.wait_for_load_state("load")
+    assert requested, "the page and its stylesheet were requested"
+    for url in requested:
+        assert url.startswith(f"{base}/"), f"a request left the desk: {url}"
+    assert page.locator("section.endpoint h2").count() == 4
+    assert page.evaluate("document.querySelectorAll('script').length") == 0
+    assert page.evaluate("getComputedStyle(document.querySelector('.apidocs table')).borderCollapse") == "collapse"
+    page.locator("a[href='#model-NewsPageModel']").first.click()
+    assert page.url.endswith("#model-NewsPageModel")
+    no_script_ran(page)
+    log_in(page, base)
+    for path in ("/", f"/desk/stories/{fixture.keys['fine']}/", "/desk/sources/", "/archive/", "/api/docs"):
+        page.goto(f"{base}{path}")
+        page.wait_for_load_state("load")
+        assert page.evaluate("getComputedStyle(document.body).margin") == "0px", f"{path}: the stylesheet applies"
+        no_script_ran(page)
+    assert refused == [], "a page needs something its Content-Security-Policy refuses"
