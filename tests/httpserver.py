@@ -17,12 +17,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 
-@dataclass(frozen=True)
+@dataclass
 class Seen:
+    """A request, recorded on arrival (before any reply is written); ``end`` is set once the reply is done."""
+
     path: str
     headers: dict[str, str]
     start: float
-    end: float
+    end: float | None = None
 
 
 @dataclass
@@ -96,6 +98,10 @@ class Site:
             self._counts[handler.path] = self._counts.get(handler.path, 0) + 1
             count = self._counts[handler.path]
         headers = {k.lower(): v for k, v in handler.headers.items()}
+        seen = Seen(handler.path, headers, start)
+        with self._lock:
+            # Recorded before the reply: a client that has its answer always finds its request here.
+            self.seen.append(seen)
         try:
             route = self.routes.get(handler.path.split("?")[0]) or self.routes.get(handler.path)
             reply = route(Request(handler.path, headers, count)) if route else Reply(404, {}, b"not found")
@@ -118,7 +124,7 @@ class Site:
         finally:
             with self._lock:
                 self.in_flight -= 1
-                self.seen.append(Seen(handler.path, headers, start, time.monotonic()))
+                seen.end = time.monotonic()
 
 
 @contextmanager

@@ -152,6 +152,50 @@ def test_failing_sources_say_why_and_the_rest_goes_on(site: Site, desk: Path) ->
     assert busy.next_due_at >= datetime.now(UTC) + timedelta(seconds=7000)
 
 
+HOSTILE_NUMBERS_RSS = """<?xml version="1.0"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Odd numbers</title><ttl>²³</ttl>
+<item><title>Widths in superscript</title><link>https://odd.example/1</link><description>Text.</description>
+<pubDate>²³ May 2024 10:00:00 GMT</pubDate>
+<enclosure url="https://odd.example/a.mp3" length="²³" type="audio/mpeg"/>
+<media:content url="https://odd.example/a.jpg" width="²³" height="9999999999999999999999999"/></item>
+</channel></rss>""".encode()
+
+HOSTILE_NUMBERS_JSON = (
+    '{"version": "https://jsonfeed.org/version/1.1", "title": "Odd JSON", "items": [{"id": "1", '
+    '"url": "https://odd-json.example/1", "title": "Sizes", "content_text": "Text.", '
+    '"attachments": [{"url": "https://odd-json.example/a.mp3", "mime_type": "audio/mpeg", '
+    '"size_in_bytes": "²³"}, {"url": "https://odd-json.example/b.mp3", "mime_type": "audio/mpeg", '
+    '"size_in_bytes": 1e400}]}]}'
+).encode()
+
+
+def test_hostile_numbers_from_a_source_are_recorded_and_the_round_goes_on(site: Site, desk: Path) -> None:
+    """A 503 with ``Retry-After: ²³`` once ended `fetch` with a traceback and recorded nothing."""
+    site.route("/down.xml", Reply(503, {"Retry-After": "²³"}, b"down"))
+    site.route("/odd.xml", Reply(200, {"Content-Type": "application/rss+xml"}, HOSTILE_NUMBERS_RSS))
+    site.route("/odd.json", Reply(200, {"Content-Type": "application/feed+json"}, HOSTILE_NUMBERS_JSON))
+    for path in ("/down.xml", "/odd.xml", "/odd.json", "/feed.xml"):
+        newsdesk("sources", "add", site.url(path), "--kind", "feed", "--desk", desk)
+    code, out, err = newsdesk("fetch", "--once", "--desk", desk)
+    assert code == 0, err
+    assert out == "fetched 4 sources: 5 new articles, 0 not modified, 1 failed\n"
+    assert "Traceback" not in err
+    _, listing, _ = newsdesk("sources", "list", "--desk", desk)
+    lines = {line.split("  ")[2]: line for line in listing.splitlines()[:-1]}
+    assert "status: 503" in lines[site.url("/down.xml")]
+    assert "error: 503 Service Unavailable" in lines[site.url("/down.xml")]
+    assert "error:" not in lines[site.url("/odd.xml")]
+
+
+def test_fetch_fails_when_every_source_failed(site: Site, desk: Path) -> None:
+    site.route("/down.xml", Reply(503, {"Retry-After": "²³"}, b"down"))
+    newsdesk("sources", "add", site.url("/down.xml"), "--kind", "feed", "--desk", desk)
+    code, out, err = newsdesk("fetch", "--once", "--desk", desk)
+    assert code == 1
+    assert out == "fetched 1 sources: 0 new articles, 0 not modified, 1 failed\n"
+    assert err.splitlines()[-1] == "error: every source failed (1); see `newsdesk sources list`"
+
+
 def test_an_interrupted_run_is_resumed_without_duplicates(site: Site, desk: Path, tmp_path: Path) -> None:
     """Kill the desk mid-run (while a page is being served), run again: every article once."""
     slow_page = site.routes["/2024/05/arm-learns-grip"]

@@ -372,6 +372,10 @@ def fetch(
                 f"fetched {len(report.outcomes)} sources: {report.new_articles} new articles, "
                 f"{sum(o.not_modified for o in report.outcomes)} not modified, {report.failed} failed"
             )
+            if report.outcomes and report.failed == len(report.outcomes):
+                typer.echo(f"error: every source failed ({report.failed}); see `newsdesk sources list`", err=True)
+                if once:
+                    raise typer.Exit(1)
             if once:
                 return
             every = False

@@ -60,8 +60,8 @@ PUBLISHED_META = (
 SKEW = timedelta(days=1)
 EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
 _HTMLDATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
-_NUMERIC = re.compile(r"^\d{9,13}$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?$")
+_NUMERIC = re.compile(r"^[0-9]{9,13}$")
+_COMPACT = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})(?:T?([0-9]{2})([0-9]{2})([0-9]{2})?)?$")
 _TZ_NAME = re.compile(r"\s*\b(?:UTC|GMT|Z)\s*$")
 
 

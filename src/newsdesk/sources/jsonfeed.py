@@ -11,6 +11,7 @@ from .dates import parse_date
 from .errors import FeedError
 from .links import absolute
 from .model import MAX_ENTRIES, Enclosure, FeedEntry, FeedImage, ParsedFeed
+from .numbers import bounded_count
 
 _SPACE = re.compile(r"\s*")
 _VERSION_PREFIXES = ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
@@ -25,11 +26,7 @@ def _str(value: Any) -> str | None:
 
 
 def _int(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+    return bounded_count(value)
 
 
 def _list(value: Any) -> list[Any]:
