@@ -77,8 +77,9 @@ app.add_typer(keys_app, name="keys")
 users_app = typer.Typer(help="Who may log in to the editors' desk (/desk/): editors and admins.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 
-#: Progress bars go to stderr; results are plain lines on stdout.
-err = Console(stderr=True, highlight=False)
+#: Progress bars go to stderr; results are plain lines on stdout. Lines are never wrapped (a URL cut at 80
+#: columns in a log or a pipe is two broken lines).
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -112,6 +113,8 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         ) as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from None
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): click exits quietly, as Unix tools do
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
             typer.echo(f"error: {where}{error.strerror or error}", err=True)
@@ -133,8 +136,12 @@ def _print_stats(desk: Desk) -> None:
 def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=True,
+        console=err, transient=True, disable=not err.is_terminal,
     )  # fmt: skip
+
+
+#: What the desk says while the judge's language model loads (the library's own bar is switched off).
+LOADING_MODEL = "loading the judge's language model (all-MiniLM-L6-v2)"
 
 
 def _version(value: bool) -> None:
@@ -444,7 +451,7 @@ def stories_form(
 
     with open_desk(desk, os.environ) as opened:
         embedder = MiniLM()
-        with opened.store.transaction() as conn:
+        with opened.store.transaction() as conn, err.status(LOADING_MODEL):
             judge = DeskJudge.load(conn, opened.settings.judge, embedder)
         formation = StoryFormation(opened.store, embedder, judge=judge)
         with _progress() as progress:
@@ -468,7 +475,7 @@ def stories_judge(desk: DeskOption = Path("desk")) -> None:
 
     with open_desk(desk, os.environ) as opened:
         embedder = MiniLM()
-        with opened.store.transaction() as conn:
+        with opened.store.transaction() as conn, err.status(LOADING_MODEL):
             judge = DeskJudge.load(conn, opened.settings.judge, embedder)
         count = StoryFormation(opened.store, embedder, judge=judge).rejudge(_now())
     typer.echo(f"judged {count} stories")
@@ -1022,10 +1029,14 @@ def _serve_desk(opened: Desk, host: str | None, port: int | None, round_seconds:
     def seal() -> None:
         _seal_formed(opened)
 
+    def embedder() -> MiniLM:
+        err.print(f"{LOADING_MODEL} ...", markup=False, highlight=False)
+        return MiniLM()
+
     running = RunningDesk(
         opened,
         clock,
-        MiniLM,
+        embedder,
         host=host,
         port=port,
         round_seconds=round_seconds,
@@ -1075,11 +1086,13 @@ def demo(
     Needs no network: a dozen articles written for newsdesk (a wire story and its copy, follow-ups, an off-beat
     pop single called "AI", a market-research press release) go through the real pipeline.
     """
-    from newsdesk.demo import newsroom, serve_newsroom
+    from newsdesk.demo import allow_own_addresses, newsroom, serve_newsroom
+    from newsdesk.settings import SETTINGS_FILE
     from newsdesk.starter import furnish
 
     environ = {**os.environ, "NEWSDESK_ALLOW_PRIVATE": "1"}
     opened, created = init_desk(desk, environ)
+    allow_own_addresses(desk / SETTINGS_FILE)  # `newsdesk fetch --desk demo-desk` may reach the newsroom too
     outlets = newsroom(_now())
     with opened, serve_newsroom(outlets, newsroom_port) as feeds:
         with opened.store.transaction() as conn:
