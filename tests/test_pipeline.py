@@ -253,8 +253,45 @@ def test_read_prints_one_json_object_per_article(site: Site, tmp_path: Path, mon
     ]
     assert entries[1]["webUrl"] == "https://lab-notes.example/2024/05/arm-learns-grip"
     code, _, err = newsdesk("read", tmp_path / "missing.html")
-    assert code == 1
-    assert err.startswith("error: ")
+    assert (code, err) == (1, f"error: {tmp_path / 'missing.html'}: no such file\n")
+
+
+def test_read_prints_the_article_of_a_saved_page(tmp_path: Path) -> None:
+    """`newsdesk read page.html` once failed on every HTML file (`file:///...: not an http(s) URL`)."""
+    page = tmp_path / "arm.html"
+    page.write_bytes(
+        (SITE_FILES / "2024/05/arm-learns-grip.html").read_bytes().replace(b"SITE", b"https://lab-notes.example")
+    )
+    code, out, err = newsdesk("read", page, "--url", "https://lab-notes.example/2024/05/arm-learns-grip")
+    assert code == 0, err
+    [named] = [json.loads(line) for line in out.splitlines()]
+    assert named["title"] == "A warehouse arm learns a new grip in minutes"
+    assert named["originalUrl"] == "https://lab-notes.example/2024/05/arm-learns-grip"
+    assert named["provider"]["domain"] == "lab-notes.example"
+    assert named["authors"] == ["Sam Okafor"]
+    code, out, err = newsdesk("read", page)
+    assert code == 0, err
+    [unnamed] = [json.loads(line) for line in out.splitlines()]
+    assert unnamed["title"] == named["title"]
+    assert unnamed["text"] == named["text"]
+    assert unnamed["originalUrl"] == "https://unnamed.invalid/arm.html"
+    code, out, _ = newsdesk("read", page.as_uri())
+    assert (code, json.loads(out)["title"]) == (0, named["title"])
+
+
+def test_read_says_what_is_wrong_with_a_file_in_one_line(tmp_path: Path) -> None:
+    code, out, err = newsdesk("read", tmp_path / "missing.html", tmp_path)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"error: {tmp_path / 'missing.html'}: no such file",
+        f"error: {tmp_path}: is a directory, not a page or feed file",
+    ]
+    fifo = tmp_path / "pipe.html"
+    os.mkfifo(fifo)
+    code, _, err = newsdesk("read", fifo)
+    assert (code, err) == (1, f"error: {fifo}: is not a regular file\n")
+    code, _, err = newsdesk("read", fifo, tmp_path, "--url", "https://x.example/")
+    assert (code, err) == (1, "error: https://x.example/: --url names the address of one FILE; give one file with it\n")
 
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>

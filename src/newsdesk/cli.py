@@ -411,13 +411,22 @@ async def _fetch_round(desk: Desk, *, every: bool) -> RunReport:
 def read(
     targets: Annotated[list[str], typer.Argument(help="URLs or files of pages or feeds.")],
     desk: DeskOption = Path("desk"),
+    url: Annotated[
+        str | None, typer.Option("--url", help="The address a FILE was saved from (else it is read as unnamed).")
+    ] = None,
 ) -> None:
     """What newsdesk makes of each page or feed: one JSON object per article, per line."""
+    from newsdesk.savedfiles import read_file_target
+
     settings = load_fetch_settings(desk, os.environ)
+    if url is not None and len(targets) != 1:
+        raise ReadError(url, "--url names the address of one FILE; give one file with it")
     failed = 0
     for target in targets:
         try:
-            articles = asyncio.run(_read_target(settings, target))
+            articles = read_file_target(target, url, settings.max_body_bytes, now=_now())
+            if articles is None:
+                articles = asyncio.run(_read_target(settings, target))
         except (SourceError, FetchError, ReadError, RecordError) as error:
             typer.echo(f"error: {error}", err=True)
             failed += 1
@@ -429,10 +438,6 @@ def read(
 
 
 async def _read_target(settings: FetchSettings, target: str) -> list[FetchedArticle]:
-    path = Path(target)
-    if "://" not in target and path.exists():
-        body = read_capped(path, settings.max_body_bytes)
-        return read_document(body, path.resolve().as_uri(), None, now=_now())
     async with Fetcher(settings) as fetcher:
         response = await fetcher.get(Request(url=target, obey_robots=True))
     return read_document(response.body, response.url, response.content_type, now=_now())
