@@ -103,11 +103,13 @@ def parse_date(value: str | None) -> datetime | None:
     for attempt in (text, _TZ_NAME.sub("Z", text), text.replace(" ", "T", 1)):
         try:
             return _as_utc(datetime.fromisoformat(attempt))
+        except OverflowError:  # 0001-01-01T00:00:00+01:00: before the first representable moment in UTC
+            return None
         except ValueError:
             continue
     try:
         return _as_utc(parsedate_to_datetime(text))
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
 
 

@@ -86,7 +86,7 @@ def _salvage(text: str) -> dict[str, Any] | None:
             pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
             if text.startswith(",", pos):
                 pos += 1
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, RecursionError):
         return found
 
 
@@ -164,6 +164,8 @@ def parse_json_feed(data: bytes, url: str, content_type: str | None = None) -> t
     notes = [note] if note else []
     try:
         document = json.loads(body)
+    except RecursionError:
+        raise FeedError(url, "JSON error: nested too deeply") from None
     except ValueError as err:
         salvaged = _salvage(body.decode("utf-8", "replace"))
         if not salvaged or not isinstance(salvaged.get("items"), list):
