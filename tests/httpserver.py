@@ -55,6 +55,7 @@ class Site:
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
         self._counts: dict[str, int] = {}
         self.port = 0
 
@@ -89,6 +90,13 @@ class Site:
 
     def paths(self) -> list[str]:
         return [s.path for s in self.seen]
+
+    def settled(self, timeout: float = 10.0) -> list[Seen]:
+        """Every request, once none is in flight (each with its ``end``): a client may have its whole answer a
+        moment before the server's thread is done with the request."""
+        with self._idle:
+            assert self._idle.wait_for(lambda: self.in_flight == 0, timeout), "requests still in flight"
+            return list(self.seen)
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         start = time.monotonic()
@@ -125,6 +133,7 @@ class Site:
             with self._lock:
                 self.in_flight -= 1
                 seen.end = time.monotonic()
+                self._idle.notify_all()
 
 
 @contextmanager
