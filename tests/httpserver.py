@@ -17,12 +17,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 
-@dataclass(frozen=True)
+@dataclass
 class Seen:
+    """A request, recorded on arrival (before any reply is written); ``end`` is set once the reply is done."""
+
     path: str
     headers: dict[str, str]
     start: float
-    end: float
+    end: float | None = None
 
 
 @dataclass
@@ -53,6 +55,7 @@ class Site:
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
         self._counts: dict[str, int] = {}
         self.port = 0
 
@@ -88,6 +91,13 @@ class Site:
     def paths(self) -> list[str]:
         return [s.path for s in self.seen]
 
+    def settled(self, timeout: float = 10.0) -> list[Seen]:
+        """Every request, once none is in flight (each with its ``end``): a client may have its whole answer a
+        moment before the server's thread is done with the request."""
+        with self._idle:
+            assert self._idle.wait_for(lambda: self.in_flight == 0, timeout), "requests still in flight"
+            return list(self.seen)
+
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         start = time.monotonic()
         with self._lock:
@@ -96,6 +106,10 @@ class Site:
             self._counts[handler.path] = self._counts.get(handler.path, 0) + 1
             count = self._counts[handler.path]
         headers = {k.lower(): v for k, v in handler.headers.items()}
+        seen = Seen(handler.path, headers, start)
+        with self._lock:
+            # Recorded before the reply: a client that has its answer always finds its request here.
+            self.seen.append(seen)
         try:
             route = self.routes.get(handler.path.split("?")[0]) or self.routes.get(handler.path)
             reply = route(Request(handler.path, headers, count)) if route else Reply(404, {}, b"not found")
@@ -118,7 +132,8 @@ class Site:
         finally:
             with self._lock:
                 self.in_flight -= 1
-                self.seen.append(Seen(handler.path, headers, start, time.monotonic()))
+                seen.end = time.monotonic()
+                self._idle.notify_all()
 
 
 @contextmanager

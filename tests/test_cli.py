@@ -168,3 +168,41 @@ def test_pinned_bars_fail_the_command_when_missed() -> None:
         _print_figures([], {"mb": 300}, ["mb<=200"])
     with pytest.raises(typer.Exit):
         _print_figures([], {"f": 0.93}, ["g=0.5"])
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    """`newsdesk sources list | head` once printed `error: Broken pipe`."""
+    from datetime import UTC, datetime
+
+    from newsdesk.desk import open_desk
+    from newsdesk.record import Source
+    from newsdesk.store.sources import add_source
+
+    desk = tmp_path / "desk"
+    assert newsdesk("init", desk)[0] == 0
+    with open_desk(desk, {}) as opened, opened.store.transaction() as conn:
+        for n in range(3000):  # far more than a pipe's buffer holds
+            add_source(conn, Source(url=f"https://outlet-{n}.example/feed.xml", kind="feed"), now=datetime.now(UTC))
+    command = [sys.executable, "-m", "newsdesk.cli", "sources", "list", "--desk", str(desk)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
+    assert process.stdout is not None
+    assert process.stderr is not None
+    assert process.stdout.readline().startswith(b"1  feed  https://outlet-0.example/feed.xml")
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    process.stderr.close()
+    process.wait(timeout=60)
+    assert err == ""
+    assert process.returncode != 0
+
+
+def test_loading_the_model_shows_no_library_progress_bar(tmp_path: Path) -> None:
+    """A "Loading weights 0%|" bar from transformers once appeared in `make demo` and `stories judge`."""
+    desk = tmp_path / "desk"
+    assert newsdesk("init", desk, "--starter")[0] == 0
+    command = [sys.executable, "-m", "newsdesk.cli", "stories", "judge", "--desk", str(desk)]
+    result = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ), timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "judged 0 stories\n"
+    assert "Loading weights" not in result.stderr
+    assert "%|" not in result.stderr

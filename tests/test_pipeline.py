@@ -152,6 +152,50 @@ def test_failing_sources_say_why_and_the_rest_goes_on(site: Site, desk: Path) ->
     assert busy.next_due_at >= datetime.now(UTC) + timedelta(seconds=7000)
 
 
+HOSTILE_NUMBERS_RSS = """<?xml version="1.0"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Odd numbers</title><ttl>²³</ttl>
+<item><title>Widths in superscript</title><link>https://odd.example/1</link><description>Text.</description>
+<pubDate>²³ May 2024 10:00:00 GMT</pubDate>
+<enclosure url="https://odd.example/a.mp3" length="²³" type="audio/mpeg"/>
+<media:content url="https://odd.example/a.jpg" width="²³" height="9999999999999999999999999"/></item>
+</channel></rss>""".encode()
+
+HOSTILE_NUMBERS_JSON = (
+    '{"version": "https://jsonfeed.org/version/1.1", "title": "Odd JSON", "items": [{"id": "1", '
+    '"url": "https://odd-json.example/1", "title": "Sizes", "content_text": "Text.", '
+    '"attachments": [{"url": "https://odd-json.example/a.mp3", "mime_type": "audio/mpeg", '
+    '"size_in_bytes": "²³"}, {"url": "https://odd-json.example/b.mp3", "mime_type": "audio/mpeg", '
+    '"size_in_bytes": 1e400}]}]}'
+).encode()
+
+
+def test_hostile_numbers_from_a_source_are_recorded_and_the_round_goes_on(site: Site, desk: Path) -> None:
+    """A 503 with ``Retry-After: ²³`` once ended `fetch` with a traceback and recorded nothing."""
+    site.route("/down.xml", Reply(503, {"Retry-After": "²³"}, b"down"))
+    site.route("/odd.xml", Reply(200, {"Content-Type": "application/rss+xml"}, HOSTILE_NUMBERS_RSS))
+    site.route("/odd.json", Reply(200, {"Content-Type": "application/feed+json"}, HOSTILE_NUMBERS_JSON))
+    for path in ("/down.xml", "/odd.xml", "/odd.json", "/feed.xml"):
+        newsdesk("sources", "add", site.url(path), "--kind", "feed", "--desk", desk)
+    code, out, err = newsdesk("fetch", "--once", "--desk", desk)
+    assert code == 0, err
+    assert out == "fetched 4 sources: 5 new articles, 0 not modified, 1 failed\n"
+    assert "Traceback" not in err
+    _, listing, _ = newsdesk("sources", "list", "--desk", desk)
+    lines = {line.split("  ")[2]: line for line in listing.splitlines()[:-1]}
+    assert "status: 503" in lines[site.url("/down.xml")]
+    assert "error: 503 Service Unavailable" in lines[site.url("/down.xml")]
+    assert "error:" not in lines[site.url("/odd.xml")]
+
+
+def test_fetch_fails_when_every_source_failed(site: Site, desk: Path) -> None:
+    site.route("/down.xml", Reply(503, {"Retry-After": "²³"}, b"down"))
+    newsdesk("sources", "add", site.url("/down.xml"), "--kind", "feed", "--desk", desk)
+    code, out, err = newsdesk("fetch", "--once", "--desk", desk)
+    assert code == 1
+    assert out == "fetched 1 sources: 0 new articles, 0 not modified, 1 failed\n"
+    assert err.splitlines()[-1] == "error: every source failed (1); see `newsdesk sources list`"
+
+
 def test_an_interrupted_run_is_resumed_without_duplicates(site: Site, desk: Path, tmp_path: Path) -> None:
     """Kill the desk mid-run (while a page is being served), run again: every article once."""
     slow_page = site.routes["/2024/05/arm-learns-grip"]
@@ -209,8 +253,45 @@ def test_read_prints_one_json_object_per_article(site: Site, tmp_path: Path, mon
     ]
     assert entries[1]["webUrl"] == "https://lab-notes.example/2024/05/arm-learns-grip"
     code, _, err = newsdesk("read", tmp_path / "missing.html")
-    assert code == 1
-    assert err.startswith("error: ")
+    assert (code, err) == (1, f"error: {tmp_path / 'missing.html'}: no such file\n")
+
+
+def test_read_prints_the_article_of_a_saved_page(tmp_path: Path) -> None:
+    """`newsdesk read page.html` once failed on every HTML file (`file:///...: not an http(s) URL`)."""
+    page = tmp_path / "arm.html"
+    page.write_bytes(
+        (SITE_FILES / "2024/05/arm-learns-grip.html").read_bytes().replace(b"SITE", b"https://lab-notes.example")
+    )
+    code, out, err = newsdesk("read", page, "--url", "https://lab-notes.example/2024/05/arm-learns-grip")
+    assert code == 0, err
+    [named] = [json.loads(line) for line in out.splitlines()]
+    assert named["title"] == "A warehouse arm learns a new grip in minutes"
+    assert named["originalUrl"] == "https://lab-notes.example/2024/05/arm-learns-grip"
+    assert named["provider"]["domain"] == "lab-notes.example"
+    assert named["authors"] == ["Sam Okafor"]
+    code, out, err = newsdesk("read", page)
+    assert code == 0, err
+    [unnamed] = [json.loads(line) for line in out.splitlines()]
+    assert unnamed["title"] == named["title"]
+    assert unnamed["text"] == named["text"]
+    assert unnamed["originalUrl"] == "https://unnamed.invalid/arm.html"
+    code, out, _ = newsdesk("read", page.as_uri())
+    assert (code, json.loads(out)["title"]) == (0, named["title"])
+
+
+def test_read_says_what_is_wrong_with_a_file_in_one_line(tmp_path: Path) -> None:
+    code, out, err = newsdesk("read", tmp_path / "missing.html", tmp_path)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"error: {tmp_path / 'missing.html'}: no such file",
+        f"error: {tmp_path}: is a directory, not a page or feed file",
+    ]
+    fifo = tmp_path / "pipe.html"
+    os.mkfifo(fifo)
+    code, _, err = newsdesk("read", fifo)
+    assert (code, err) == (1, f"error: {fifo}: is not a regular file\n")
+    code, _, err = newsdesk("read", fifo, tmp_path, "--url", "https://x.example/")
+    assert (code, err) == (1, "error: https://x.example/: --url names the address of one FILE; give one file with it\n")
 
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>

@@ -80,3 +80,8 @@ def test_future_dates_are_clamped_within_a_day_and_dropped_beyond() -> None:
 
 def test_dates_before_the_web_are_ignored() -> None:
     assert published('<meta name="date" content="1970-01-01">') is None
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+01:00", "٢٠٢٤٠٥٠٢", "²³⁴⁵⁶⁷⁸⁹⁰"])
+def test_dates_past_the_calendars_ends_or_in_other_digits_are_none(value: str) -> None:
+    assert parse_date(value) is None

@@ -240,3 +240,20 @@ def test_the_charset_of_the_content_type_is_used() -> None:
 def test_reading_is_pure_and_repeatable() -> None:
     data = (PAGES / "news-article.html").read_bytes()
     assert read_page(data, ARTICLE_URL, now=NOW) == read_page(data, ARTICLE_URL, now=NOW)
+
+
+def test_hostile_numbers_and_nesting_in_a_page_cost_only_their_fields() -> None:
+    page = (
+        '<html><head><title>Robots fold laundry</title><meta property="og:image" content="https://x.example/i.jpg">'
+        '<meta property="og:image:width" content="inf"><meta property="og:image:height" content="²³">'
+        '<meta property="article:published_time" content="0001-01-01T00:00:00+01:00">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "image": {"url": "https://x.example/i.jpg", '
+        '"width": 1e400, "height": 99999999999999999999999}}</script>'
+        '<script type="application/ld+json">' + '{"a":' * 50_000 + "1" + "}" * 50_000 + "</script>"
+        "</head><body><article><h1>Robots fold laundry &#" + "9" * 5000 + ";</h1>"
+        "<p>A lab in Zurich taught a robot to fold shirts and towels in minutes.</p></article></body></html>"
+    ).encode()
+    article = read_page(page, "https://x.example/a", now=NOW)
+    assert article.title.startswith("Robots fold laundry")
+    assert article.image == PageImage("https://x.example/i.jpg")
+    assert article.published is None or article.published <= NOW

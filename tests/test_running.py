@@ -118,3 +118,72 @@ def test_the_running_desk_learns_taxonomy_edits_and_topic_corrections_without_a_
         asyncio.run(running.run_round())
         assert running.stage().judge is not first
         assert lines == ["the taxonomy or editors' topic corrections changed: the judge has learned them"]
+
+
+def _serve_rounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sources: list[str], embedder: object) -> list[str]:
+    """Run a desk in this process (web app and pipeline) for two rounds; the front page must answer throughout.
+    Gives back the lines it reported."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from newsdesk.desk import init_desk
+    from newsdesk.fetch.clock import SystemClock
+    from newsdesk.record import Source
+    from newsdesk.running import RunningDesk
+    from newsdesk.store.sources import add_source
+    from newsdesk.web.app import create_app
+
+    monkeypatch.setenv("NEWSDESK_ALLOW_PRIVATE", "1")
+    opened, _ = init_desk(tmp_path / "desk", os.environ)
+    lines: list[str] = []
+    port = free_port()
+    with opened:
+        with opened.store.transaction() as conn:
+            for url in sources:
+                add_source(conn, Source(url=url, kind="feed"), now=datetime.now(UTC))
+        clock = SystemClock()
+        running = RunningDesk(
+            opened, clock, embedder, host="127.0.0.1", port=port, round_seconds=0.05,  # type: ignore[arg-type]
+            report=lines.append,
+        )  # fmt: skip
+
+        async def scenario() -> None:
+            served = asyncio.create_task(running.serve(create_app(opened.settings, opened.store, clock)))
+            async with httpx.AsyncClient() as client:
+                for _ in range(600):
+                    if running.rounds >= 3 or served.done():
+                        break
+                    await asyncio.sleep(0.05)
+                assert not served.done(), lines  # the desk is still up
+                front = await client.get(f"http://127.0.0.1:{port}/", timeout=10)
+                assert front.status_code == 200
+            running.request_stop()
+            await served
+
+        asyncio.run(scenario())
+    return lines
+
+
+def test_a_source_with_hostile_numbers_does_not_stop_the_running_desk(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`newsdesk run` once printed "pipeline stopped: ..." and took the web site down on `Retry-After: ²³`."""
+    from .embedders import HashingEmbedder
+    from .httpserver import Reply
+
+    site.route("/down.xml", Reply(503, {"Retry-After": "²³"}, b"down"))
+    lines = _serve_rounds(tmp_path, monkeypatch, [site.url("/down.xml"), site.url("/feed.xml")], HashingEmbedder)
+    assert f"{site.url('/down.xml')}: 503 Service Unavailable: the site is down or overloaded" in lines
+    assert not any("stopped" in line for line in lines)
+    assert count(tmp_path / "desk", "articles") == 3
+
+
+def test_a_round_that_fails_is_reported_in_one_line_and_the_desk_stays_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_model() -> None:
+        raise RuntimeError("the model cannot be loaded\nhere")
+
+    lines = _serve_rounds(tmp_path, monkeypatch, [], no_model)
+    assert lines[0] == "pipeline round failed (RuntimeError: the model cannot be loaded here)"
+    assert len(lines) >= 2  # every round tries again

@@ -380,3 +380,43 @@ def test_real_feeds_known_values() -> None:
     unrecognized = (feeds / "rss-parser/test/input/unrecognized.rss").read_bytes()
     with pytest.raises(FeedError, match="not a feed: HTML page"):
         parse_feed(unrecognized, "https://example.com/")
+
+
+def test_hostile_numbers_in_feeds_are_ignored_not_raised() -> None:
+    """``isdigit()`` says yes to ``²³``, which ``int()`` refuses: sizes and dates read with ASCII rules."""
+    feed = parse_feed(
+        b'<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>t</title><item>'
+        b"<title>a</title><link>https://x.example/a</link><pubDate>\xc2\xb2\xc2\xb3 May 2024 10:00 GMT</pubDate>"
+        b'<enclosure url="https://x.example/a.mp3" length="\xc2\xb2\xc2\xb3" type="audio/mpeg"/>'
+        b'<media:content url="https://x.example/a.jpg" width="\xc2\xb2\xc2\xb3" height="99999999999999999999"/>'
+        b"</item></channel></rss>",
+        URL,
+    )
+    [entry] = feed.entries
+    assert entry.published is None
+    assert [e.length for e in entry.enclosures] == [None]
+    json_feed = parse_feed(
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", "url": "https://x.example/1", '
+        b'"attachments": [{"url": "https://x.example/a.mp3", "size_in_bytes": "\xc2\xb2\xc2\xb3"}, '
+        b'{"url": "https://x.example/b.mp3", "size_in_bytes": 1e400}]}]}',
+        URL,
+    )
+    assert [e.length for e in json_feed.entries[0].enclosures] == [None, None]
+    assert parse_date("²³ May 2024 10:00:00 GMT") is None
+    assert parse_date("Tue, ²³ May 2024 10:00:00 GMT") is None
+
+
+def test_a_json_feed_nested_past_the_decoders_depth_is_one_line() -> None:
+    deep = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": [], "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    )
+    with pytest.raises(FeedError) as error:
+        parse_feed(deep, URL)
+    assert str(error.value) == f"{URL}: JSON error: nested too deeply"
+
+
+def test_a_feed_error_is_one_line_whatever_the_xml_parser_says() -> None:
+    with pytest.raises(FeedError) as error:
+        parse_feed(b"<?xml\x00", URL)
+    assert "\n" not in str(error.value)
+    assert str(error.value).startswith(f"{URL}: ")

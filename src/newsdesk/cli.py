@@ -77,8 +77,9 @@ app.add_typer(keys_app, name="keys")
 users_app = typer.Typer(help="Who may log in to the editors' desk (/desk/): editors and admins.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 
-#: Progress bars go to stderr; results are plain lines on stdout.
-err = Console(stderr=True, highlight=False)
+#: Progress bars go to stderr; results are plain lines on stdout. Lines are never wrapped (a URL cut at 80
+#: columns in a log or a pipe is two broken lines).
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -112,6 +113,8 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         ) as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from None
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): click exits quietly, as Unix tools do
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
             typer.echo(f"error: {where}{error.strerror or error}", err=True)
@@ -133,8 +136,12 @@ def _print_stats(desk: Desk) -> None:
 def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=True,
+        console=err, transient=True, disable=not err.is_terminal,
     )  # fmt: skip
+
+
+#: What the desk says while the judge's language model loads (the library's own bar is switched off).
+LOADING_MODEL = "loading the judge's language model (all-MiniLM-L6-v2)"
 
 
 def _version(value: bool) -> None:
@@ -372,6 +379,10 @@ def fetch(
                 f"fetched {len(report.outcomes)} sources: {report.new_articles} new articles, "
                 f"{sum(o.not_modified for o in report.outcomes)} not modified, {report.failed} failed"
             )
+            if report.outcomes and report.failed == len(report.outcomes):
+                typer.echo(f"error: every source failed ({report.failed}); see `newsdesk sources list`", err=True)
+                if once:
+                    raise typer.Exit(1)
             if once:
                 return
             every = False
@@ -400,13 +411,22 @@ async def _fetch_round(desk: Desk, *, every: bool) -> RunReport:
 def read(
     targets: Annotated[list[str], typer.Argument(help="URLs or files of pages or feeds.")],
     desk: DeskOption = Path("desk"),
+    url: Annotated[
+        str | None, typer.Option("--url", help="The address a FILE was saved from (else it is read as unnamed).")
+    ] = None,
 ) -> None:
     """What newsdesk makes of each page or feed: one JSON object per article, per line."""
+    from newsdesk.savedfiles import read_file_target
+
     settings = load_fetch_settings(desk, os.environ)
+    if url is not None and len(targets) != 1:
+        raise ReadError(url, "--url names the address of one FILE; give one file with it")
     failed = 0
     for target in targets:
         try:
-            articles = asyncio.run(_read_target(settings, target))
+            articles = read_file_target(target, url, settings.max_body_bytes, now=_now())
+            if articles is None:
+                articles = asyncio.run(_read_target(settings, target))
         except (SourceError, FetchError, ReadError, RecordError) as error:
             typer.echo(f"error: {error}", err=True)
             failed += 1
@@ -418,10 +438,6 @@ def read(
 
 
 async def _read_target(settings: FetchSettings, target: str) -> list[FetchedArticle]:
-    path = Path(target)
-    if "://" not in target and path.exists():
-        body = read_capped(path, settings.max_body_bytes)
-        return read_document(body, path.resolve().as_uri(), None, now=_now())
     async with Fetcher(settings) as fetcher:
         response = await fetcher.get(Request(url=target, obey_robots=True))
     return read_document(response.body, response.url, response.content_type, now=_now())
@@ -440,7 +456,7 @@ def stories_form(
 
     with open_desk(desk, os.environ) as opened:
         embedder = MiniLM()
-        with opened.store.transaction() as conn:
+        with opened.store.transaction() as conn, err.status(LOADING_MODEL):
             judge = DeskJudge.load(conn, opened.settings.judge, embedder)
         formation = StoryFormation(opened.store, embedder, judge=judge)
         with _progress() as progress:
@@ -464,7 +480,7 @@ def stories_judge(desk: DeskOption = Path("desk")) -> None:
 
     with open_desk(desk, os.environ) as opened:
         embedder = MiniLM()
-        with opened.store.transaction() as conn:
+        with opened.store.transaction() as conn, err.status(LOADING_MODEL):
             judge = DeskJudge.load(conn, opened.settings.judge, embedder)
         count = StoryFormation(opened.store, embedder, judge=judge).rejudge(_now())
     typer.echo(f"judged {count} stories")
@@ -1018,10 +1034,14 @@ def _serve_desk(opened: Desk, host: str | None, port: int | None, round_seconds:
     def seal() -> None:
         _seal_formed(opened)
 
+    def embedder() -> MiniLM:
+        err.print(f"{LOADING_MODEL} ...", markup=False, highlight=False)
+        return MiniLM()
+
     running = RunningDesk(
         opened,
         clock,
-        MiniLM,
+        embedder,
         host=host,
         port=port,
         round_seconds=round_seconds,
@@ -1071,11 +1091,13 @@ def demo(
     Needs no network: a dozen articles written for newsdesk (a wire story and its copy, follow-ups, an off-beat
     pop single called "AI", a market-research press release) go through the real pipeline.
     """
-    from newsdesk.demo import newsroom, serve_newsroom
+    from newsdesk.demo import allow_own_addresses, newsroom, serve_newsroom
+    from newsdesk.settings import SETTINGS_FILE
     from newsdesk.starter import furnish
 
     environ = {**os.environ, "NEWSDESK_ALLOW_PRIVATE": "1"}
     opened, created = init_desk(desk, environ)
+    allow_own_addresses(desk / SETTINGS_FILE)  # `newsdesk fetch --desk demo-desk` may reach the newsroom too
     outlets = newsroom(_now())
     with opened, serve_newsroom(outlets, newsroom_port) as feeds:
         with opened.store.transaction() as conn:

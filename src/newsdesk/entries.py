@@ -5,10 +5,10 @@ Pure: typed values in, typed values out; the clock is passed in.
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import datetime
 
+from newsdesk.read.text import unescape
 from newsdesk.read.values import PageArticle, PageHints
 from newsdesk.record import Article, FetchedArticle, Image, Provider
 from newsdesk.sources.model import FeedEntry, ParsedFeed
@@ -24,7 +24,7 @@ def plain_text(markup: str | None) -> str:
     """Markup as plain text, whitespace collapsed (for lengths and summaries)."""
     if not markup:
         return ""
-    return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", markup))).strip()
+    return _SPACE.sub(" ", unescape(_TAGS.sub(" ", markup))).strip()
 
 
 def entry_key(entry: FeedEntry) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -47,6 +48,10 @@ PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 SITEMAP_ACCEPT = "application/xml, text/xml;q=0.9, */*;q=0.5"
 #: Child sitemaps of a sitemap index read per run (the newest first).
 MAX_CHILD_SITEMAPS = 3
+#: The longest error message recorded on a source (the rest is cut).
+MAX_ERROR_CHARS = 300
+
+log = logging.getLogger(__name__)
 
 
 #: Failures that may pass: the page is tried again on a later run.
@@ -124,6 +129,13 @@ class _Run:
                 next_due_at=plan.next_due,
             )
         return SourceOutcome(source=source, status=response.status, new_articles=new)
+
+    def unexpected(self, source: Source, error: Exception) -> SourceOutcome:
+        """An error no reader foresaw (a bug, or input nobody imagined): recorded on this source, logged as one
+        line; the other sources go on."""
+        message = one_line(f"unexpected error ({type(error).__name__}: {error})")
+        log.error("%s: %s", source.url, message)
+        return self._failed(source, message, None, None)
 
     def _failed(self, source: Source, message: str, status: int | None, retry_after: float | None) -> SourceOutcome:
         assert source.id is not None
@@ -278,12 +290,21 @@ async def fetch_sources(
     run = _Run(store, fetcher, fetcher.settings)
 
     async def one(source: Source) -> SourceOutcome:
-        outcome = await run.source(source)
+        try:
+            outcome = await run.source(source)
+        except Exception as error:  # no input from one source may end the run for the others
+            outcome = run.unexpected(source, error)
         progress(outcome)
         return outcome
 
     outcomes = await asyncio.gather(*(one(s) for s in sources))
     return RunReport(outcomes=tuple(outcomes))
+
+
+def one_line(message: str) -> str:
+    """A message as one line of at most :data:`MAX_ERROR_CHARS` characters."""
+    text = " ".join(message.split())
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
 
 
 def sources_to_fetch(store: Store, fetcher: Fetcher, *, every: bool) -> list[Source]:

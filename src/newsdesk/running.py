@@ -30,7 +30,7 @@ from newsdesk.fetch.client import Fetcher
 from newsdesk.fetch.clock import Clock
 from newsdesk.formation import FormationReport, StoryFormation
 from newsdesk.judging import DeskJudge
-from newsdesk.pipeline import RunReport, SourceOutcome, fetch_sources, sources_to_fetch
+from newsdesk.pipeline import RunReport, SourceOutcome, fetch_sources, one_line, sources_to_fetch
 from newsdesk.store.judgements import judge_inputs
 from newsdesk.stories.embed import Embedder
 
@@ -133,7 +133,10 @@ class RunningDesk:
 
     async def _pipeline(self) -> None:
         while not self.stop.is_set():
-            outcome = await self.run_round()
+            try:
+                outcome = await self.run_round()
+            except Exception as error:  # the web app stays up whatever a round met; the next round tries again
+                outcome = RoundReport(errors=[one_line(f"pipeline round failed ({type(error).__name__}: {error})")])
             for line in outcome.errors:
                 self.report(line)
             with contextlib.suppress(TimeoutError):

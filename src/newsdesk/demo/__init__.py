@@ -14,6 +14,7 @@ forms stories and publishes, exactly as it does with real sources.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from email.utils import format_datetime
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from newsdesk.slugs import story_slug
@@ -139,3 +141,21 @@ def serve_newsroom(outlets: list[Outlet], port: int) -> Iterator[list[str]]:
         for server in servers:
             server.shutdown()
             server.server_close()
+
+
+_DENY_PRIVATE = re.compile(r"^allow_private_addresses = false$", re.MULTILINE)
+
+
+def allow_own_addresses(settings_file: Path) -> None:
+    """Let the demo desk fetch from its newsroom on 127.0.0.x: ``fetch.allow_private_addresses = true`` in its
+    ``newsdesk.toml``, so ``newsdesk fetch --desk demo-desk`` works as ``newsdesk demo`` does. Only the default
+    line is changed; a value an editor set is left alone."""
+    text = settings_file.read_text(encoding="utf-8")
+    allowed = _DENY_PRIVATE.sub(
+        "# The demo's outlets are served from 127.0.0.x (loopback): this desk may fetch from them.\n"
+        "allow_private_addresses = true",
+        text,
+        count=1,
+    )
+    if allowed != text:
+        settings_file.write_text(allowed, encoding="utf-8")

@@ -38,6 +38,8 @@ async def resolve(host: str, port: int, url: str) -> list[str]:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as err:
         raise FetchError(Reason.DNS, f"DNS lookup of {host} failed ({err.strerror})", url) from None
+    except UnicodeError:  # the IDNA codec refuses an empty label or one over 63 characters
+        raise FetchError(Reason.INVALID_URL, f"{host} is not a valid host name", url) from None
     return sorted({str(info[4][0]) for info in infos})
 
 

@@ -27,6 +27,7 @@ from newsdesk.fetch.errors import FetchError, Reason
 from newsdesk.fetch.hosts import HostGate
 from newsdesk.fetch.robots import RobotsCache
 from newsdesk.settings import FetchSettings
+from newsdesk.sources.numbers import parse_count
 
 _STATUS_REASONS = {
     403: (Reason.FORBIDDEN, "403 Forbidden: the site refuses us (often a bot wall)"),
@@ -80,20 +81,30 @@ class Request:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+#: The longest pause a Retry-After may ask for; a server asking for more is asked again after this.
+MAX_RETRY_AFTER = 7 * 24 * 60 * 60.0
+
+
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Retry-After as seconds from ``now``: delta-seconds or an HTTP date."""
-    if not value:
+    """Retry-After as seconds from ``now`` (at most :data:`MAX_RETRY_AFTER`): ASCII delta-seconds or an HTTP
+    date; ``None`` for anything else (``²³``, ``-1``, ``1e9``, garbage)."""
+    if not value or not value.isascii():
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isdigit():  # ASCII digits only: the value is ASCII
+        seconds = parse_count(value)
+        return MAX_RETRY_AFTER if seconds is None else min(float(seconds), MAX_RETRY_AFTER)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())
+    try:
+        delta = (when - now).total_seconds()
+    except OverflowError:
+        return None
+    return min(max(0.0, delta), MAX_RETRY_AFTER)
 
 
 class Fetcher:
@@ -162,11 +173,15 @@ class Fetcher:
         raise FetchError(Reason.TOO_MANY_REDIRECTS, f"more than {self.settings.max_redirects} redirects", request.url)
 
     async def _one(self, url: str, request: Request, *, first: bool) -> Response:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            explicit_port = parts.port
+        except ValueError as err:  # "[::1", a port past 65535 or not a number (a Location header says anything)
+            raise FetchError(Reason.INVALID_URL, f"not a valid URL ({err})", url) from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(Reason.INVALID_URL, "only http and https URLs can be fetched", url)
         host = parts.hostname.lower()
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        port = explicit_port or (443 if parts.scheme == "https" else 80)
         await check_host(host, port, url, allow_private=self.settings.allow_private_addresses)
         user_agent = request.user_agent or self.user_agent
         if request.obey_robots and not await self.robots.allowed(url, user_agent):
@@ -200,10 +215,10 @@ class Fetcher:
             async with asyncio.timeout(self.settings.timeout):
                 async with self._client.stream("GET", url, headers=headers) as response:
                     response_headers = {k.lower(): v for k, v in response.headers.items()}
-                    declared = response_headers.get("content-length", "")
-                    if declared.isdigit() and int(declared) > cap and response.status_code < 300:
+                    declared = parse_count(response_headers.get("content-length"))
+                    if declared is not None and declared > cap and response.status_code < 300:
                         raise FetchError(
-                            Reason.TOO_LARGE, f"body of {int(declared):,} bytes is over the {cap:,}-byte cap", url
+                            Reason.TOO_LARGE, f"body of {declared:,} bytes is over the {cap:,}-byte cap", url
                         )
                     chunks: list[bytes] = []
                     size = 0

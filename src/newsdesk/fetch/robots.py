@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 from protego import Protego
 
 from newsdesk.fetch.errors import FetchError, Reason
+from newsdesk.sources.numbers import parse_decimal
 
 if TYPE_CHECKING:
     from newsdesk.fetch.client import Fetcher
@@ -20,6 +22,10 @@ ROBOTS_TTL = 24 * 60 * 60
 UNREACHABLE_TTL = 30 * 60
 #: RFC 9309 §2.5: crawlers must parse at least 500 KiB.
 MAX_ROBOTS_BYTES = 512 * 1024
+#: The longest spacing a Crawl-delay may ask for (a longer one is taken as this).
+MAX_CRAWL_DELAY = 120.0
+
+_CRAWL_DELAY_LINE = re.compile(r"^[ \t]*crawl-delay[ \t]*:(.*)$", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +54,7 @@ class RobotsCache:
         token = user_agent.split("/", 1)[0]
         delay = rules.parser.crawl_delay(token)
         if delay:
-            self._fetcher.hosts.slow_down((parts.hostname or "").lower(), float(delay))
+            self._fetcher.hosts.slow_down((parts.hostname or "").lower(), min(float(delay), MAX_CRAWL_DELAY))
         return bool(rules.parser.can_fetch(url, token))
 
     async def _rules_for(self, origin: str) -> _Rules:
@@ -78,4 +84,15 @@ class RobotsCache:
             # "Unreachable" (5xx, network, 429): assume complete disallow, for a while.
             return _Rules(parser=None, disallow_all=True, expires=now + UNREACHABLE_TTL)
         text = response.body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
-        return _Rules(parser=Protego.parse(text), disallow_all=False, expires=now + ROBOTS_TTL)
+        return _Rules(parser=Protego.parse(ascii_crawl_delays(text)), disallow_all=False, expires=now + ROBOTS_TTL)
+
+
+def ascii_crawl_delays(text: str) -> str:
+    """robots.txt with every Crawl-delay that is not a plain ASCII decimal (``²``, ``1e999``, ``nan``, ``-1``)
+    left out, so the parser never reads one."""
+
+    def keep(match: re.Match[str]) -> str:
+        value = match.group(1).split("#", 1)[0]
+        return match.group() if parse_decimal(value) is not None else ""
+
+    return _CRAWL_DELAY_LINE.sub(keep, text)

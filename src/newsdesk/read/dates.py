@@ -60,8 +60,8 @@ PUBLISHED_META = (
 SKEW = timedelta(days=1)
 EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
 _HTMLDATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
-_NUMERIC = re.compile(r"^\d{9,13}$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?$")
+_NUMERIC = re.compile(r"^[0-9]{9,13}$")
+_COMPACT = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})(?:T?([0-9]{2})([0-9]{2})([0-9]{2})?)?$")
 _TZ_NAME = re.compile(r"\s*\b(?:UTC|GMT|Z)\s*$")
 
 
@@ -103,11 +103,13 @@ def parse_date(value: str | None) -> datetime | None:
     for attempt in (text, _TZ_NAME.sub("Z", text), text.replace(" ", "T", 1)):
         try:
             return _as_utc(datetime.fromisoformat(attempt))
+        except OverflowError:  # 0001-01-01T00:00:00+01:00: before the first representable moment in UTC
+            return None
         except ValueError:
             continue
     try:
         return _as_utc(parsedate_to_datetime(text))
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
 
 

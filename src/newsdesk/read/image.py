@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 from lxml.html import HtmlElement
 
 from newsdesk.read.jsonld import JsonObject
 from newsdesk.read.metadata import PageMeta
 from newsdesk.read.urls import absolute_url
 from newsdesk.read.values import PageHints, PageImage
+from newsdesk.sources.numbers import bounded_count, parse_decimal
 
 _MAX_SIDE = 100_000
 
@@ -77,16 +80,11 @@ def _number(value: object) -> object:
 
 
 def _size(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        number = int(value)
-    elif isinstance(value, str):
-        digits = value.strip().lower().removesuffix("px").strip()
-        try:
-            number = int(float(digits))
-        except ValueError:
-            return None
+    if isinstance(value, str):
+        size = parse_decimal(value.strip().lower().removesuffix("px"), maximum=_MAX_SIDE)
+        number = None if size is None else int(size)
+    elif isinstance(value, float):
+        number = int(value) if math.isfinite(value) and 0 < value <= _MAX_SIDE else None
     else:
-        return None
-    return number if 0 < number <= _MAX_SIDE else None
+        number = bounded_count(value, maximum=_MAX_SIDE)
+    return number if number else None

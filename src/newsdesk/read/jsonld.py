@@ -86,11 +86,13 @@ def _load(text: str) -> object:
         return None
     try:
         return json.loads(text, strict=False)
+    except RecursionError:  # nested past the decoder's depth: no metadata a page means
+        return None
     except ValueError:
         pass
     try:
         return json.JSONDecoder(strict=False).raw_decode(_CONTROL.sub(" ", text))[0]
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

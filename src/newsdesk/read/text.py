@@ -10,6 +10,14 @@ _SPACE = re.compile(r"\s+")
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
 _TAG = re.compile(r"<[^<>]{0,2000}>")
 _NON_WORD = re.compile(r"[\W_]+")
+#: A decimal character reference past U+10FFFF (8 or more significant digits).
+_HUGE_DECIMAL_REF = re.compile(r"&#0*[1-9][0-9]{7,}", re.ASCII)
+
+
+def unescape(text: str) -> str:
+    """``html.unescape``, safe for a stranger's text: a decimal reference of thousands of digits (which makes
+    the standard library's ``int()`` raise) is the replacement character, as any reference past U+10FFFF is."""
+    return html.unescape(_HUGE_DECIMAL_REF.sub("&#65533", text))
 
 
 def squash(text: str | None) -> str:
@@ -22,7 +30,7 @@ def plain(text: str | None) -> str:
     if not text:
         return ""
     if _ENTITY.search(text):
-        text = html.unescape(text)
+        text = unescape(text)
     if "<" in text:
         text = _TAG.sub(" ", text)
     return squash(unicodedata.normalize("NFC", text.replace("\u00ad", "").replace("\u200b", "")))

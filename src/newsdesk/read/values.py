@@ -10,6 +10,7 @@ class ReadError(ValueError):
     """A page that cannot be read at all (empty, binary, not HTML); the message names the URL."""
 
     def __init__(self, url: str, problem: str) -> None:
+        problem = " ".join(problem.split())  # one line, whatever a parser's message holds
         super().__init__(f"{url}: {problem}")
         self.url = url
         self.problem = problem

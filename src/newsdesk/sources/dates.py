@@ -37,19 +37,19 @@ _ZONES = {
 }  # fmt: skip
 _RFC822 = re.compile(
     r"\s*(?:[^\W\d_]+\.?,?\s*)?"  # weekday
-    r"(\d{1,2})(?:st|nd|rd|th)?[\s/.-]+([^\W\d_]+)\.?[\s/.-]+(\d{2,4}),?"  # day month year
-    r"(?:[\sT]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(am|pm|AM|PM)?)?"  # time
-    r"\s*(?:([+-])(\d{1,2}):?(\d{2})?|([A-Za-z]{1,5}))?"  # zone
+    r"([0-9]{1,2})(?:st|nd|rd|th)?[\s/.-]+([^\W\d_]+)\.?[\s/.-]+([0-9]{2,4}),?"  # day month year
+    r"(?:[\sT]+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]+)?)?\s*(am|pm|AM|PM)?)?"  # time
+    r"\s*(?:([+-])([0-9]{1,2}):?([0-9]{2})?|([A-Za-z]{1,5}))?"  # zone
 )
 _ISO = re.compile(
-    r"\s*(\d{4})-?(\d{2})-?(\d{2})"
-    r"(?:[T\s]+(\d{1,2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?)?"
-    r"\s*(?:(Z|z|UTC|GMT)|([+-])(\d{2}):?(\d{2})?)?"
+    r"\s*([0-9]{4})-?([0-9]{2})-?([0-9]{2})"
+    r"(?:[T\s]+([0-9]{1,2}):?([0-9]{2})(?::?([0-9]{2})(?:[.,][0-9]+)?)?)?"
+    r"\s*(?:(Z|z|UTC|GMT)|([+-])([0-9]{2}):?([0-9]{2})?)?"
 )
 _AMERICAN = re.compile(
-    r"\s*(?:[^\W\d_]+\.?(?:,\s*|\s+))?([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})"
-    r"(?:,?\s+(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm|AM|PM)?)?"
-    r"\s*(?:([+-])(\d{1,2}):?(\d{2})?|([A-Za-z]{1,5}))?"
+    r"\s*(?:[^\W\d_]+\.?(?:,\s*|\s+))?([^\W\d_]+)\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?,?\s+([0-9]{4})"
+    r"(?:,?\s+(?:at\s+)?([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?\s*(am|pm|AM|PM)?)?"
+    r"\s*(?:([+-])([0-9]{1,2}):?([0-9]{2})?|([A-Za-z]{1,5}))?"
 )
 
 
@@ -124,11 +124,11 @@ def _rfc822_plain(text: str) -> datetime | None:
     day, month_name, year, clock, zone = parts
     month = _MONTHS.get(month_name.lower())
     fields = clock.split(":")
-    if month is None or not (day.isdigit() and year.isdigit() and 2 <= len(fields) <= 3):
+    if month is None or not (_digits(day, 2) and _digits(year, 4) and 2 <= len(fields) <= 3):
         return None
-    if not all(field.isdigit() for field in fields):
+    if not all(_digits(field, 2) for field in fields):
         return None
-    if zone[0] in "+-" and zone[1:].isdigit() and len(zone) == 5:
+    if zone[0] in "+-" and _digits(zone[1:], 4) and len(zone) == 5:
         minutes = int(zone[1:3]) * 60 + int(zone[3:])
         offset = -minutes if zone[0] == "-" else minutes
     elif zone.lower() in _ZONES:
@@ -137,6 +137,11 @@ def _rfc822_plain(text: str) -> datetime | None:
         return None
     second = int(fields[2]) if len(fields) == 3 else 0
     return _build(int(year), month, int(day), int(fields[0]), int(fields[1]), second, offset)
+
+
+def _digits(text: str, most: int) -> bool:
+    """ASCII digits, at most ``most`` of them (``isdigit()`` says yes to ``²``, which ``int()`` refuses)."""
+    return 0 < len(text) <= most and text.isascii() and text.isdigit()
 
 
 def _named_month(day: str, month_name: str, year: str, hour: str, *rest: str | None) -> datetime | None:
@@ -183,9 +188,8 @@ def parse_date(text: str | None) -> datetime | None:
     text = text.strip()
     if not text:
         return None
-    first = text[0]
-    if first.isdigit():
-        if text[:4].isdigit() and (text[4:5] == "-" or text[:8].isdigit()):
+    if _digits(text[0], 1):
+        if _digits(text[:4], 4) and (text[4:5] == "-" or _digits(text[:8], 8)):
             return _iso(text) or _rfc822(text) or _email(text)
         return _rfc822_plain(text) or _rfc822(text) or _iso(text) or _email(text)
     return _rfc822_plain(text) or _rfc822(text) or _american(text) or _email(text)

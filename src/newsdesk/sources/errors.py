@@ -7,6 +7,7 @@ class SourceError(ValueError):
     """A document newsdesk cannot read as a source; prints as ``url: problem``."""
 
     def __init__(self, url: str, problem: str) -> None:
+        problem = " ".join(problem.split())  # one line, whatever a parser's message holds
         super().__init__(f"{url}: {problem}")
         self.url = url
         self.problem = problem

@@ -11,6 +11,7 @@ from .dates import parse_date
 from .errors import FeedError
 from .links import absolute
 from .model import MAX_ENTRIES, Enclosure, FeedEntry, FeedImage, ParsedFeed
+from .numbers import bounded_count
 
 _SPACE = re.compile(r"\s*")
 _VERSION_PREFIXES = ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
@@ -25,11 +26,7 @@ def _str(value: Any) -> str | None:
 
 
 def _int(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+    return bounded_count(value)
 
 
 def _list(value: Any) -> list[Any]:
@@ -89,7 +86,7 @@ def _salvage(text: str) -> dict[str, Any] | None:
             pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
             if text.startswith(",", pos):
                 pos += 1
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, RecursionError):
         return found
 
 
@@ -167,6 +164,8 @@ def parse_json_feed(data: bytes, url: str, content_type: str | None = None) -> t
     notes = [note] if note else []
     try:
         document = json.loads(body)
+    except RecursionError:
+        raise FeedError(url, "JSON error: nested too deeply") from None
     except ValueError as err:
         salvaged = _salvage(body.decode("utf-8", "replace"))
         if not salvaged or not isinstance(salvaged.get("items"), list):

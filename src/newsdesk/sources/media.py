@@ -9,6 +9,7 @@ from lxml import etree
 from .links import absolute
 from .model import Enclosure, FeedImage
 from .names import MEDIA, qualified
+from .numbers import parse_count
 
 _CONTENT = frozenset(qualified(MEDIA, "content"))
 _THUMBNAIL = frozenset(qualified(MEDIA, "thumbnail"))
@@ -16,10 +17,7 @@ _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 
 
 def _int(value: str | None) -> int | None:
-    if not value:
-        return None
-    value = value.strip()
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return parse_count(value)
 
 
 def _looks_like_image(url: str) -> bool:

@@ -13,6 +13,7 @@ from .errors import SitemapError
 from .gzipped import gunzip, is_gzip
 from .links import absolute
 from .names import local_name
+from .numbers import parse_decimal
 from .sniff import sniff
 from .xmlsafe import parse_xml
 
@@ -50,10 +51,7 @@ def _text(element: etree._Element) -> str | None:
 
 
 def _priority(text: str | None) -> float | None:
-    try:
-        return float(text) if text else None
-    except ValueError:
-        return None
+    return parse_decimal(text, maximum=1.0)
 
 
 def _url(element: etree._Element, base: str) -> SitemapUrl | None:

@@ -30,7 +30,7 @@ _ENTITY_DECL = re.compile(
     rb"""<!ENTITY\s+(%\s+)?([^\s%;&"']+)\s+(?:(SYSTEM|PUBLIC)\b|"([^"]*)"|'([^']*)')""",
 )
 _CHAR_REFS_ONLY = re.compile(rb"(?:[^&]|&#[0-9]{1,7};|&#x[0-9a-fA-F]{1,6};)*")
-_CHAR_REF = re.compile(rb"&#(x?)([0-9a-fA-F]+);")
+_CHAR_REF = re.compile(rb"&#(?:x([0-9a-fA-F]{1,8})|([0-9]{1,8}));")
 # A named reference other than the five XML ones, or an "&" that starts no reference at all.
 _FIXABLE = re.compile(
     rb"&(?:(?!(?:amp|lt|gt|quot|apos);)([A-Za-z_][A-Za-z0-9._-]{0,40});"
@@ -129,7 +129,8 @@ def split_doctype(data: bytes, url: str, error: type[SourceError]) -> tuple[byte
 
 def _unescape_char_refs(value: bytes) -> bytes:
     def char(match: re.Match[bytes]) -> bytes:
-        code = int(match.group(2), 16 if match.group(1) else 10)
+        hexadecimal, decimal = match.groups()
+        code = int(hexadecimal, 16) if hexadecimal else int(decimal)
         return chr(code).encode("utf-8") if 0 < code < 0x110000 else b""
 
     text = _CHAR_REF.sub(char, value)

@@ -1,0 +1,60 @@
+"""``newsdesk read FILE``: a page or feed saved on disk, read as if fetched from its address.
+
+A file has no address of its own: the caller may give the one it was saved
+from (``--url``); without it the page is read as an unnamed page, at an
+address under the reserved ``.invalid`` domain (RFC 6761) that names only the
+file, so relative links and the provider are honest about not being known.
+"""
+
+from __future__ import annotations
+
+import stat
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+from newsdesk.documents import read_document
+from newsdesk.read.values import ReadError
+from newsdesk.record import FetchedArticle
+
+#: Where an unnamed page is taken to live (``.invalid`` never resolves).
+UNNAMED = "https://unnamed.invalid/"
+
+
+def file_path(target: str) -> Path | None:
+    """The file ``target`` names (a path or a ``file://`` URL), ``None`` for a URL to fetch."""
+    if target.lower().startswith("file://"):
+        return Path(unquote(urlsplit(target).path))
+    if "://" in target:
+        return None
+    return Path(target)
+
+
+def unnamed_url(path: Path) -> str:
+    return UNNAMED + quote(path.name)
+
+
+def read_file_target(target: str, url: str | None, cap: int, *, now: datetime) -> list[FetchedArticle] | None:
+    """Every article in the page or feed file ``target`` (read at ``url`` when given), or ``None`` when ``target``
+    is a URL to fetch. A missing file, a directory or anything but a regular file is a :class:`ReadError`."""
+    path = file_path(target)
+    if path is None:
+        return None
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ReadError(target, "no such file") from None
+    except OSError as err:
+        raise ReadError(target, f"cannot be read ({err.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise ReadError(target, "is a directory, not a page or feed file")
+    if not stat.S_ISREG(mode):
+        raise ReadError(target, "is not a regular file")
+    try:
+        with path.open("rb") as handle:
+            body = handle.read(cap + 1)
+    except OSError as err:
+        raise ReadError(target, f"cannot be read ({err.strerror})") from None
+    if len(body) > cap:
+        raise ReadError(target, f"is over the {cap:,}-byte cap on a page")
+    return read_document(body, url or unnamed_url(path), None, now=now)
