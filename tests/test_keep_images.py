@@ -354,3 +354,21 @@ def test_a_cache_file_that_is_a_fifo_or_a_device_is_reported_never_read(tmp_path
         None,
         None,
     ]
+
+
+@pytest.mark.parametrize(
+    ("attributes", "size"),
+    [
+        ('width="1e999" height="10"', (None, None)),  # no exponent: not a length, and the viewBox is absent
+        (f'width="{"9" * 400}" height="10"', (None, None)),  # float() made inf, round(inf) raised
+        ('viewBox="0 0 1e999 1e999"', (None, None)),
+        ('viewBox="0 0 nan inf"', (None, None)),
+        ('viewBox="0 0 ²³ 10"', (None, None)),
+        ('viewBox="0 0 120.4 40"', (120, 40)),
+        ('width="96px" height="32"', (96, 32)),
+    ],
+)
+def test_hostile_svg_sizes_are_no_size_never_an_exception(attributes: str, size: tuple[int | None, int | None]) -> None:
+    data = f'<svg xmlns="http://www.w3.org/2000/svg" {attributes}><rect width="1" height="1"/></svg>'.encode()
+    image = verify_image(data, "image/svg+xml", LIMITS)
+    assert (image.width, image.height) == size

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from newsdesk.sources.numbers import parse_decimal
+
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
 #: Elements that run code or embed other documents.
@@ -23,6 +25,8 @@ _LINK_ATTRIBUTES = {"href", "src", "action", "formaction", "values", "to", "from
 _SCRIPT_URL = re.compile(r"^\s*(?:javascript|vbscript|data\s*:\s*text/html)", re.IGNORECASE)
 _LEADING = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*", re.DOTALL)
 _LENGTH = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(px)?\s*$")
+#: The largest side an SVG may declare and still be given a size (a larger one is stored without one).
+MAX_SVG_SIDE = 1_000_000.0
 
 
 class SvgRefused(ValueError):
@@ -79,13 +83,17 @@ def check_svg(data: bytes) -> SvgImage:
 
 def _length(value: str | None) -> int | None:
     match = _LENGTH.match(value or "")
-    return round(float(match.group(1))) if match else None
+    size = parse_decimal(match.group(1), maximum=MAX_SVG_SIDE) if match else None
+    return round(size) if size is not None else None
 
 
 def _from_viewbox(value: str | None) -> SvgImage:
+    """The viewBox's width and height (its third and fourth numbers), read with the ASCII rules of every network
+    number: ``1e999``, ``nan`` or a 400-digit side is no size, never an exception."""
     parts = (value or "").replace(",", " ").split()
-    try:
-        width, height = float(parts[2]), float(parts[3])
-    except (IndexError, ValueError):
+    if len(parts) != 4:
+        return SvgImage(None, None)
+    width, height = (parse_decimal(part, maximum=MAX_SVG_SIDE) for part in parts[2:])
+    if width is None or height is None:
         return SvgImage(None, None)
     return SvgImage(round(width), round(height))
