@@ -21,6 +21,7 @@ from newsdesk.store.change import Change
 from newsdesk.store.newsletters import load_newsletters
 from newsdesk.store.stories import load_stories, save_story
 from newsdesk.store.topics import load_topics, save_topic
+from newsdesk.store.writerlock import lock_record_writers
 
 IMPORT_ACTOR = "import"
 
@@ -40,12 +41,14 @@ def import_tree(
 ) -> ImportReport:
     """Load a tree's stories and topics in one transaction; already-equal ones are left alone.
 
-    The caller decides what to do about ``tree.problems`` before calling this.
+    The caller decides what to do about ``tree.problems`` before calling this. On PostgreSQL
+    concurrent imports run one after the other (:func:`~newsdesk.store.writerlock.lock_record_writers`).
     ``advance`` is called once per story and topic (for a progress bar).
     """
     stories: Counter[Change] = Counter()
     topics: Counter[Change] = Counter()
     with store.transaction() as conn:
+        lock_record_writers(conn)
         for topic in tree.topics:
             topics[save_topic(conn, topic, actor=IMPORT_ACTOR, now=now)] += 1
             advance()
