@@ -14,6 +14,15 @@ from sqlalchemy import event, func, select, text
 
 from newsdesk.contenttree import read_tree
 from newsdesk.record import Article, Provider, Story
+from newsdesk.recordfile import (
+    EXTRA_INT_RANGE,
+    HEAT_RANGE,
+    MAX_CATEGORY,
+    MAX_TYPE,
+    PIXELS_RANGE,
+    QUALITY_RANGE,
+    parse_record,
+)
 from newsdesk.store import Store, StoreError, schema
 from newsdesk.store.change import Change
 from newsdesk.store.engine import schema_is_current
@@ -253,3 +262,21 @@ def test_an_unsupported_database_says_which_are_supported() -> None:
         assert "secret" not in message
     with pytest.raises(StoreError, match="driver is not installed"):
         Store.open("postgresql+psycopg2://u@127.0.0.1/db")
+
+
+def test_a_record_at_every_bound_the_parser_allows_is_stored_and_comes_back(store: Store) -> None:
+    """What ``records check`` accepts, the store holds: numbers, widths of text columns, the ends of time."""
+    front = (
+        f'category: {"c" * MAX_CATEGORY}\ntitle: "Edge"\npublishedDateTime: 0001-01-01T00:00:00Z\n'
+        f"type: {'t' * MAX_TYPE}\nquality: {QUALITY_RANGE[1]}\nheat: {HEAT_RANGE[0]}\n"
+        f"images:\n  - url: x\n    width: {PIXELS_RANGE[1]}\n    height: {PIXELS_RANGE[0]}\n"
+        f"big: [{EXTRA_INT_RANGE[0]}, {EXTRA_INT_RANGE[1]}]\n"
+        "related:\n  - title: late\n    publishedDateTime: 9999-12-31T23:59:59Z\n    quality: 0\n"
+    )
+    story = parse_record(f"---\n{front}---\n", "edge.md", "edge")
+    hot = parse_record(f"---\n{front.replace('heat: -1', f'heat: {HEAT_RANGE[1]}')}---\n", "hot.md", "hot")
+    with store.transaction() as conn:
+        save_story(conn, story, actor="t", now=NOW)
+        save_story(conn, hot, actor="t", now=NOW)
+    with store.transaction() as conn:
+        assert {s.slug: s for s in load_stories(conn)} == {"edge": story, "hot": hot}
