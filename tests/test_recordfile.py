@@ -270,3 +270,28 @@ def test_a_text_record_with_a_lone_surrogate_is_refused() -> None:
 def test_an_error_message_never_breaks_into_lines() -> None:
     error = RecordError("dir\nname.md", "problem\u2028with\rbreaks", 3)
     assert str(error) == "dir\\nname.md:3: problem\\u2028with\\rbreaks"
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        GOOD_FRONT.replace('"A title"', '"next\\x85line"'),  # NEL was written raw and read back as a space
+        GOOD_FRONT.replace("2024-01-01", "0999-01-01"),  # strftime wrote the year as 999
+        GOOD_FRONT + "quality: null\nx: 1\n",  # x followed a key that is not written back
+        "y: 2\n" + GOOD_FRONT + "x: [1]\n",
+        GOOD_FRONT + '"": 1\n"a: b": 2\n"#c": 3\n"---": 4\n"line\\nbreak": 5\nnull: 6\n"12": 7\n',  # keys
+        GOOD_FRONT.replace("00:00:00Z", "00:00:00.5Z"),  # a fraction of a second is dropped on reading
+    ],
+)
+def test_what_the_fuzzer_found_reads_back_as_the_same_story(front: str) -> None:
+    story = parse_record(_record(front), "f.md", "f")
+    written = render_record(story)
+    assert parse_record(written, "f.md", "f") == story
+    assert render_record(parse_record(written, "f.md", "f")) == written
+
+
+def test_unknown_keys_come_back_in_writing_order() -> None:
+    story = parse_record(_record('title: "t"\nlate: 1\npublishedDateTime: 2024-01-01T00:00:00Z\nearly: 2\n'), "f", "f")
+    assert [e.key for e in story.extras] == ["late", "early"]
+    story = parse_record(_record('publishedDateTime: 2024-01-01T00:00:00Z\nb: 1\ntitle: "t"\na: 2\n'), "f", "f")
+    assert [(e.key, e.after) for e in story.extras] == [("a", "title"), ("b", "publishedDateTime")]

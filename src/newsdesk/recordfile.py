@@ -161,7 +161,6 @@ def parse_record(data: bytes | str, source: str, slug: str) -> Story:
         raise RecordError(source, "front matter is empty", 2)
     fields = _mapping(ctx, root, "front matter")
     primary = _article(ctx, root, fields, top=True)
-    used = set(_TOP_STORY_KEYS) | set(_ARTICLE_KEYS)
     return Story(
         slug=slug,
         primary=primary,
@@ -172,7 +171,7 @@ def parse_record(data: bytes | str, source: str, slug: str) -> Story:
         related=_opt(ctx, fields, "related", _related),
         secured=_opt(ctx, fields, "secured", _secured),
         body=body,
-        extras=_extras(ctx, fields, used),
+        extras=_extras(ctx, fields, _TOP_KEYS),
     )
 
 
@@ -375,6 +374,8 @@ def _datetime(ctx: _Ctx, key: str, node: Node) -> datetime:
         parsed = datetime.fromisoformat(value.replace("z", "Z").replace(" ", "T", 1))
     except ValueError:
         raise ctx.fail(node, f"{key} {shown(value)} is not a real date and time") from None
+    # A record's times are to the second (they are written back so); a fraction is dropped on reading.
+    parsed = parsed.replace(microsecond=0)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     try:
@@ -452,7 +453,7 @@ def _images(ctx: _Ctx, key: str, node: Node) -> tuple[Image, ...]:
                 height=_opt(ctx, fields, "height", _bounded(PIXELS_RANGE)),
                 is_cached=_opt(ctx, fields, "isCached", _bool),
                 title=_opt(ctx, fields, "title", _str),
-                extras=_extras(ctx, fields, set(_IMAGE_KEYS)),
+                extras=_extras(ctx, fields, _IMAGE_KEYS),
             )
         )
     return tuple(images)
@@ -466,7 +467,7 @@ def _provider(ctx: _Ctx, key: str, node: Node) -> Provider:
         name=_plain_str(ctx, "provider name", fields["name"][1]),
         domain=_opt(ctx, fields, "domain", _plain_str),
         images=_opt(ctx, fields, "images", _images),
-        extras=_extras(ctx, fields, set(_PROVIDER_KEYS)),
+        extras=_extras(ctx, fields, _PROVIDER_KEYS),
     )
 
 
@@ -495,19 +496,28 @@ def _article(ctx: _Ctx, node: Node, fields: _Fields, *, top: bool) -> Article:
         featured_content=_opt(ctx, fields, "featuredContent", _str),
         provider=_opt(ctx, fields, "provider", _provider),
         images=_opt(ctx, fields, "images", _images),
-        extras=() if top else _extras(ctx, fields, set(_ARTICLE_KEYS)),
+        extras=() if top else _extras(ctx, fields, _ARTICLE_KEYS),
     )
 
 
-def _extras(ctx: _Ctx, fields: _Fields, known: set[str]) -> tuple[Extra, ...]:
+#: Known keys written back even when the file gave them no value (as ``news`` and ``article``).
+_ALWAYS_WRITTEN = frozenset({"category", "type"})
+
+
+def _extras(ctx: _Ctx, fields: _Fields, order: Sequence[str]) -> tuple[Extra, ...]:
+    """The unknown keys of ``fields``, in the order they are written back (``order`` is the known keys')."""
+    known = set(order)
     extras = []
     after = ""
     for name, (_key, value) in fields.items():
         if name in known:
-            after = name
+            # An unknown key goes back after the last known key that is written back.
+            if not _is_null(value) or name in _ALWAYS_WRITTEN:
+                after = name
         else:
             extras.append(Extra(key=name, value=_extra_value(ctx, name, value), after=after))
-    return tuple(extras)
+    rank = {"": -1} | {key: i for i, key in enumerate(order)}
+    return tuple(sorted(extras, key=lambda extra: rank[extra.after]))
 
 
 def _extra_value(ctx: _Ctx, key: str, node: Node) -> ExtraValue:
@@ -646,7 +656,7 @@ def _ordered(values: dict[str, object], order: Iterable[str], extras: Sequence[E
 
 
 def _emit_pair(key: str, value: object, indent: int) -> list[str]:
-    pad = " " * indent
+    pad, key = " " * indent, key_text(key)
     if isinstance(value, dict):
         if not value:
             return [f"{pad}{key}: {{}}"]
@@ -687,7 +697,7 @@ _ESCAPES = {
     "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r", "\x1b": "\\e",
     "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P", "\ufeff": "\\uFEFF",
 }  # fmt: skip
-_NEEDS_ESCAPE = re.compile('[\\\\"\x00-\x1f\x7f-\x84\x86-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]')
+_NEEDS_ESCAPE = re.compile('[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]')
 
 
 def double_quoted(text: str) -> str:
@@ -717,6 +727,20 @@ def plain_safe(text: str) -> bool:
     return resolved == _STR
 
 
+def key_text(key: str) -> str:
+    """A mapping key as written: bare where it reads back as the same name, else double-quoted.
+
+    Keys are read by their text whatever YAML would type them as, so ``null`` or ``12``
+    stay bare; only what would not scan back as the same plain text is quoted.
+    """
+    bare = bool(key) and key == key.strip() and not _NEEDS_ESCAPE.search(key) and "\u0085" not in key
+    if bare and key[0] in "-?:,[]{}#&*!|>'\"%@`" and not (key[0] in "-?:" and len(key) > 1 and key[1] != " "):
+        bare = False
+    if bare and (": " in key or " #" in key or key.endswith(":") or key.startswith(("---", "..."))):
+        bare = False
+    return key if bare else double_quoted(key)
+
+
 def scalar_text(value: object) -> str:
     """One scalar as the record layout writes it."""
     if isinstance(value, bool):
@@ -724,7 +748,8 @@ def scalar_text(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        # isoformat, not strftime: strftime writes the year 999 as "999", which reads back as no date.
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
     if value is None:
         return "null"
     text = str(value)
