@@ -19,6 +19,7 @@ from newsdesk.recordfile import (
     render_record,
     roundtrip_difference,
 )
+from newsdesk.taxonomy import parse_topic
 
 from .conftest import FIXTURE_TREE
 
@@ -295,3 +296,25 @@ def test_unknown_keys_come_back_in_writing_order() -> None:
     assert [e.key for e in story.extras] == ["late", "early"]
     story = parse_record(_record('publishedDateTime: 2024-01-01T00:00:00Z\nb: 1\ntitle: "t"\na: 2\n'), "f", "f")
     assert [(e.key, e.after) for e in story.extras] == [("a", "title"), ("b", "publishedDateTime")]
+
+
+@pytest.mark.parametrize(
+    ("document", "problem"),
+    [
+        ("_id: x\nname: y\nkeywords: &k [*k]\n", "YAML anchor &k"),
+        ("_id: x\nname: y\nparent: " + "[" * 40 + "]" * 40 + "\n", "nested more than 32 levels deep"),
+        ("_id: x\nname: y\nweight: " + "9" * 5000 + "\n", "a value cannot be read"),
+        ('_id: "x\\0"\nname: y\n', "a NUL character"),
+    ],
+)
+def test_hostile_topic_files_get_one_clear_line(document: str, problem: str) -> None:
+    with pytest.raises(RecordError) as caught:
+        parse_topic(document.encode(), "t.yaml", "_data/topics/t.yaml")
+    assert problem in str(caught.value)
+    assert len(str(caught.value).splitlines()) == 1
+    assert len(str(caught.value)) < 300
+
+
+def test_a_topic_file_may_still_end_with_a_stray_document_marker() -> None:
+    topic = parse_topic(b"_id: ai\nname: AI\nkeywords: [a.i.]\n---\n", "00-ai.yaml", "00-ai.yaml")
+    assert (topic.id, topic.name, topic.keywords) == ("ai", "AI", ("a.i.",))

@@ -194,9 +194,18 @@ def compose_front_matter(front: str, source: str, *, first_line: int) -> Node | 
     and nesting bounded by :data:`MAX_DEPTH`: nothing is ever expanded or recursed into
     without bound. ``first_line`` is the file's line number of ``front``'s first line.
     """
-    composer = _Composer(front, source, first_line)
+    return _composing(front, source, first_line, lambda composer: composer.document())
+
+
+def compose_documents(text: str, source: str, *, first_line: int) -> list[Node]:
+    """Every YAML document of ``text`` as a node tree, held to the same rules as a record's front matter."""
+    return _composing(text, source, first_line, lambda composer: composer.documents())
+
+
+def _composing(text: str, source: str, first_line: int, compose: Callable[[_Composer], _T]) -> _T:
+    composer = _Composer(text, source, first_line)
     try:
-        return composer.document()
+        return compose(composer)
     except yaml.MarkedYAMLError as err:
         raise yaml_error(source, err, first_line=first_line) from None
     except yaml.YAMLError as err:
@@ -229,6 +238,16 @@ class _Composer:
             event = loader.peek_event()
             raise self.fail(event.start_mark, "front matter holds more than one YAML document")
         return root
+
+    def documents(self) -> list[Node]:
+        loader = self.loader
+        loader.get_event()  # the stream's start
+        nodes = []
+        while not loader.check_event(yaml.StreamEndEvent):
+            loader.get_event()  # a document's start
+            nodes.append(self.node(1))
+            loader.get_event()  # its end
+        return nodes
 
     def node(self, depth: int) -> Node:
         event: Any = self.loader.get_event()
