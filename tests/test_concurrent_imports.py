@@ -120,3 +120,40 @@ def test_two_cli_imports_of_overlapping_trees_both_finish(postgres_schema_url: s
     finally:
         engine.dispose()
     assert sorted(slugs) == [r.stem for r in records]
+
+
+def test_an_import_beaten_to_a_row_by_another_writer_fails_in_one_line(postgres_schema_url: str) -> None:
+    """A writer that takes no lock (here: raw SQL) commits the same topic first: one line, nothing half-done."""
+    tree = read_tree(FIXTURE_TREE)
+    application = f"newsdesk-import-{uuid.uuid4().hex[:8]}"
+    importer = Store.open(f"{postgres_schema_url}&application_name={application}")
+    other = sqlalchemy.create_engine(postgres_schema_url)
+    failure: list[BaseException] = []
+
+    def run_import() -> None:
+        try:
+            import_tree(importer, tree, now=NOW)
+        except BaseException as err:  # handed to the test's thread
+            failure.append(err)
+
+    thread = threading.Thread(target=run_import)
+    try:
+        with other.begin() as conn:
+            conn.execute(
+                sqlalchemy.insert(schema.topics).values(
+                    topic_id=tree.topics[0].id, name="first", keywords="[]", filename="x.yaml", document=""
+                )
+            )
+            thread.start()
+            _wait_until_waiting_on_a_lock(other, application)
+        thread.join(timeout=120)
+        [error] = failure
+        assert type(error).__name__ == "StoreError"
+        assert str(error).startswith("import rolled back: another writer changed the same rows (")
+        assert str(error).endswith("; run it again")
+        assert "\n" not in str(error)
+        with importer.transaction() as conn:
+            assert conn.execute(select(func.count()).select_from(schema.stories)).scalar_one() == 0
+    finally:
+        importer.close()
+        other.dispose()

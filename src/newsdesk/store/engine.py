@@ -10,7 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 #: The databases a desk can keep its store in, by the URL's scheme (before any ``+driver``).
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
@@ -75,7 +75,7 @@ def migrate(engine: Engine) -> None:
         raise StoreError(f"cannot reach the database: {one_line_error(err)}") from None
 
 
-def one_line_error(err: OperationalError) -> str:
+def one_line_error(err: DBAPIError) -> str:
     """The driver's message of ``err`` on one line (psycopg's span several)."""
     return " ".join(str(err.orig).split())
 
