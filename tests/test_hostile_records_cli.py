@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -105,3 +106,20 @@ def test_init_with_an_unsupported_database_says_which_are_supported(tmp_path: Pa
     assert "is not supported; newsdesk supports sqlite (sqlite:///PATH) and postgresql" in err
     assert "secret" not in err
     assert not (tmp_path / "d").exists()
+
+
+def test_a_fifo_among_the_records_is_refused_not_read(tree: Path, tmp_path: Path) -> None:
+    """Opening a FIFO to read it blocks until a writer comes: records check and import hung on one."""
+    fifo = tree / "_news" / "2024-01-01-fifo.md"
+    os.mkfifo(fifo)
+    code, out, _ = newsdesk("records", "check", fifo, tree / "_news")
+    assert code == 1
+    assert out.splitlines() == [
+        f"{fifo}: is not a regular file (a FIFO, socket or device); it is not read",
+        "checked 4 records: 3 identical",
+    ]
+    assert newsdesk("init", tmp_path / "desk")[0] == 0
+    code, out, err = newsdesk("import", tree, "--desk", tmp_path / "desk", "--skip-bad")
+    assert code == 0
+    assert f"skipped: {fifo}: is not a regular file" in err
+    assert out.splitlines()[0] == "stories: 3 created, 0 updated, 0 unchanged"
