@@ -4,15 +4,16 @@
 and ``render_record`` turns a story back into text. For every record written
 in the seed's layout, ``render_record(parse_record(data)) == data``.
 
-Parsing goes through PyYAML's composer (so every YAML rule is honoured) and
-then walks the node tree by hand: that way every complaint names the line it
-is about, duplicate keys are caught, and no YAML implicit typing (``on`` as a
-bool, ``2023-07-25`` as a date) changes a value behind the record's back.
+Parsing goes through PyYAML's parser (so every YAML rule is honoured), builds
+the node tree from its events, and then walks the tree by hand: that way every
+complaint names the line it is about, duplicate keys are caught, and no YAML
+implicit typing (``on`` as a bool, ``2023-07-25`` as a date) changes a value
+behind the record's back.
 
-The node tree is built here from the parser's events, not by PyYAML's
-composer: an anchor or an alias (which the format does not use) is refused as
-soon as the parser meets it, so an alias bomb is never expanded, and nesting
-deeper than :data:`MAX_DEPTH` is refused before it is built. Every number is
+The node tree is built here, not by PyYAML's composer: an anchor or an alias
+(which the format does not use) is refused as soon as the parser meets it, so
+an alias bomb is never expanded, and nesting deeper than :data:`MAX_DEPTH` is
+refused before it is built. Every number is
 bounded to what the store holds and every list to a cap (see the constants
 below), so a record that parses also imports.
 """
