@@ -5,17 +5,28 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, text
 
 from newsdesk.contenttree import read_tree
 from newsdesk.record import Article, Provider, Story
+from newsdesk.recordfile import (
+    EXTRA_INT_RANGE,
+    HEAT_RANGE,
+    MAX_CATEGORY,
+    MAX_TYPE,
+    PIXELS_RANGE,
+    QUALITY_RANGE,
+    parse_record,
+)
 from newsdesk.store import Store, StoreError, schema
 from newsdesk.store.change import Change
 from newsdesk.store.engine import schema_is_current
+from newsdesk.store.search import search_stories
 from newsdesk.store.stats import counts
 from newsdesk.store.stories import load_stories, save_story
 from newsdesk.store.topics import load_topics, save_topic
@@ -157,3 +168,115 @@ def test_sqlite_desks_use_wal_and_foreign_keys(tmp_path: Path) -> None:
     with Store.open(f"sqlite:///{tmp_path / 'wal.db'}") as opened, opened.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+
+
+# --------------------------------------------------------------------------- the work of saving one story (issue 11)
+
+
+def _wide_story(slug: str, n: int) -> Story:
+    """A story with ``n`` related articles (each from its own outlet) and ``n`` topics."""
+    related = tuple(
+        Article(title=f"{slug} {i}", published=NOW, web_url=f"https://{slug}-{i}.example/a",
+                provider=Provider(f"{slug} outlet {i}", f"{slug}-{i}.example"))
+        for i in range(n)
+    )  # fmt: skip
+    topics = tuple(f"{slug} topic {i}" for i in range(n))
+    return Story(slug=slug, primary=Article(title=f"{slug} primary", published=NOW), related=related, topics=topics)
+
+
+@dataclasses.dataclass
+class _Work:
+    statements: int = 0  # statements newsdesk sends
+    engine: int = 0  # work inside the database: SQLite VM steps (x100), or search rows written on PostgreSQL
+
+
+def _save_counting(store: Store, story: Story) -> _Work:
+    work = _Work()
+
+    def count(*_args: object) -> None:
+        work.statements += 1
+
+    def step() -> int:
+        work.engine += 1
+        return 0
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        with store.transaction() as conn:
+            raw: Any = conn.connection.driver_connection
+            if store.backend == "sqlite":
+                raw.set_progress_handler(step, 100)
+            else:
+                before = conn.execute(text(_SEARCH_ROWS_WRITTEN)).scalar_one()
+            save_story(conn, story, actor="t", now=NOW)
+            if store.backend == "sqlite":
+                raw.set_progress_handler(None, 100)
+            else:
+                work.engine = int(conn.execute(text(_SEARCH_ROWS_WRITTEN)).scalar_one() - before)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    work.statements -= 2 if store.backend == "postgresql" else 0  # the counting queries themselves
+    return work
+
+
+_SEARCH_ROWS_WRITTEN = "SELECT pg_stat_get_xact_tuples_inserted('story_search'::regclass)"
+
+
+def test_saving_a_story_costs_work_linear_in_its_members(store: Store) -> None:
+    """Each member written used to rebuild the story's whole search row: n members cost n² (issue 11, item 6)."""
+    empty, single, double = (
+        _save_counting(store, _wide_story(slug, n)) for slug, n in (("e", 0), ("s", 60), ("d", 120))
+    )
+    # What newsdesk sends grows by the same amount for each further 60 members ...
+    assert double.statements - single.statements == single.statements - empty.statements
+    # ... and so does the work the database does for it (its triggers included).
+    if store.backend == "sqlite":
+        assert double.engine - single.engine <= 1.2 * (single.engine - empty.engine)
+    else:
+        assert (empty.engine, single.engine, double.engine) == (1, 1, 1)  # one search row written per save
+    with store.transaction() as conn:
+        assert load_stories(conn, slugs=["d"]) == [_wide_story("d", 120)]
+
+
+def test_a_story_rewritten_is_found_by_its_new_words(store: Store) -> None:
+    """The search row is rebuilt once, at the end of the save, from everything the story now holds."""
+    with store.transaction() as conn:
+        save_story(conn, dataclasses.replace(_wide_story("w", 3), published=True), actor="t", now=NOW)
+        assert [s.slug for s in search_stories(conn, "topic").stories] == ["w"]
+    changed = dataclasses.replace(_wide_story("w", 2), topics=("Quantum annealing",), published=True)
+    with store.transaction() as conn:
+        save_story(conn, changed, actor="t", now=NOW)
+    with store.transaction() as conn:
+        assert [s.slug for s in search_stories(conn, "annealing").stories] == ["w"]
+        assert search_stories(conn, "topic").stories == ()
+        assert conn.execute(select(func.count()).select_from(schema.search_hold)).scalar_one() == 0
+
+
+def test_an_unsupported_database_says_which_are_supported() -> None:
+    for url in ("mysql://x", "mssql+pyodbc://u:secret@h/db", "oracle://h/db"):
+        with pytest.raises(StoreError) as caught:
+            Store.open(url)
+        message = str(caught.value)
+        assert "is not supported; newsdesk supports sqlite" in message
+        assert "postgresql" in message
+        assert "secret" not in message
+    with pytest.raises(StoreError, match="driver is not installed"):
+        Store.open("postgresql+psycopg2://u@127.0.0.1/db")
+
+
+def test_a_record_at_every_bound_the_parser_allows_is_stored_and_comes_back(store: Store) -> None:
+    """What ``records check`` accepts, the store holds: numbers, widths of text columns, the ends of time."""
+    front = (
+        f'category: {"c" * MAX_CATEGORY}\ntitle: "Edge"\npublishedDateTime: 0001-01-01T00:00:00Z\n'
+        f"type: {'t' * MAX_TYPE}\nquality: {QUALITY_RANGE[1]}\nheat: {HEAT_RANGE[0]}\n"
+        f"images:\n  - url: x\n    width: {PIXELS_RANGE[1]}\n    height: {PIXELS_RANGE[0]}\n"
+        f"big: [{EXTRA_INT_RANGE[0]}, {EXTRA_INT_RANGE[1]}]\n"
+        "related:\n  - title: late\n    publishedDateTime: 9999-12-31T23:59:59Z\n    quality: 0\n"
+    )
+    story = parse_record(f"---\n{front}---\n", "edge.md", "edge")
+    hot = parse_record(f"---\n{front.replace('heat: -1', f'heat: {HEAT_RANGE[1]}')}---\n", "hot.md", "hot")
+    with store.transaction() as conn:
+        save_story(conn, story, actor="t", now=NOW)
+        save_story(conn, hot, actor="t", now=NOW)
+    with store.transaction() as conn:
+        assert {s.slug: s for s in load_stories(conn)} == {"edge": story, "hot": hot}

@@ -8,6 +8,7 @@ atomically, untouched when its bytes are already right).
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -33,18 +34,34 @@ class ContentTree:
 
 
 def read_capped(path: Path, cap: int = MAX_RECORD_BYTES) -> bytes:
-    """A file's bytes, refusing (without reading it all) one larger than ``cap``."""
+    """A regular file's bytes, refusing (without reading it all) one larger than ``cap``.
+
+    Anything but a regular file is refused before it is read: a FIFO or a device
+    would block the reader (an import, ``records check``) forever. The file is
+    opened without blocking, so even opening a FIFO returns at once.
+    """
     try:
-        with path.open("rb") as handle:
-            data = handle.read(cap + 1)
-            if len(data) > cap:
-                size = os.fstat(handle.fileno()).st_size
-                raise RecordError(str(path), f"file is {size:,} bytes; a record may be at most {cap:,} bytes")
-            return data
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except IsADirectoryError:
         raise RecordError(str(path), "is a directory, not a record file") from None
     except OSError as err:
         raise RecordError(str(path), f"cannot be read: {err.strerror}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise RecordError(str(path), "is a directory, not a record file")
+        if not stat.S_ISREG(mode):
+            raise RecordError(str(path), "is not a regular file (a FIFO, socket or device); it is not read")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(cap + 1)
+        if len(data) > cap:
+            size = os.fstat(fd).st_size
+            raise RecordError(str(path), f"file is {size:,} bytes; a record may be at most {cap:,} bytes")
+        return data
+    except OSError as err:
+        raise RecordError(str(path), f"cannot be read: {err.strerror}") from None
+    finally:
+        os.close(fd)
 
 
 def read_record_file(path: Path) -> Story:

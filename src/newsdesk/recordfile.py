@@ -4,10 +4,18 @@
 and ``render_record`` turns a story back into text. For every record written
 in the seed's layout, ``render_record(parse_record(data)) == data``.
 
-Parsing goes through PyYAML's composer (so every YAML rule is honoured) and
-then walks the node tree by hand: that way every complaint names the line it
-is about, duplicate keys are caught, and no YAML implicit typing (``on`` as a
-bool, ``2023-07-25`` as a date) changes a value behind the record's back.
+Parsing goes through PyYAML's parser (so every YAML rule is honoured), builds
+the node tree from its events, and then walks the tree by hand: that way every
+complaint names the line it is about, duplicate keys are caught, and no YAML
+implicit typing (``on`` as a bool, ``2023-07-25`` as a date) changes a value
+behind the record's back.
+
+The node tree is built here, not by PyYAML's composer: an anchor or an alias
+(which the format does not use) is refused as soon as the parser meets it, so
+an alias bomb is never expanded, and nesting deeper than :data:`MAX_DEPTH` is
+refused before it is built. Every number is
+bounded to what the store holds and every list to a cap (see the constants
+below), so a record that parses also imports.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -27,6 +35,25 @@ from newsdesk.record import Article, Extra, ExtraValue, Image, Provider, Secured
 
 #: A record larger than this is refused before it is parsed (the seed is 4 KB).
 MAX_RECORD_BYTES = 1024 * 1024
+#: Deepest nesting of lists and mappings in the front matter (a record needs 6).
+MAX_DEPTH = 32
+#: Most ``related`` articles a record may hold (the real records hold at most a handful).
+MAX_RELATED = 1_000
+#: Most ``topics`` a record may name (a desk's taxonomy has a few dozen).
+MAX_TOPICS = 500
+#: Most images one article or provider may hold.
+MAX_IMAGES = 100
+#: Bounds of ``quality``: the format's 0-100, with room for real records that go past 100 (189 seen).
+QUALITY_RANGE = (0, 1_000)
+#: Bounds of ``heat``: ``-1`` (not computed) to 1,000 (the desk's own is 0-100; 189 seen).
+HEAT_RANGE = (-1, 1_000)
+#: Bounds of an image's ``width`` and ``height``, in pixels: what the store's integer column holds.
+PIXELS_RANGE = (0, 2**31 - 1)
+#: Bounds of a whole number among the fields newsdesk does not know (stored as JSON): 64 bits.
+EXTRA_INT_RANGE = (-(2**63), 2**63 - 1)
+#: Longest ``category`` and ``type``, in characters (the store's column widths).
+MAX_CATEGORY = 64
+MAX_TYPE = 32
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -42,14 +69,30 @@ class RecordError(ValueError):
     """A record that cannot be read: names the input, the line where known, the problem."""
 
     def __init__(self, source: str, message: str, line: int | None = None) -> None:
+        message = one_line(message)
         super().__init__(message)
-        self.source = source
+        self.source = one_line(source)
         self.message = message
         self.line = line
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line is not None else self.source
         return f"{where}: {self.message}"
+
+
+_LINE_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character that would break it into lines written as an escape."""
+    return _LINE_BREAKS.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """A value quoted for a message, cut short where it is long."""
+    if len(value) > limit:
+        return repr(value[:limit]) + f"... ({len(value):,} characters)"
+    return repr(value)
 
 
 # --------------------------------------------------------------------------- reading
@@ -107,32 +150,146 @@ def parse_record(data: bytes | str, source: str, slug: str) -> Story:
     ``source`` names the input in error messages; ``slug`` is the record's
     name (its file name without ``.md``).
     """
-    text = decode_record(data, source) if isinstance(data, bytes) else data
+    if isinstance(data, str):
+        data = _encoded(data, source)
+    text = decode_record(data, source)
+    if _UNSTORABLE.search(slug):
+        raise RecordError(source, f"the record's name {shown(slug)} is not UTF-8 text")
     front, body = split_front_matter(text, source)
     ctx = _Ctx(source, 1)
-    try:
-        root = yaml.compose(front, Loader=_Loader)
-    except yaml.MarkedYAMLError as err:
-        raise yaml_error(source, err, first_line=2) from None
-    except yaml.YAMLError as err:
-        raise RecordError(source, f"broken YAML: {err}") from None
+    root = compose_front_matter(front, source, first_line=2)
     if root is None:
         raise RecordError(source, "front matter is empty", 2)
     fields = _mapping(ctx, root, "front matter")
     primary = _article(ctx, root, fields, top=True)
-    used = set(_TOP_STORY_KEYS) | set(_ARTICLE_KEYS)
     return Story(
         slug=slug,
         primary=primary,
-        category=_opt(ctx, fields, "category", _plain_str) or "news",
-        heat=_opt(ctx, fields, "heat", _int),
+        category=_opt(ctx, fields, "category", _category) or "news",
+        heat=_opt(ctx, fields, "heat", _bounded(HEAT_RANGE)),
         published=_opt(ctx, fields, "published", _bool),
         topics=_opt(ctx, fields, "topics", _topics),
         related=_opt(ctx, fields, "related", _related),
         secured=_opt(ctx, fields, "secured", _secured),
         body=body,
-        extras=_extras(ctx, fields, used),
+        extras=_extras(ctx, fields, _TOP_KEYS),
     )
+
+
+def _encoded(text: str, source: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        line = text.count("\n", 0, err.start) + 1
+        raise RecordError(source, f"not UTF-8: U+{ord(text[err.start]):04X} is a lone surrogate", line) from None
+
+
+#: Characters no store column can hold: NUL (PostgreSQL text) and lone surrogates (not UTF-8).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def compose_front_matter(front: str, source: str, *, first_line: int) -> Node | None:
+    """The YAML node tree of ``front`` (``None`` when it holds no document), or a :class:`RecordError`.
+
+    Built from the parser's events with anchors and aliases refused as they are met
+    and nesting bounded by :data:`MAX_DEPTH`: nothing is ever expanded or recursed into
+    without bound. ``first_line`` is the file's line number of ``front``'s first line.
+    """
+    return _composing(front, source, first_line, lambda composer: composer.document())
+
+
+def compose_documents(text: str, source: str, *, first_line: int) -> list[Node]:
+    """Every YAML document of ``text`` as a node tree, held to the same rules as a record's front matter."""
+    return _composing(text, source, first_line, lambda composer: composer.documents())
+
+
+def _composing(text: str, source: str, first_line: int, compose: Callable[[_Composer], _T]) -> _T:
+    composer = _Composer(text, source, first_line)
+    try:
+        return compose(composer)
+    except yaml.MarkedYAMLError as err:
+        raise yaml_error(source, err, first_line=first_line) from None
+    except yaml.YAMLError as err:
+        raise RecordError(source, f"broken YAML: {one_line(str(err))}") from None
+    finally:
+        composer.loader.dispose()
+
+
+class _Composer:
+    """PyYAML's composer, less anchors and aliases, with a depth bound and storable scalars."""
+
+    def __init__(self, front: str, source: str, first_line: int) -> None:
+        # The C parser's events and marks are untyped; they are read here only.
+        self.loader: Any = _Loader(front)
+        self.source = source
+        self.first_line = first_line
+
+    def fail(self, mark: Any, message: str) -> RecordError:
+        return RecordError(self.source, message, None if mark is None else mark.line + self.first_line)
+
+    def document(self) -> Node | None:
+        loader = self.loader
+        loader.get_event()  # the stream's start
+        if loader.check_event(yaml.StreamEndEvent):
+            return None
+        loader.get_event()  # the document's start
+        root = self.node(1)
+        loader.get_event()  # the document's end
+        if not loader.check_event(yaml.StreamEndEvent):
+            event = loader.peek_event()
+            raise self.fail(event.start_mark, "front matter holds more than one YAML document")
+        return root
+
+    def documents(self) -> list[Node]:
+        loader = self.loader
+        loader.get_event()  # the stream's start
+        nodes = []
+        while not loader.check_event(yaml.StreamEndEvent):
+            loader.get_event()  # a document's start
+            nodes.append(self.node(1))
+            loader.get_event()  # its end
+        return nodes
+
+    def node(self, depth: int) -> Node:
+        event: Any = self.loader.get_event()
+        mark: Any = event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            raise self.fail(mark, f"YAML alias *{event.anchor}: records have no anchors or aliases")
+        if event.anchor is not None:
+            raise self.fail(mark, f"YAML anchor &{event.anchor}: records have no anchors or aliases")
+        if depth > MAX_DEPTH:
+            raise self.fail(mark, f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(event, yaml.ScalarEvent):
+            return self.scalar(event)
+        if isinstance(event, yaml.SequenceStartEvent):
+            sequence = SequenceNode(self.tag(SequenceNode, None, event), [], mark, None, flow_style=event.flow_style)
+            while not self.loader.check_event(yaml.SequenceEndEvent):
+                sequence.value.append(self.node(depth + 1))
+            sequence.end_mark = self.loader.get_event().end_mark
+            return sequence
+        assert isinstance(event, yaml.MappingStartEvent)
+        mapping = MappingNode(self.tag(MappingNode, None, event), [], mark, None, flow_style=event.flow_style)
+        while not self.loader.check_event(yaml.MappingEndEvent):
+            key = self.node(depth + 1)
+            mapping.value.append((key, self.node(depth + 1)))
+        mapping.end_mark = self.loader.get_event().end_mark
+        return mapping
+
+    def scalar(self, event: Any) -> ScalarNode:
+        found = _UNSTORABLE.search(event.value)
+        if found is not None:
+            what = "a NUL character" if found.group() == "\x00" else f"a lone surrogate U+{ord(found.group()):04X}"
+            raise self.fail(event.start_mark, f"a value holds {what}, which no record may hold")
+        tag = self.tag(ScalarNode, event.value, event)
+        return ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+
+    def tag(self, kind: type[Node], value: str | None, event: Any) -> str:
+        tag: str | None = getattr(event, "tag", None)
+        if tag is None or tag == "!":
+            implicit = getattr(event, "implicit", True)
+            resolved: str = self.loader.resolve(kind, value, implicit)
+            return resolved
+        return tag
 
 
 def yaml_error(source: str, err: yaml.MarkedYAMLError, *, first_line: int) -> RecordError:
@@ -155,7 +312,7 @@ def _mapping(ctx: _Ctx, node: Node, what: str) -> _Fields:
             raise ctx.fail(key, f"{what} has a key that is not a plain name")
         if key.value in out:
             first = out[key.value][0].start_mark.line + 1 + ctx.offset
-            raise ctx.fail(key, f"duplicate key '{key.value}' (first on line {first})")
+            raise ctx.fail(key, f"duplicate key {shown(key.value)} (first on line {first})")
         out[key.value] = (key, value)
     return out
 
@@ -186,11 +343,32 @@ def _plain_str(ctx: _Ctx, key: str, node: Node) -> str:
     return value
 
 
-def _int(ctx: _Ctx, key: str, node: Node) -> int:
-    scalar = _scalar(ctx, key, node)
-    if not _plain(scalar) or not re.fullmatch(r"-?[0-9]+", scalar.value):
-        raise ctx.fail(node, f"{key} must be a whole number, not {scalar.value!r}")
-    return int(scalar.value)
+_WHOLE = re.compile(r"-?[0-9]+")
+#: More digits than any 64-bit number has (leading zeros aside): refused before ``int()`` sees them.
+_MAX_DIGITS = 40
+
+
+def _whole(text: str, low: int, high: int) -> int | None:
+    """``text`` as a whole number within ``low``..``high``, or ``None`` where it is out of range."""
+    if len(text.lstrip("-").lstrip("0")) > _MAX_DIGITS:
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+def _bounded(bounds: tuple[int, int]) -> Callable[[_Ctx, str, Node], int]:
+    low, high = bounds
+
+    def read(ctx: _Ctx, key: str, node: Node) -> int:
+        scalar = _scalar(ctx, key, node)
+        if not _plain(scalar) or not _WHOLE.fullmatch(scalar.value):
+            raise ctx.fail(node, f"{key} must be a whole number, not {shown(scalar.value)}")
+        number = _whole(scalar.value, low, high)
+        if number is None:
+            raise ctx.fail(node, f"{key} must be a whole number from {low:,} to {high:,}, not {shown(scalar.value)}")
+        return number
+
+    return read
 
 
 def _bool(ctx: _Ctx, key: str, node: Node) -> bool:
@@ -199,24 +377,31 @@ def _bool(ctx: _Ctx, key: str, node: Node) -> bool:
         return True
     if _plain(scalar) and scalar.value in ("false", "False", "FALSE"):
         return False
-    raise ctx.fail(node, f"{key} must be true or false, not {scalar.value!r}")
+    raise ctx.fail(node, f"{key} must be true or false, not {shown(scalar.value)}")
 
 
-_DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?\s*(Z|z|[+-]\d{2}:?\d{2})?")
+_DATETIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?\s*(Z|z|[+-]\d{2}:?\d{2})?", re.ASCII
+)
 
 
 def _datetime(ctx: _Ctx, key: str, node: Node) -> datetime:
     value = _str(ctx, key, node).strip()
     match = _DATETIME.fullmatch(value)
     if match is None:
-        raise ctx.fail(node, f"{key} must be a UTC time like 2023-07-25T17:32:00Z, not {value!r}")
+        raise ctx.fail(node, f"{key} must be a UTC time like 2023-07-25T17:32:00Z, not {shown(value)}")
     try:
         parsed = datetime.fromisoformat(value.replace("z", "Z").replace(" ", "T", 1))
     except ValueError:
-        raise ctx.fail(node, f"{key} {value!r} is not a real date and time") from None
+        raise ctx.fail(node, f"{key} {shown(value)} is not a real date and time") from None
+    # A record's times are to the second (they are written back so); a fraction is dropped on reading.
+    parsed = parsed.replace(microsecond=0)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise ctx.fail(node, f"{key} {shown(value)} falls outside the years 1-9999 in UTC") from None
 
 
 def _secured(ctx: _Ctx, key: str, node: Node) -> Secured:
@@ -239,21 +424,43 @@ def _secured(ctx: _Ctx, key: str, node: Node) -> Secured:
     return Secured(ciphertext=ciphertext, iv=iv)
 
 
+def _capped(ctx: _Ctx, node: SequenceNode, what: str, cap: int) -> None:
+    if len(node.value) > cap:
+        raise ctx.fail(node, f"{what} holds {len(node.value):,} entries; a record may hold at most {cap:,}")
+
+
+def _limited(width: int) -> Callable[[_Ctx, str, Node], str]:
+    def read(ctx: _Ctx, key: str, node: Node) -> str:
+        value = _plain_str(ctx, key, node)
+        if len(value) > width:
+            raise ctx.fail(node, f"{key} is {len(value):,} characters long; the store holds at most {width}")
+        return value
+
+    return read
+
+
+_category = _limited(MAX_CATEGORY)
+_type = _limited(MAX_TYPE)
+
+
 def _topics(ctx: _Ctx, key: str, node: Node) -> tuple[str, ...]:
     if not isinstance(node, SequenceNode):
         raise ctx.fail(node, "topics must be a list of topic names")
+    _capped(ctx, node, "topics", MAX_TOPICS)
     return tuple(_plain_str(ctx, "a topic", item) for item in node.value)
 
 
 def _related(ctx: _Ctx, key: str, node: Node) -> tuple[Article, ...]:
     if not isinstance(node, SequenceNode):
         raise ctx.fail(node, "related must be a list of articles")
+    _capped(ctx, node, "related", MAX_RELATED)
     return tuple(_article(ctx, item, _mapping(ctx, item, "a related article"), top=False) for item in node.value)
 
 
 def _images(ctx: _Ctx, key: str, node: Node) -> tuple[Image, ...]:
     if not isinstance(node, SequenceNode):
         raise ctx.fail(node, f"{key} must be a list of images")
+    _capped(ctx, node, key, MAX_IMAGES)
     images = []
     for item in node.value:
         fields = _mapping(ctx, item, "an image")
@@ -262,11 +469,11 @@ def _images(ctx: _Ctx, key: str, node: Node) -> tuple[Image, ...]:
         images.append(
             Image(
                 url=_plain_str(ctx, "url", fields["url"][1]),
-                width=_opt(ctx, fields, "width", _int),
-                height=_opt(ctx, fields, "height", _int),
+                width=_opt(ctx, fields, "width", _bounded(PIXELS_RANGE)),
+                height=_opt(ctx, fields, "height", _bounded(PIXELS_RANGE)),
                 is_cached=_opt(ctx, fields, "isCached", _bool),
                 title=_opt(ctx, fields, "title", _str),
-                extras=_extras(ctx, fields, set(_IMAGE_KEYS)),
+                extras=_extras(ctx, fields, _IMAGE_KEYS),
             )
         )
     return tuple(images)
@@ -280,7 +487,7 @@ def _provider(ctx: _Ctx, key: str, node: Node) -> Provider:
         name=_plain_str(ctx, "provider name", fields["name"][1]),
         domain=_opt(ctx, fields, "domain", _plain_str),
         images=_opt(ctx, fields, "images", _images),
-        extras=_extras(ctx, fields, set(_PROVIDER_KEYS)),
+        extras=_extras(ctx, fields, _PROVIDER_KEYS),
     )
 
 
@@ -304,39 +511,51 @@ def _article(ctx: _Ctx, node: Node, fields: _Fields, *, top: bool) -> Article:
         web_url=_opt(ctx, fields, "webUrl", _plain_str),
         amp_web_url=_opt(ctx, fields, "ampWebUrl", _plain_str),
         cdn_amp_web_url=_opt(ctx, fields, "cdnAmpWebUrl", _plain_str),
-        type=_opt(ctx, fields, "type", _plain_str) or "article",
-        quality=_opt(ctx, fields, "quality", _int),
+        type=_opt(ctx, fields, "type", _type) or "article",
+        quality=_opt(ctx, fields, "quality", _bounded(QUALITY_RANGE)),
         featured_content=_opt(ctx, fields, "featuredContent", _str),
         provider=_opt(ctx, fields, "provider", _provider),
         images=_opt(ctx, fields, "images", _images),
-        extras=() if top else _extras(ctx, fields, set(_ARTICLE_KEYS)),
+        extras=() if top else _extras(ctx, fields, _ARTICLE_KEYS),
     )
 
 
-def _extras(ctx: _Ctx, fields: _Fields, known: set[str]) -> tuple[Extra, ...]:
+#: Known keys written back even when the file gave them no value (as ``news`` and ``article``).
+_ALWAYS_WRITTEN = frozenset({"category", "type"})
+
+
+def _extras(ctx: _Ctx, fields: _Fields, order: Sequence[str]) -> tuple[Extra, ...]:
+    """The unknown keys of ``fields``, in the order they are written back (``order`` is the known keys')."""
+    known = set(order)
     extras = []
     after = ""
     for name, (_key, value) in fields.items():
         if name in known:
-            after = name
+            # An unknown key goes back after the last known key that is written back.
+            if not _is_null(value) or name in _ALWAYS_WRITTEN:
+                after = name
         else:
-            extras.append(Extra(key=name, value=_extra_value(value), after=after))
-    return tuple(extras)
+            extras.append(Extra(key=name, value=_extra_value(ctx, name, value), after=after))
+    rank = {"": -1} | {key: i for i, key in enumerate(order)}
+    return tuple(sorted(extras, key=lambda extra: rank[extra.after]))
 
 
-def _extra_value(node: Node) -> ExtraValue:
+def _extra_value(ctx: _Ctx, key: str, node: Node) -> ExtraValue:
     if isinstance(node, SequenceNode):
-        return [_extra_value(item) for item in node.value]
+        return [_extra_value(ctx, key, item) for item in node.value]
     if isinstance(node, MappingNode):
-        return {str(k.value): _extra_value(v) for k, v in node.value}
+        return {name: _extra_value(ctx, key, v) for name, (_k, v) in _mapping(ctx, node, key).items()}
     assert isinstance(node, ScalarNode)
     if _plain(node):
         if node.tag == _NULL:
             return None
         if node.tag == _BOOL and str(node.value).lower() in ("true", "false"):
             return str(node.value).lower() == "true"
-        if node.tag == _INT and re.fullmatch(r"-?[0-9]+", node.value):
-            return int(node.value)
+        if node.tag == _INT and _WHOLE.fullmatch(node.value):
+            number = _whole(node.value, *EXTRA_INT_RANGE)
+            if number is None:
+                raise ctx.fail(node, f"{key} holds the number {shown(node.value)}, which does not fit in 64 bits")
+            return number
     return str(node.value)
 
 
@@ -457,7 +676,7 @@ def _ordered(values: dict[str, object], order: Iterable[str], extras: Sequence[E
 
 
 def _emit_pair(key: str, value: object, indent: int) -> list[str]:
-    pad = " " * indent
+    pad, key = " " * indent, key_text(key)
     if isinstance(value, dict):
         if not value:
             return [f"{pad}{key}: {{}}"]
@@ -498,7 +717,7 @@ _ESCAPES = {
     "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r", "\x1b": "\\e",
     "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P", "\ufeff": "\\uFEFF",
 }  # fmt: skip
-_NEEDS_ESCAPE = re.compile('[\\\\"\x00-\x1f\x7f-\x84\x86-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]')
+_NEEDS_ESCAPE = re.compile('[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]')
 
 
 def double_quoted(text: str) -> str:
@@ -528,6 +747,20 @@ def plain_safe(text: str) -> bool:
     return resolved == _STR
 
 
+def key_text(key: str) -> str:
+    """A mapping key as written: bare where it reads back as the same name, else double-quoted.
+
+    Keys are read by their text whatever YAML would type them as, so ``null`` or ``12``
+    stay bare; only what would not scan back as the same plain text is quoted.
+    """
+    bare = bool(key) and key == key.strip() and not _NEEDS_ESCAPE.search(key) and "\u0085" not in key
+    if bare and key[0] in "-?:,[]{}#&*!|>'\"%@`" and not (key[0] in "-?:" and len(key) > 1 and key[1] != " "):
+        bare = False
+    if bare and (": " in key or " #" in key or key.endswith(":") or key.startswith(("---", "..."))):
+        bare = False
+    return key if bare else double_quoted(key)
+
+
 def scalar_text(value: object) -> str:
     """One scalar as the record layout writes it."""
     if isinstance(value, bool):
@@ -535,7 +768,8 @@ def scalar_text(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        # isoformat, not strftime: strftime writes the year 999 as "999", which reads back as no date.
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
     if value is None:
         return "null"
     text = str(value)

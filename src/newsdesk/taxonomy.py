@@ -7,20 +7,23 @@ taxonomy written back is exactly what the editor wrote.
 from __future__ import annotations
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 from newsdesk.record import Topic
-from newsdesk.recordfile import RecordError, decode_record, yaml_error
-
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from newsdesk.recordfile import RecordError, compose_documents, decode_record, one_line, yaml_error
 
 
 def parse_topic(data: bytes, filename: str, source: str) -> Topic:
     """Read one topic file. Real files may end with a stray ``---``; that is allowed."""
     text = decode_record(data, source)
+    # Composed as a record's front matter is (no anchors or aliases, bounded nesting), then built.
+    nodes = compose_documents(text, source, first_line=1)
     try:
-        documents = [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
+        documents = [d for d in (SafeConstructor().construct_document(n) for n in nodes) if d is not None]
     except yaml.MarkedYAMLError as err:
         raise yaml_error(source, err, first_line=1) from None
+    except (ValueError, OverflowError) as err:  # a 5,000-digit number, a date past year 9999, ...
+        raise RecordError(source, f"a value cannot be read: {one_line(str(err))[:200]}") from None
     if len(documents) != 1 or not isinstance(documents[0], dict):
         raise RecordError(source, "a topic file holds one mapping (_id, name, parent, keywords, ...)")
     fields = documents[0]

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
+
 from newsdesk.contenttree import ContentTree, write_files
 from newsdesk.keep.exportstate import with_cache_state
 from newsdesk.keep.imagecache import ImageCache
@@ -16,11 +18,13 @@ from newsdesk.publish.recordtree import record_files
 from newsdesk.publish.sitemap import SITEMAP_PATH, news_sitemap
 from newsdesk.publish.sitetree import site_files
 from newsdesk.settings import SiteSettings
-from newsdesk.store import Store
+from newsdesk.store import Store, StoreError
 from newsdesk.store.change import Change
+from newsdesk.store.engine import one_line_error
 from newsdesk.store.newsletters import load_newsletters
 from newsdesk.store.stories import load_stories, save_story
 from newsdesk.store.topics import load_topics, save_topic
+from newsdesk.store.writerlock import lock_record_writers
 
 IMPORT_ACTOR = "import"
 
@@ -40,18 +44,25 @@ def import_tree(
 ) -> ImportReport:
     """Load a tree's stories and topics in one transaction; already-equal ones are left alone.
 
-    The caller decides what to do about ``tree.problems`` before calling this.
+    The caller decides what to do about ``tree.problems`` before calling this. On PostgreSQL
+    concurrent imports run one after the other (:func:`~newsdesk.store.writerlock.lock_record_writers`).
     ``advance`` is called once per story and topic (for a progress bar).
     """
     stories: Counter[Change] = Counter()
     topics: Counter[Change] = Counter()
-    with store.transaction() as conn:
-        for topic in tree.topics:
-            topics[save_topic(conn, topic, actor=IMPORT_ACTOR, now=now)] += 1
-            advance()
-        for story in tree.stories:
-            stories[save_story(conn, story, actor=IMPORT_ACTOR, now=now)] += 1
-            advance()
+    try:
+        with store.transaction() as conn:
+            lock_record_writers(conn)
+            for topic in tree.topics:
+                topics[save_topic(conn, topic, actor=IMPORT_ACTOR, now=now)] += 1
+                advance()
+            for story in tree.stories:
+                stories[save_story(conn, story, actor=IMPORT_ACTOR, now=now)] += 1
+                advance()
+    except IntegrityError as err:
+        # Another writer (not an import: those wait on the lock) added the same row first.
+        message = f"import rolled back: another writer changed the same rows ({one_line_error(err)}); run it again"
+        raise StoreError(message) from None
     return ImportReport(stories=stories, topics=topics)
 
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from newsdesk.store.engine import StoreError, make_engine, migrate
+from newsdesk.store.engine import StoreError, make_engine, migrate, one_line_error
 
 __all__ = ["Store", "StoreError"]
 
@@ -43,7 +43,7 @@ class Store:
             with self.engine.begin() as connection:
                 yield connection
         except OperationalError as err:
-            raise StoreError(f"database error: {err.orig}") from None
+            raise StoreError(f"database error: {one_line_error(err)}") from None
 
     def close(self) -> None:
         self.engine.dispose()

@@ -220,6 +220,14 @@ story_topics = Table(
     Column("name", Text, nullable=False),
 )
 
+#: Stories whose members are being rewritten (migration 0009): while a story's id is here, writes to
+#: its membership and topics leave its search row alone; deleting the id rebuilds the row once.
+search_hold = Table(
+    "search_hold",
+    metadata,
+    Column("story_id", Integer, primary_key=True, autoincrement=False),
+)
+
 #: The topics the judge gave an article, most specific first, with their score and evidence (JSON).
 article_topics = Table(
     "article_topics",

@@ -4,7 +4,9 @@ A story is its row in ``stories``, its membership rows (position 0 the
 primary, the rest ``related`` in order), its topic names, and its articles
 with their providers and images. Saving a story equal to the stored one
 writes nothing; saving a changed one replaces its membership and logs the
-change.
+change. Membership is written inside :func:`~newsdesk.store.searchhold.search_held`,
+so the story's search row is rebuilt once, not once per member (which made a
+story of n members cost O(n²)).
 """
 
 from __future__ import annotations
@@ -26,13 +28,16 @@ from newsdesk.store import schema
 from newsdesk.store.articles import extras_from_json, extras_json, load_articles, save_article
 from newsdesk.store.audit import log_change
 from newsdesk.store.change import Change
+from newsdesk.store.searchhold import search_held
 from newsdesk.store.timestamps import to_db
+from newsdesk.store.writerlock import lock_record_writers
 
 _log = logging.getLogger(__name__)
 
 
 def save_story(conn: Connection, story: Story, *, actor: str, now: datetime) -> Change:
     """Insert or update ``story`` by its slug; returns what happened."""
+    lock_record_writers(conn)
     row = conn.execute(select(schema.stories.c.id).where(schema.stories.c.slug == story.slug)).first()
     if row is not None:
         existing = load_stories(conn, slugs=[story.slug])
@@ -40,14 +45,15 @@ def save_story(conn: Connection, story: Story, *, actor: str, now: datetime) -> 
             return Change.UNCHANGED
         story_id = int(row.id)
         old_articles = _member_article_ids(conn, story_id)
-        conn.execute(delete(schema.story_articles).where(schema.story_articles.c.story_id == story_id))
-        conn.execute(delete(schema.story_topics).where(schema.story_topics.c.story_id == story_id))
-        conn.execute(
-            update(schema.stories)
-            .where(schema.stories.c.id == story_id)
-            .values(**_story_values(story), updated_at=to_db(now))
-        )
-        _write_members(conn, story_id, story, now)
+        with search_held(conn, story_id):
+            conn.execute(delete(schema.story_articles).where(schema.story_articles.c.story_id == story_id))
+            conn.execute(delete(schema.story_topics).where(schema.story_topics.c.story_id == story_id))
+            conn.execute(
+                update(schema.stories)
+                .where(schema.stories.c.id == story_id)
+                .values(**_story_values(story), updated_at=to_db(now))
+            )
+            _write_members(conn, story_id, story, now)
         _delete_orphans(conn, old_articles)
         change = Change.UPDATED
     else:
@@ -56,7 +62,8 @@ def save_story(conn: Connection, story: Story, *, actor: str, now: datetime) -> 
                 slug=story.slug, **_story_values(story), created_at=to_db(now), updated_at=to_db(now)
             )
         ).inserted_primary_key[0]  # type: ignore[index]
-        _write_members(conn, story_id, story, now)
+        with search_held(conn, story_id):
+            _write_members(conn, story_id, story, now)
         change = Change.CREATED
     log_change(conn, at=now, actor=actor, action=str(change), entity="story", key=story.slug,
                detail={"title": story.primary.title})  # fmt: skip

@@ -11,10 +11,12 @@ from newsdesk.record import Topic
 from newsdesk.store import schema
 from newsdesk.store.audit import log_change
 from newsdesk.store.change import Change
+from newsdesk.store.writerlock import lock_record_writers
 
 
 def save_topic(conn: Connection, topic: Topic, *, actor: str, now: datetime) -> Change:
     """Insert or update a topic by its ``_id``."""
+    lock_record_writers(conn)
     values = {
         "name": topic.name,
         "parent": topic.parent,
