@@ -15,7 +15,8 @@ from .test_cli import newsdesk
 from .webdesk import BACKENDS, DeskSite, backend, desk_site, token_in
 
 HUGE = "99999999999999999999999999"
-JUST_PAST = str(2**63)  # one past the store's largest integer
+JUST_PAST = str(2**31)  # one past the largest integer the store's id columns hold (on PostgreSQL)
+PAST_INT64 = str(2**63)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -29,6 +30,7 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     "path",
     [
         f"/stories/{HUGE}/", f"/stories/{JUST_PAST}/", f"/api/stories/{HUGE}", f"/api/stories/{JUST_PAST}",
+        f"/stories/{PAST_INT64}/", f"/api/stories/-{JUST_PAST}",
         "/stories/%E2%91%A0/", "/stories/%C2%B2/", "/api/stories/%C2%B2", "/stories/%D9%A3/",
         "/stories/1%00/", "/api/stories/%00", "/news/%00/", "/news/a%0D%0ALocation:x/",
         "/topics/%00/", "/topics/a%00b/feed.xml", "/api/news/%00/", f"/topics/{'x' * 5000}/",
@@ -47,7 +49,8 @@ def test_hostile_addresses_are_not_found_never_a_server_error(site: DeskSite, pa
 @pytest.mark.parametrize(
     "path",
     [
-        f"/desk/stories/{HUGE}/", f"/desk/stories/{JUST_PAST}/", "/desk/stories/%C2%B2/",
+        f"/desk/stories/{HUGE}/", f"/desk/stories/{JUST_PAST}/", f"/desk/stories/-{int(JUST_PAST) + 1}/",
+        f"/desk/stories/{PAST_INT64}/", "/desk/stories/%C2%B2/",
         "/desk/stories/%E2%91%A0/", "/desk/stories/1%00/", f"/desk/?story={HUGE}", "/desk/?story=%00",
     ],
 )  # fmt: skip
@@ -67,6 +70,8 @@ def test_hostile_desk_pages_are_not_found(site: DeskSite, path: str) -> None:
         (f"/desk/stories/{JUST_PAST}/fields", {"title": "x"}),
         ("/desk/stories/%C2%B2/publish", {}),
         (f"/desk/sources/{HUGE}/mute", {}),
+        (f"/desk/sources/{JUST_PAST}/unmute", {}),
+        (f"/desk/stories/{PAST_INT64}/publish", {}),
         ("/desk/sources/%00/mute", {}),
         ("/desk/stories/{fine}/primary", {"article": HUGE}),
         ("/desk/stories/{fine}/copy", {"article": "\u0663", "original": JUST_PAST}),

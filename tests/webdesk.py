@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import uuid
@@ -65,11 +66,13 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 @contextmanager
-def desk_site(path: Path, database_url: str) -> Iterator[DeskSite]:
-    """The fixture desk at ``path`` on ``database_url``, its app answering 500s as 500s (not raised)."""
+def desk_site(path: Path, database_url: str, **web: object) -> Iterator[DeskSite]:
+    """The fixture desk at ``path`` on ``database_url`` (with these ``[web]`` settings), its app answering 500s
+    as 500s (not raised)."""
     fixture = build_desk(path, database_url=database_url)
     with open_desk(path, {**os.environ, "NEWSDESK_DATABASE_URL": database_url}) as opened:
-        app = create_app(opened.settings, opened.store, ManualClock(FORMED_AT))
+        settings = dataclasses.replace(opened.settings, web=dataclasses.replace(opened.settings.web, **web))
+        app = create_app(settings, opened.store, ManualClock(FORMED_AT))
         with (
             TestClient(app, base_url=BASE, raise_server_exceptions=False, follow_redirects=False) as reader,
             TestClient(app, base_url=BASE, raise_server_exceptions=False, follow_redirects=False) as editor,

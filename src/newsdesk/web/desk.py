@@ -105,7 +105,7 @@ class Form:
         return self.values.get(name, [])
 
     def number(self, name: str) -> int | None:
-        """The field as a number the store can hold (ASCII digits, 64-bit), else None."""
+        """The field as a number the store can hold (ASCII digits, see ``params.integer``), else None."""
         return params.integer(self.get(name).strip())
 
 
