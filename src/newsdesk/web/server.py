@@ -6,8 +6,8 @@ connection must send a request's headers within ``web.header_timeout_seconds``
 of connecting (or of sending the first byte of its next request), and a body
 may stall at most ``web.body_timeout_seconds`` between chunks; past that the
 server closes the connection. While the app has not read what arrived (reading
-paused), the client is not to blame and the clock restarts.
-``newsdesk serve`` and ``newsdesk run`` both serve with :func:`guarded_protocol`.
+paused, or the client waits for ``100 Continue``), the client is not to blame
+and the clock restarts. ``newsdesk serve`` and ``newsdesk run`` both serve with :func:`guarded_protocol`.
 """
 
 from __future__ import annotations
@@ -73,13 +73,18 @@ class GuardedH11Protocol(H11Protocol):
             self._deadline.cancel()
         self._deadline, self._waiting_for = None, ""
 
+    def _app_is_behind(self) -> bool:
+        """Whether the body waits on the app: reading paused until it reads, or a ``100 Continue`` not yet sent."""
+        paused = self.flow is not None and self.flow.read_paused
+        return paused or (self.cycle is not None and self.cycle.waiting_for_100_continue)
+
     def _expired(self) -> None:
         what = self._waiting_for
         self._deadline, self._waiting_for = None, ""
         if self.transport.is_closing():
             return
-        if what == "body" and self.flow is not None and self.flow.read_paused:
-            self._arm("body")  # the app has not read what came: not the client's stall
+        if what == "body" and self._app_is_behind():
+            self._arm("body")  # the app has not read what came (or asked for it): not the client's stall
             return
         client = f"{self.client[0]}:{self.client[1]}" if self.client else "a client"
         _log.info("%s: closed, its request's %s stalled", client, what)
