@@ -113,11 +113,11 @@ def test_clients_that_stall_mid_headers_or_mid_body_are_cut_off(slow_desk: Path,
         still_open = [n for n, sock in enumerate(stalled) if not closed_by_server(sock, deadline)]
         assert still_open == []
         # A body that keeps coming, slower in all than the timeout but never stalling that long, is read whole.
-        with connect(served, MID_BODY.replace(b"1000", b"16").replace(b"name=ada&password=", b"")) as steady:
-            for _ in range(12):
-                time.sleep(TIMEOUT / 8)
+        with connect(served, MID_BODY.replace(b"1000", b"30").replace(b"name=ada&password=", b"")) as steady:
+            for _ in range(26):  # 2.6 s in all, never more than 0.1 s between bytes
+                time.sleep(TIMEOUT / 20)
                 steady.sendall(b"x")
-            steady.sendall(b"&n=1")  # 16 bytes in all
+            steady.sendall(b"&n=1")  # 30 bytes in all
             steady.settimeout(10)
             assert steady.recv(65536).startswith(b"HTTP/1.1 403 ")  # no login token: refused, but answered
         # The server still answers, and the stalled bodies cost one line each, no traceback.
