@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdesk.web.auth import LOGIN_COOKIE
+from newsdesk.web.auth import LOGIN_COOKIE, SESSION_COOKIE
 
 from .webdesk import BACKENDS, DeskSite, backend, desk_site
 
@@ -65,6 +65,7 @@ QUERY_NAMES = st.sampled_from(["page", "q", "done", "story", "next", "x", "page\
 QUERY = st.lists(st.tuples(QUERY_NAMES, HOSTILE), max_size=3).map(lambda pairs: urlencode(pairs))
 ACTIONS = st.sampled_from(["publish", "unpublish", "fields", "topics", "primary", "copy", "uncopy", "split",
                            "merge", "mute", "unmute", "nothing"])  # fmt: skip
+COOKIE_VALUE = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters=';,"\\'), max_size=80)
 FORM_NAMES = st.sampled_from(["article", "original", "story", "title", "excerpt", "category", "topic", "back"])
 
 
@@ -136,8 +137,15 @@ def test_every_get_route_answers_hostile_parameters_without_a_server_error(site:
         path = filled(template, data)
         query = data.draw(QUERY)
         url = path + (f"?{query}" if query else "")
-        client = running.editor if data.draw(st.booleans()) else running.reader
-        answered(lambda: client.get(url), url)
+        method = data.draw(st.sampled_from(["GET", "HEAD"]))
+        if data.draw(st.booleans()):
+            client = running.editor
+        else:  # a stranger, maybe with a forged session cookie
+            client = running.reader
+            client.cookies.clear()
+            if data.draw(st.booleans()):
+                client.cookies.set(SESSION_COOKIE, data.draw(COOKIE_VALUE), path="/desk")
+        answered(lambda: client.request(method, url), f"{method} {url}")
 
     fuzz(name, check)
 
