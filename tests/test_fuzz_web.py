@@ -2,13 +2,15 @@
 
 Hypothesis fills each route's parameters with huge and signed numbers, Unicode digits, NUL and other control
 characters, overlong text, dates out of range and percent-encoded junk (invalid UTF-8 too), for the reader and
-for a logged-in editor. The property: an answer, 2xx to 4xx, within ``BOUND`` seconds; never a 5xx. The routes
-come from the app itself, so a new route is fuzzed without touching this file. Bounded: ``EXAMPLES[backend]``
-per test and backend (the file runs in well under a minute).
+for a logged-in editor. The property: an answer, 2xx to 4xx, within ``BOUND`` seconds (and the process's peak
+memory grown by less than ``MEMORY_BOUND_KIB`` over a test); never a 5xx. The routes come from the app itself,
+so a new route is fuzzed without touching this file. Bounded: ``EXAMPLES[backend]`` examples per test and
+backend (the file runs in well under a minute).
 """
 
 from __future__ import annotations
 
+import resource
 import time
 from collections.abc import Callable, Iterator, Sequence
 from urllib.parse import quote, urlencode
@@ -24,6 +26,7 @@ from newsdesk.web.auth import LOGIN_COOKIE, SESSION_COOKIE
 from .webdesk import BACKENDS, DeskSite, backend, desk_site
 
 BOUND = 10.0  # seconds an answer may take (the login's argon2 check included)
+MEMORY_BOUND_KIB = 512 * 1024  # how much the process's peak memory may grow over one test's examples
 EXAMPLES = {"sqlite": 400, "postgresql": 100}
 
 
@@ -111,7 +114,10 @@ def fuzz(backend_name: str, check: Callable[[st.DataObject], None]) -> None:
     def run(data: st.DataObject) -> None:
         check(data)
 
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     run()
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before  # KiB on Linux
+    assert grown < MEMORY_BOUND_KIB, f"the process's peak memory grew {grown // 1024} MiB"
 
 
 def answered(response_of: Callable[[], httpx.Response], label: str) -> httpx.Response:
