@@ -1005,13 +1005,17 @@ def serve(
     import uvicorn
 
     from newsdesk.web.app import create_app
+    from newsdesk.web.server import guarded_protocol
 
     with open_desk(desk, os.environ) as opened:
         web = opened.settings.web
         host, port = host or web.host, port or web.port
         site = create_app(opened.settings, opened.store, SystemClock())
         typer.echo(f"serving {opened.settings.site.title} at http://{host}:{port}/", err=True)
-        uvicorn.run(site, host=host, port=port, log_level="warning", access_log=False, server_header=False)
+        uvicorn.run(
+            site, host=host, port=port, log_level="warning", access_log=False, server_header=False,
+            http=guarded_protocol(web),
+        )  # fmt: skip
 
 
 def _serve_desk(opened: Desk, host: str | None, port: int | None, round_seconds: float, hint: str) -> None:

@@ -33,6 +33,7 @@ from newsdesk.judging import DeskJudge
 from newsdesk.pipeline import RunReport, SourceOutcome, fetch_sources, one_line, sources_to_fetch
 from newsdesk.store.judgements import judge_inputs
 from newsdesk.stories.embed import Embedder
+from newsdesk.web.server import guarded_protocol
 
 
 class _Server(uvicorn.Server):
@@ -117,6 +118,7 @@ class RunningDesk:
                 access_log=False,
                 server_header=False,
                 lifespan="off",
+                http=guarded_protocol(self.desk.settings.web),
             )
             server = _Server(config)
             web = asyncio.create_task(server.serve(), name="web")

@@ -108,11 +108,17 @@ class WebSettings:
     #: Failed logins per user name, and per client address, within `login_window_minutes`; then 429 until they age.
     login_attempts: int = 5
     login_window_minutes: int = 15
+    #: Seconds a client may take to send a request's headers, and may leave its body stalled; then it is cut off.
+    header_timeout_seconds: float = 10.0
+    body_timeout_seconds: float = 30.0
 
     def __post_init__(self) -> None:
         for name in ("session_hours", "login_attempts", "login_window_minutes"):
             if getattr(self, name) < 1:
                 raise ValueError(f"web.{name} must be at least 1, not {getattr(self, name)}")
+        for name in ("header_timeout_seconds", "body_timeout_seconds"):
+            if not 0 < getattr(self, name) <= 3600:
+                raise ValueError(f"web.{name} must be more than 0 and at most 3600, not {getattr(self, name)}")
 
 
 @dataclass(frozen=True, slots=True)

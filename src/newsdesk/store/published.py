@@ -76,7 +76,7 @@ def newest(conn: Connection, *, page: int = 1, size: int = 25, topic_names: Sequ
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time(0), tzinfo=UTC)
-    return start, start + timedelta(days=1)
+    return start, start + timedelta(days=1) if day < date.max else datetime.max.replace(tzinfo=UTC)
 
 
 def on_day(conn: Connection, day: date, *, limit: int = 500) -> tuple[Story, ...]:

@@ -87,7 +87,9 @@ def add_user(conn: Connection, name: str, role: str, password_hash: str, *, acto
 
 
 def user_by_name(conn: Connection, name: str) -> tuple[User, str] | None:
-    """The user with this name and their password hash."""
+    """The user with this name and their password hash (None for a name no user could have)."""
+    if not _NAME.fullmatch(name):
+        return None
     row = conn.execute(select(schema.users).where(schema.users.c.name == name)).first()
     return None if row is None else (_user(row), str(row.password_hash))
 
@@ -166,10 +168,42 @@ def end_session(conn: Connection, token_hash: str) -> None:
 # --------------------------------------------------------------------------- login attempts
 
 
-def record_attempt(conn: Connection, *, name: str, address: str, succeeded: bool, now: datetime) -> None:
-    conn.execute(
-        insert(schema.login_attempts).values(at=to_db(now), name=name[:200], address=address, succeeded=succeeded)
-    )
+#: The PostgreSQL advisory lock that serializes login accounting (the count and the reservation of an attempt).
+_LOGIN_LOCK = 0x6E6473_4C6F67  # "nds", "Log"
+
+
+def lock_attempts(conn: Connection) -> None:
+    """Serialize login accounting until this transaction ends: the caller's count of recent failures and the
+    attempt it then reserves are one step, so concurrent logins cannot all read the same count.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: the first statement is a write, which takes the
+    database's write lock (held until commit; other writers wait on the busy timeout).
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(_LOGIN_LOCK)))
+    else:
+        a = schema.login_attempts
+        conn.execute(delete(a).where(a.c.id < 0))  # matches nothing; takes the write lock
+
+
+def attempt_text(value: str) -> str:
+    """A name or address as an attempt keeps it: at most 200 characters, control characters (NUL) dropped."""
+    return "".join(c for c in value[:200] if c >= " " and c != "\x7f")
+
+
+def record_attempt(conn: Connection, *, name: str, address: str, succeeded: bool, now: datetime) -> int:
+    """Record an attempt; its id. A login reserves its attempt as failed before the password is checked
+    (:func:`attempt_succeeded` marks it right afterwards), so an attempt cut short counts against the limit."""
+    a = schema.login_attempts
+    values = {"at": to_db(now), "name": attempt_text(name), "address": attempt_text(address), "succeeded": succeeded}
+    key = conn.execute(insert(a).values(**values)).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def attempt_succeeded(conn: Connection, attempt_id: int) -> None:
+    a = schema.login_attempts
+    conn.execute(update(a).where(a.c.id == attempt_id).values(succeeded=True))
 
 
 def recent_failures(
@@ -179,16 +213,13 @@ def recent_failures(
     a = schema.login_attempts
     query = select(a.c.at).where(a.c.at >= to_db(since), a.c.succeeded == False)  # noqa: E712
     if name is not None:
-        query = query.where(a.c.name == name[:200])
+        query = query.where(a.c.name == attempt_text(name))
     if address is not None:
-        query = query.where(a.c.address == address)
+        query = query.where(a.c.address == attempt_text(address))
     return [from_db(at) for at in conn.execute(query.order_by(a.c.at)).scalars()]
 
 
 def forget_attempts(conn: Connection, *, before: datetime) -> int:
     """Drop attempts older than ``before``; how many."""
     a = schema.login_attempts
-    count = int(conn.execute(select(func.count()).select_from(a).where(a.c.at < to_db(before))).scalar_one())
-    if count:
-        conn.execute(delete(a).where(a.c.at < to_db(before)))
-    return count
+    return int(conn.execute(delete(a).where(a.c.at < to_db(before))).rowcount)

@@ -23,6 +23,7 @@ from newsdesk.publish.topictree import covered_names, find_topic
 from newsdesk.record import Story
 from newsdesk.store.published import newest, published_story, slug_of
 from newsdesk.store.topics import load_topics
+from newsdesk.web import params
 from newsdesk.web.apimodels import ErrorModel, NewsPageModel, StoryDetailModel, TopicModel
 from newsdesk.web.pages import Pages, Rendered
 from newsdesk.web.reader import PageNumber
@@ -78,7 +79,7 @@ def news(pages: Pages, conn: Connection, page: int, topic_id: str | None = None)
     names = None
     if topic_id is not None:
         topics = load_topics(conn)
-        topic = find_topic(topics, topic_id)
+        topic = find_topic(topics, topic_id) if params.name(topic_id) else None
         if topic is None:
             return _not_found(f"no topic {topic_id!r}")
         names = covered_names(topic, topics)
@@ -89,9 +90,10 @@ def news(pages: Pages, conn: Connection, page: int, topic_id: str | None = None)
 
 
 def story(pages: Pages, conn: Connection, ident: str) -> Rendered:
-    found = published_story(conn, ident)
-    if found is None and ident.isdigit():
-        slug = slug_of(conn, int(ident))
+    slug, number = params.name(ident), params.row_id(ident)
+    found = published_story(conn, slug) if slug is not None else None
+    if found is None and number is not None:
+        slug = slug_of(conn, number)
         found = published_story(conn, slug) if slug else None
     if found is None:
         return _not_found(f"no published story {ident!r}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Mapping
 from importlib import resources
 
@@ -11,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -141,6 +142,15 @@ def create_app(settings: Settings, store: Store, clock: Clock) -> FastAPI:
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
         return error(request, 400, "Bad request", problems or "The address's parameters are not valid.")
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(request: Request, exc: ClientDisconnect) -> Response:
+        """A client that hung up mid-request (an aborted form post): one line in the log, no traceback."""
+        peer = f"{request.client.host}:{request.client.port}" if request.client else "a client"
+        logging.getLogger("uvicorn.error").warning(
+            "%s hung up before sending all of %s %r", peer, request.method, request.url.path
+        )
+        return Response(status_code=400)
 
     @app.exception_handler(StoreError)
     @app.exception_handler(OperationalError)

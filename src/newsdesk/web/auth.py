@@ -7,7 +7,9 @@ CSRF token, which every form carries in a hidden field. The login form, before
 any session exists, carries a token that must match a cookie set with it.
 Failed logins are counted per user name and per client address; past
 ``web.login_attempts`` within ``web.login_window_minutes`` the desk answers
-429 with ``Retry-After`` without looking at the password.
+429 with ``Retry-After`` without looking at the password. Counting and
+recording an attempt are one serialized step, taken before the password is
+checked, so a burst of concurrent logins gets no more tries than one at a time.
 """
 
 from __future__ import annotations
@@ -30,9 +32,11 @@ from newsdesk.store.users import (
     Session,
     User,
     UserError,
+    attempt_succeeded,
     create_session,
     end_session,
     forget_attempts,
+    lock_attempts,
     recent_failures,
     record_attempt,
     rehash_password,
@@ -112,28 +116,30 @@ class Logins:
         return max(1, math.ceil((frees_at - now).total_seconds()))
 
     def login(self, name: str, password: str, *, address: str, now: datetime) -> LoginOutcome:
+        """Reserve the attempt (counted as failed) in the same serialized step that counts the recent failures,
+        then check the password outside it: concurrent logins never check more than the allowed passwords."""
         name = name.strip()
         with self.store.transaction() as conn:
+            lock_attempts(conn)
             since = now - self.window
             waits = [
                 self.retry_after(recent_failures(conn, since=since, name=name), now),
                 self.retry_after(recent_failures(conn, since=since, address=address), now),
             ]
+            blocked = [w for w in waits if w is not None]
+            if blocked:
+                return LoginOutcome(retry_after=max(blocked))
+            attempt = record_attempt(conn, name=name, address=address, succeeded=False, now=now)
+            forget_attempts(conn, before=now - ATTEMPTS_KEPT)
             found = user_by_name(conn, name) if name else None
-        blocked = [w for w in waits if w is not None]
-        if blocked:
-            return LoginOutcome(retry_after=max(blocked))
         if found is None:
             verify_password(self._dummy_hash, password)
-            ok = False
-        else:
-            ok = not found[0].disabled and verify_password(found[1], password)
+            return LoginOutcome()
+        user, stored_hash = found
+        if user.disabled or not verify_password(stored_hash, password):
+            return LoginOutcome()
         with self.store.transaction() as conn:
-            record_attempt(conn, name=name, address=address, succeeded=ok, now=now)
-            forget_attempts(conn, before=now - ATTEMPTS_KEPT)
-            if not ok or found is None:
-                return LoginOutcome()
-            user, stored_hash = found
+            attempt_succeeded(conn, attempt)
             if self._hasher.check_needs_rehash(stored_hash):
                 rehash_password(conn, user.id, self._hasher.hash(password))
             token = new_token()

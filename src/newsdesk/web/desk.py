@@ -42,6 +42,7 @@ from newsdesk.store.review import QueueItem, audit_page, desk_story, review_queu
 from newsdesk.store.sources import list_sources, muted_source_ids
 from newsdesk.store.topics import load_topics
 from newsdesk.store.users import Session, list_users
+from newsdesk.web import params
 from newsdesk.web.auth import (
     COOKIE_PATH,
     LOGIN_COOKIE,
@@ -104,11 +105,8 @@ class Form:
         return self.values.get(name, [])
 
     def number(self, name: str) -> int | None:
-        text = self.get(name).strip()
-        try:
-            return int(text)
-        except ValueError:
-            return None
+        """The field as a number the store can hold (ASCII digits, see ``params.integer``), else None."""
+        return params.integer(self.get(name).strip())
 
 
 async def read_form(request: Request) -> Form | None:
@@ -265,6 +263,20 @@ class Desk:
     def need_login(self, request: Request) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return self.redirect(self.path("/login") + "?" + urlencode({"next": self.safe_next(target)}))
+
+    def missing(self, request: Request, form: Form | None, message: str) -> Response:
+        """404 for an address naming no story or source (no id could be it); a page (``form`` None) asks for a
+        login first, and a post is checked as every post is."""
+        if request.method == "GET":
+            session = self.session(request)
+            if session is None:
+                return self.need_login(request)
+        else:
+            checked = self.checked(request, form)
+            if isinstance(checked, Refusal):
+                return checked.response
+            session = checked
+        return self.refuse(404, "Not found", message, session)
 
     # ------------------------------------------------------------------ pages
 
@@ -437,26 +449,35 @@ def desk_router(pages: Pages) -> APIRouter:
     router.add_api_route("/logout", threaded(desk.logout), methods=["POST"])
 
     @router.get("/")
-    def queue(request: Request, page: PageNumber = 1, done: str = "", story: int | None = None) -> Response:
-        return desk.queue(request, page, done, story)
+    def queue(request: Request, page: PageNumber = 1, done: str = "", story: str = "") -> Response:
+        return desk.queue(request, page, done, params.integer(story))
 
     @router.get("/stories/{key}/")
-    def story(request: Request, key: int, done: str = "", story: int | None = None) -> Response:
-        return desk.story(request, key, done=done, done_story=story)
+    def story(request: Request, key: str, done: str = "", story: str = "") -> Response:
+        number = params.integer(key)
+        if number is None:
+            return desk.missing(request, None, f"The desk has no formed story {key!r}.")
+        return desk.story(request, number, done=done, done_story=params.integer(story))
 
     @router.post("/stories/{key}/{action}")
-    async def story_action(request: Request, key: int, action: str) -> Response:
+    async def story_action(request: Request, key: str, action: str) -> Response:
         form = await read_form(request)
-        return await run_in_threadpool(desk.story_action, request, key, action, form)
+        number = params.integer(key)
+        if number is None:
+            return await run_in_threadpool(desk.missing, request, form, f"The desk has no formed story {key!r}.")
+        return await run_in_threadpool(desk.story_action, request, number, action, form)
 
     @router.get("/sources/")
     def sources(request: Request, done: str = "") -> Response:
         return desk.sources(request, done)
 
     @router.post("/sources/{source_id}/{action}")
-    async def source_action(request: Request, source_id: int, action: str) -> Response:
+    async def source_action(request: Request, source_id: str, action: str) -> Response:
         form = await read_form(request)
-        return await run_in_threadpool(desk.source_action, request, source_id, action, form)
+        number = params.row_id(source_id)
+        if number is None:
+            return await run_in_threadpool(desk.missing, request, form, f"The desk has no source {source_id!r}.")
+        return await run_in_threadpool(desk.source_action, request, number, action, form)
 
     @router.get("/audit/")
     def audit(request: Request, page: PageNumber = 1) -> Response:

@@ -18,6 +18,7 @@ from newsdesk.publish.sitemap import MAX_URLS, NEWS_WINDOW, SitemapUrl, google_n
 from newsdesk.publish.topictree import covered_names, find_topic
 from newsdesk.store.published import newest, published_addresses, published_since
 from newsdesk.store.topics import load_topics
+from newsdesk.web import params
 from newsdesk.web.pages import Pages, Rendered
 
 XML = "application/xml; charset=utf-8"
@@ -34,7 +35,7 @@ def feed(pages: Pages, conn: Connection, kind: str, topic_id: str | None = None)
     title, description, home = site.title, f"The top stories of {site.title}, newest first.", links.url("/")
     if topic_id is not None:
         topics = load_topics(conn)
-        topic = find_topic(topics, topic_id)
+        topic = find_topic(topics, topic_id) if params.name(topic_id) else None
         if topic is None:
             return pages.error_page(404, "No such topic", f"The desk has no topic {topic_id!r}.")
         names = covered_names(topic, topics)

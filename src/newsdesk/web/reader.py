@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -25,6 +24,7 @@ from newsdesk.store.newsletters import load_newsletter, newsletter_days
 from newsdesk.store.published import by_heat, days_around, latest_day, on_day, published_story, slug_of
 from newsdesk.store.search import MAX_QUERY_CHARS, search_stories
 from newsdesk.store.topics import load_topics
+from newsdesk.web import params
 from newsdesk.web.pages import Pages, Rendered
 
 PageNumber = Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1.")]
@@ -91,7 +91,7 @@ def front_page(pages: Pages, conn: Connection, page: int) -> Rendered:
 
 def topic_page(pages: Pages, conn: Connection, topic_id: str, page: int) -> Rendered:
     topics = load_topics(conn)
-    topic = find_topic(topics, topic_id)
+    topic = find_topic(topics, topic_id) if params.name(topic_id) else None
     if topic is None:
         return pages.error_page(404, "No such topic", f"The desk has no topic {topic_id!r}.")
     if topic.id != topic_id:
@@ -110,11 +110,12 @@ def _redirect(pages: Pages, path: str) -> Rendered:
 
 
 def story_page(pages: Pages, conn: Connection, ident: str) -> Rendered:
-    story = published_story(conn, ident)
-    if story is None and ident.isdigit():
-        slug = slug_of(conn, int(ident))
-        if slug is not None:
-            return _redirect(pages, pages.links.story(slug))
+    slug, number = params.name(ident), params.row_id(ident)
+    story = published_story(conn, slug) if slug is not None else None
+    if story is None and number is not None:
+        found = slug_of(conn, number)
+        if found is not None:
+            return _redirect(pages, pages.links.story(found))
     if story is None:
         return pages.error_page(404, "No such story", "This story is not published here (or never was).")
     return pages.html("story.html", story=story, **_common(conn))
@@ -137,9 +138,8 @@ def archive_latest(pages: Pages, conn: Connection) -> Rendered:
 
 
 def archive_page(pages: Pages, conn: Connection, day_text: str) -> Rendered:
-    try:
-        day = date.fromisoformat(day_text)
-    except ValueError:
+    day = params.day(day_text)
+    if day is None:
         return pages.error_page(404, "No such day", f"{day_text!r} is not a date (YYYY-MM-DD).")
     stories = on_day(conn, day)
     before, after = days_around(conn, day)
@@ -159,10 +159,8 @@ def newsletters_page(pages: Pages, conn: Connection) -> Rendered:
 
 
 def newsletter_page(pages: Pages, conn: Connection, day_text: str) -> Rendered:
-    try:
-        issue = load_newsletter(conn, date.fromisoformat(day_text))
-    except ValueError:
-        issue = None
+    day = params.day(day_text)
+    issue = load_newsletter(conn, day) if day is not None else None
     if issue is None:
         return pages.error_page(404, "No such newsletter", f"No newsletter was archived for {day_text!r}.")
     return Rendered(body=issue.html.encode("utf-8"), media_type="text/html; charset=utf-8", kind="newsletter")
@@ -186,6 +184,8 @@ def reader_router(pages: Pages) -> APIRouter:
 
     @router.get("/news/{slug}/")
     async def exported_story(request: Request, slug: str) -> Response:
+        if params.name(slug) is None:
+            return await pages.serve(request, lambda conn: story_page(pages, conn, slug))  # the same 404
         return await pages.serve(request, lambda conn: _redirect(pages, pages.links.story(slug)))
 
     @router.get("/search")
