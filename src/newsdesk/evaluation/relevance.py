@@ -4,9 +4,11 @@ FILE holds one article a line: ``{"id", "title", "text", "on_beat", "origin"}`` 
 ai-beat.jsonl``: 162 A.I. Every Day articles on the AI beat, 600 AG News and BBC articles off it). Each article
 is embedded (MiniLM over :func:`~newsdesk.stories.features.embedding_text`, as the desk does) and judged by
 :class:`~newsdesk.judge.relevance.BeatJudge` with the desk's default AI taxonomy, or the ``_data/topics`` folder
-given. Reported: precision, recall and F1 of "on the beat", the false-positive rate, counts per ``origin``, and
-the articles judged wrongly. A figure the file cannot give (recall without on-beat articles, the false-positive
-rate without off-beat ones, precision when nothing was judged on the beat) is ``null``.
+given (or the shipped beat named: ``--taxonomy politics``). FILE may instead be the shared ``data`` folder: the
+politics set is then assembled from it (:mod:`newsdesk.evaluation.beatsets`). Reported:
+precision, recall and F1 of "on the beat", the false-positive rate, counts per ``origin``, and the articles
+judged wrongly. A figure the file cannot give (recall without on-beat articles, the false-positive rate without
+off-beat ones, precision when nothing was judged on the beat) is ``null``.
 
 ``cross_validate`` also reports a held-out figure for the judge's constants: the file is dealt into ``folds``
 parts (every ``folds``-th article); for each, the constants of a small grid around the shipped ones that score
@@ -27,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdesk.contenttree import TOPICS_DIR, read_capped
-from newsdesk.judge.defaults import default_taxonomy
+from newsdesk.judge.defaults import STARTER_BEATS, default_taxonomy, starter_taxonomy
 from newsdesk.judge.relevance import BeatConfig, BeatJudge, BeatSignals, Relevance
 from newsdesk.judge.semantic import TopicSpace
 from newsdesk.judge.tree import TopicTree
@@ -39,7 +41,7 @@ from newsdesk.taxonomy import parse_topic
 #: The constants tried by the cross-validation, around the shipped ones.
 GRID: dict[str, tuple[float, ...]] = {
     "prior": (-2.5, -2.0, -1.5),
-    "similarity_center": (0.30, 0.35, 0.40),
+    "semantic_weight": (14.0, 20.0, 30.0),
     "no_keyword": (-1.0, -2.0, -3.0),
     "contrast_tolerance": (0.0, 0.05, 0.10),
     "contrast_weight": (30.0, 60.0, 90.0),
@@ -179,8 +181,16 @@ def run_relevance_eval(
     ``vectors`` (one row per article, in file order) skip embedding the articles; ``progress`` is called once
     per article judged.
     """
-    items = read_items(path)
-    topics = read_taxonomy(taxonomy) if taxonomy is not None else default_taxonomy()
+    if path.is_dir():
+        from newsdesk.evaluation.beatsets import politics_items
+
+        items = politics_items(path)
+    else:
+        items = read_items(path)
+    if taxonomy is not None and not taxonomy.exists() and str(taxonomy) in STARTER_BEATS:
+        topics = starter_taxonomy(str(taxonomy))
+    else:
+        topics = read_taxonomy(taxonomy) if taxonomy is not None else default_taxonomy()
     started = time.perf_counter()
     space = TopicSpace(TopicTree.from_topics(topics), embedder or MiniLM())
     if vectors is None:

@@ -9,10 +9,15 @@ the beat reads like, and its ``off_beat_examples`` what it does not. Evidence ad
   distinct keyword in the title counts ``title_hit``, each further one ``more_hits``; the first in the text
   ``lead_hit`` when it is in the first ``lead_chars`` characters, any other ``text_hit``; at most
   ``keyword_cap`` in all. In a title or text written in capitals only case-blind phrases count (a shouted "AGI" is a
-  news agency). ``context_keywords`` say nothing about the beat. An article without any keyword gets
-  ``no_keyword``: an article about the beat nearly always names it.
-- **similarity**: ``similarity_weight × (s − similarity_center)``, where ``s`` is the article's best cosine to
-  any topic prototype, so an article about the beat in words no keyword lists still gets on it.
+  news agency). ``context_keywords`` say nothing about the beat.
+- **the semantic match**: ``semantic_weight × margin``, where ``margin`` (:mod:`newsdesk.judge.semantic`) says
+  how much more the article reads like the topics' prototypes (name and description, keywords, example
+  headlines) than like the taxonomy's off-beat examples. Its center is the off-beat examples themselves, not a
+  cosine fitted to one beat, so the same weight serves a beat of headlines and excerpts (AI) and one of long
+  full texts (politics). An article without any keyword gets ``no_keyword`` unless the margin is above 0: an
+  article about the beat that names none of its keywords gets on it by the semantic match alone.
+  A taxonomy without off-beat examples has no margin; there the best cosine ``s`` to any prototype counts
+  ``similarity_weight × (s − similarity_center)`` and ``no_keyword`` always applies.
 - **context**: the keywords are not the text. The article is embedded once more with its keyword matches cut
   out; when what is left is closer to an off-beat example than to every topic by more than
   ``contrast_tolerance`` (``margin = s' − off-beat cosine < −tolerance``), it counts
@@ -58,6 +63,7 @@ class BeatConfig:
     keyword_cap: float = 5.0
     no_keyword: float = -2.0
     lead_chars: int = 300
+    semantic_weight: float = 20.0
     similarity_center: float = 0.35
     similarity_weight: float = 14.0
     contrast_tolerance: float = 0.05
@@ -158,19 +164,39 @@ class BeatJudge:
             evidence.append(f"keywords count at most +{config.keyword_cap:.2f}")
             keyword_points = config.keyword_cap
         logit += keyword_points
-        if not signals.title_hits and not signals.text_hits:
-            logit += config.no_keyword
-            evidence.append(f"no keyword of the beat ({config.no_keyword:+.2f})")
         closeness = signals.closeness
-        best = closeness.beat
-        similarity_points = config.similarity_weight * (best - config.similarity_center)
-        logit += similarity_points
+        nearest_topic = ""
         if len(closeness.topics):
-            nearest = int(np.argmax(closeness.topics))
-            evidence.append(
-                f"similarity {best:.2f} to topic {self.tree.profiles[nearest].name!r} "
-                f"(nearest: {short_quote(closeness.nearest[nearest])}) ({similarity_points:+.2f})"
+            at = int(np.argmax(closeness.topics))
+            nearest_topic = (
+                f"topic {self.tree.profiles[at].name!r} (nearest: {short_quote(closeness.nearest[at])}, "
+                f"{closeness.beat:.2f})"
             )
+        keywordless = not signals.title_hits and not signals.text_hits
+        if closeness.margin is not None:
+            margin = closeness.margin
+            semantic_points = config.semantic_weight * margin
+            logit += semantic_points
+            evidence.append(
+                f"similarity (semantic match): reads {'more' if margin > 0 else 'less'} like the beat than its "
+                f"off-beat examples by {margin:+.3f}: {nearest_topic}; nearest off-beat example "
+                f"{short_quote(closeness.off_beat_text or '')} ({closeness.off_beat or 0.0:.2f}) "
+                f"({semantic_points:+.2f})"
+            )
+            if keywordless and margin > 0:
+                evidence.append("no keyword of the beat: the semantic match decides")
+            elif keywordless:
+                logit += config.no_keyword
+                evidence.append(f"no keyword of the beat, nor a semantic match ({config.no_keyword:+.2f})")
+        else:
+            best = closeness.beat
+            similarity_points = config.similarity_weight * (best - config.similarity_center)
+            logit += similarity_points
+            if nearest_topic:
+                evidence.append(f"similarity {best:.2f} to {nearest_topic} ({similarity_points:+.2f})")
+            if keywordless:
+                logit += config.no_keyword
+                evidence.append(f"no keyword of the beat ({config.no_keyword:+.2f})")
         context = signals.context
         if context.off_beat is not None:
             margin = context.beat - context.off_beat

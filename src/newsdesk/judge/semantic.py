@@ -5,6 +5,15 @@ A topic's prototypes are the sentence embeddings (all-MiniLM-L6-v2 in the desk, 
 keywords as one line, and its example headlines (:meth:`TopicProfile.prototype_texts`). An article is as close
 to a topic as to the nearest of them (cosine; vectors are L2-normalised). The taxonomy's off-beat examples are
 embedded the same way. Pure once built: the embedder is called at construction only.
+
+**The beat against what is off it.** A cosine alone says little across beats: a long full-text article is
+further from a one-line prototype than a headline and its excerpt are, and a taxonomy with many prototypes has
+a higher best cosine than one with few. So the article is also weighed against the off-beat examples, as a
+nearest-neighbour vote with soft weights: ``margin = smax(beat) − smax(off-beat)`` where ``smax`` is the
+log-mean-exp of the cosines at temperature ``temperature`` (0.1: the nearest few prototypes count, the mean
+keeps a taxonomy with more of them from scoring higher). Both sides are the same kind of text, so the length of
+the article cancels out; a margin above 0 says the article reads more like the beat than like anything the
+taxonomy says is off it.
 """
 
 from __future__ import annotations
@@ -30,6 +39,8 @@ class Closeness:
     #: The best cosine over the off-beat examples (``None`` when the taxonomy has none) and that example.
     off_beat: float | None
     off_beat_text: str | None
+    #: ``smax(beat) − smax(off-beat)`` (see the module), ``None`` when the taxonomy has no off-beat examples.
+    margin: float | None = None
 
     @property
     def beat(self) -> float:
@@ -40,8 +51,9 @@ class Closeness:
 class TopicSpace:
     """Prototype vectors of a taxonomy's topics (and off-beat examples), embedded once."""
 
-    def __init__(self, tree: TopicTree, embedder: Embedder) -> None:
+    def __init__(self, tree: TopicTree, embedder: Embedder, temperature: float = 0.1) -> None:
         self.tree = tree
+        self.temperature = temperature
         self.embedder = embedder
         texts: list[str] = []
         owners: list[int] = []
@@ -80,11 +92,21 @@ class TopicSpace:
         ]
         off_beat: float | None = None
         off_text: str | None = None
+        margin: float | None = None
         if len(self._off_texts):
             off_sims = self._off_vectors @ row
             at = int(np.argmax(off_sims))
             off_beat, off_text = float(off_sims[at]), self._off_texts[at]
-        return Closeness(best, tuple(nearest), off_beat, off_text)
+            if len(sims):
+                margin = _soft_max(sims, self.temperature) - _soft_max(off_sims, self.temperature)
+        return Closeness(best, tuple(nearest), off_beat, off_text, margin)
+
+
+def _soft_max(sims: np.ndarray, temperature: float) -> float:
+    """``T × log(mean(exp(s / T)))``: the best cosine when one stands out, less when it is alone among many."""
+    values = sims.astype(np.float64)
+    top = float(values.max())
+    return top + temperature * float(np.log(np.mean(np.exp((values - top) / temperature))))
 
 
 def _unit(vectors: Vectors) -> Vectors:
