@@ -168,25 +168,38 @@ def init(
     ] = None,
     starter: Annotated[
         bool,
-        typer.Option("--starter", help="Give the desk the default AI taxonomy and default AI news sources."),
+        typer.Option(
+            "--starter", help="Give the desk a starter beat's taxonomy and news sources: AI, or the BEAT named."
+        ),
     ] = False,
+    beat: Annotated[
+        str | None,
+        typer.Argument(help="With --starter: the starter beat, ai (the default) or politics.", show_default=False),
+    ] = None,
 ) -> None:
     """Create a desk: a directory with newsdesk.toml and its database."""
+    from newsdesk.judge.defaults import STARTER_BEATS
+
+    if beat is not None and (not starter or beat not in STARTER_BEATS):
+        raise typer.BadParameter(
+            f"'{beat}': a starter beat goes after --starter and is one of {', '.join(STARTER_BEATS)}", param_hint="BEAT"
+        )
     desk, created = init_desk(directory, os.environ, database)
     with desk:
         verb = "created" if created else "opened existing"
         typer.echo(f"{verb} desk {directory} ({desk.store.backend})")
         if starter:
-            _furnish(desk)
+            _furnish(desk, beat or "ai")
         _print_stats(desk)
 
 
-def _furnish(desk: Desk) -> None:
+def _furnish(desk: Desk, beat: str = "ai") -> None:
     from newsdesk.starter import furnish
 
-    report = furnish(desk, _now())
+    report = furnish(desk, _now(), beat)
     if report.topics or report.sources:
-        typer.echo(f"starter: {report.topics} topics of the AI beat, {report.sources} AI news sources")
+        name = "AI" if beat == "ai" else beat
+        typer.echo(f"starter: {report.topics} topics of the {name} beat, {report.sources} {name} news sources")
 
 
 @app.command()

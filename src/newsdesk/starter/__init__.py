@@ -1,9 +1,10 @@
-"""What a new desk starts with: the default AI taxonomy and a default list of real AI news sources.
+"""What a new desk starts with: a beat's taxonomy and a list of real news sources for it.
 
-The taxonomy's files are written into the desk's own content tree
+Two beats are shipped: ``ai`` (the default) and ``politics`` (``newsdesk init DIR --starter politics``). The
+taxonomy's files are written into the desk's own content tree
 (``DESK/_data/topics/*.yaml``, where editors change the beat; ``newsdesk import
 DESK`` loads their edits) and into the store; the sources come from
-``ai-sources.opml`` in this package. Nothing is fetched here.
+``ai-sources.opml`` (or ``politics-sources.opml``) in this package. Nothing is fetched here.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from importlib import resources
 
 from newsdesk.contenttree import TOPICS_DIR
 from newsdesk.desk import Desk
-from newsdesk.judge.defaults import default_taxonomy
+from newsdesk.judge.defaults import STARTER_BEATS, starter_taxonomy
 from newsdesk.record import Source
 from newsdesk.sources.opml import parse_opml
 from newsdesk.store.sources import add_source, list_sources
@@ -29,23 +30,28 @@ class StarterReport:
     sources: int
 
 
-def default_sources() -> list[Source]:
-    """The default AI news feeds, as sources to watch."""
-    data = resources.files("newsdesk.starter").joinpath("ai-sources.opml").read_bytes()
+def default_sources(beat: str = "ai") -> list[Source]:
+    """A starter beat's news feeds (the AI beat's by default), as sources to watch."""
+    if beat not in STARTER_BEATS:
+        raise ValueError(f"no starter beat {beat!r} (there are: {', '.join(STARTER_BEATS)})")
+    name = f"{beat}-sources.opml"
+    data = resources.files("newsdesk.starter").joinpath(name).read_bytes()
     return [
         Source(url=o.xml_url, kind="feed", title=o.title, site_url=o.html_url, category=o.category)
-        for o in parse_opml(data, "newsdesk/starter/ai-sources.opml")
+        for o in parse_opml(data, f"newsdesk/starter/{name}")
     ]
 
 
-def furnish(desk: Desk, now: datetime) -> StarterReport:
-    """Give a desk without a taxonomy the default one, and a desk without sources the default ones."""
+def furnish(desk: Desk, now: datetime, beat: str = "ai") -> StarterReport:
+    """Give a desk without a taxonomy the starter beat's (AI by default), and a desk without sources its sources."""
     topics = sources = 0
+    taxonomy = starter_taxonomy(beat)
+    feeds = default_sources(beat)
     folder = desk.settings.desk / TOPICS_DIR
     with desk.store.transaction() as conn:
         if not load_topics(conn):
             folder.mkdir(parents=True, exist_ok=True)
-            for topic in default_taxonomy():
+            for topic in taxonomy:
                 target = folder / topic.filename
                 if not target.exists():
                     target.write_text(topic.document, encoding="utf-8")
@@ -53,7 +59,7 @@ def furnish(desk: Desk, now: datetime) -> StarterReport:
                 topics += 1
         if not list_sources(conn):
             interval = desk.settings.fetch.default_interval
-            for source in default_sources():
+            for source in feeds:
                 _, created = add_source(conn, replace(source, interval=interval), now=now)
                 sources += created
     return StarterReport(topics, sources)

@@ -1,0 +1,112 @@
+"""A new beat works without tuning the code: the politics starter, judged by the same constants as the AI beat.
+
+The articles here are made up for the tests (none comes from the evaluation sets).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsdesk.cli import app
+from newsdesk.evaluation.relevance import read_taxonomy
+from newsdesk.judge.defaults import STARTER_BEATS, starter_taxonomy
+from newsdesk.judge.relevance import BeatJudge
+from newsdesk.judge.semantic import TopicSpace
+from newsdesk.judge.tree import TopicTree
+from newsdesk.starter import default_sources
+from newsdesk.stories.embed import MiniLM
+
+#: A political story in words no keyword of the beat lists (checked below): a rival's smear, a candidate's denial.
+KEYWORDLESS_POLITICS = (
+    "Front-runner says his opponent's camp planted a false story about his private life",
+    "The front-runner told supporters in Des Moines that allies of his main opponent had fed a made-up story "
+    "about an affair to a tabloid, and called it a smear by a rival who is falling behind. His opponent's "
+    "spokeswoman said the charge was desperate and that the people of Iowa deserved a debate about taxes "
+    "and jobs, not gossip. The two men have traded attacks for weeks, and party elders have urged them to "
+    "stop before the nominating contests begin next month.",
+)
+#: A sports story, also without a keyword of the beat.
+SPORT = (
+    "Late goal sends the club into the cup final",
+    "A header three minutes from time gave the visitors a 2-1 win on Saturday and a place in the final. "
+    "The striker, signed in the summer, has now scored in five matches in a row, and the manager praised "
+    "a defence that held firm through a second half of pressure from the home side.",
+)
+
+
+@pytest.fixture(scope="module")
+def politics_judge() -> BeatJudge:
+    return BeatJudge(TopicSpace(TopicTree.from_topics(starter_taxonomy("politics")), MiniLM()))
+
+
+def test_the_politics_starter_is_one_tree_of_seven_topics() -> None:
+    tree = TopicTree.from_topics(starter_taxonomy("politics"))
+    assert [root.name for root in tree.roots] == ["Politics"]
+    children = [p for p in tree.profiles if p.parent is not None]
+    assert len(children) == 7
+    assert {"Congress", "The White House", "Elections and Campaigns", "Courts and the Law"} <= {
+        p.name for p in children
+    }
+    for profile in tree.profiles:
+        assert profile.description, profile.id
+        assert profile.keywords, profile.id
+        assert len(profile.examples) >= 5, profile.id
+    assert len(tree.off_beat_examples) >= 20
+    assert STARTER_BEATS == ("ai", "politics")
+    assert len(default_sources("politics")) >= 5
+
+
+def test_a_political_story_without_a_keyword_is_on_the_beat_by_its_semantic_match(
+    politics_judge: BeatJudge,
+) -> None:
+    """Issue 12: a politics desk set up from the docs dropped "Ted Cruz Accuses Donald Trump Of Planting
+    'Garbage' Affair Story" at relevance 0.02, "no keyword of the beat" (an absolute cosine center of 0.35 that
+    full texts never reach, and a no-keyword penalty nothing could outweigh)."""
+    title, text = KEYWORDLESS_POLITICS
+    assert politics_judge.keyword_hits(title, text) == ([], [])
+    verdict = politics_judge.judge(title, text)
+    assert verdict.on_beat, verdict.evidence
+    assert any(line.startswith("similarity (semantic match): reads more like the beat") for line in verdict.evidence)
+    assert "no keyword of the beat: the semantic match decides" in verdict.evidence
+
+
+def test_a_sports_story_is_off_the_politics_beat(politics_judge: BeatJudge) -> None:
+    title, text = SPORT
+    assert politics_judge.keyword_hits(title, text) == ([], [])
+    verdict = politics_judge.judge(title, text)
+    assert not verdict.on_beat, verdict.evidence
+    assert verdict.score < 0.1
+    assert any(line.startswith("no keyword of the beat, nor a semantic match") for line in verdict.evidence)
+
+
+def test_the_ai_beat_keeps_the_political_story_off(politics_judge: BeatJudge) -> None:
+    """The same constants judge the AI beat: the politics story is not AI news."""
+    ai = BeatJudge(TopicSpace(TopicTree.from_topics(starter_taxonomy("ai")), politics_judge.space.embedder))
+    assert not ai.judge(*KEYWORDLESS_POLITICS).on_beat
+
+
+def test_init_with_the_politics_starter_writes_its_seven_topics(tmp_path: Path) -> None:
+    desk = tmp_path / "desk"
+    result = CliRunner().invoke(app, ["init", str(desk), "--starter", "politics"], env={"NEWSDESK_DESK": None})
+    assert result.exit_code == 0, result.output
+    assert "starter: 8 topics of the politics beat" in result.stdout
+    written = read_taxonomy(desk)
+    tree = TopicTree.from_topics(written)
+    assert [root.name for root in tree.roots] == ["Politics"]
+    assert len([p for p in tree.profiles if p.parent is not None]) == 7
+
+
+def test_starter_alone_still_means_the_ai_beat_and_an_unknown_beat_is_refused(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["init", str(tmp_path / "ai"), "--starter"], env={"NEWSDESK_DESK": None})
+    assert result.exit_code == 0, result.output
+    assert "topics of the AI beat" in result.stdout
+    assert next(t.name for t in read_taxonomy(tmp_path / "ai")) == "AI"
+    refused = runner.invoke(app, ["init", str(tmp_path / "x"), "--starter", "sports"], env={"NEWSDESK_DESK": None})
+    assert refused.exit_code == 2
+    assert "'sports'" in refused.output
+    assert "ai, politics" in refused.output
+    assert not (tmp_path / "x").exists()
