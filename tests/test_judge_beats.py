@@ -5,19 +5,24 @@ The articles here are made up for the tests (none comes from the evaluation sets
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from newsdesk.cli import app
-from newsdesk.evaluation.relevance import read_taxonomy
+from newsdesk.evaluation.beatsets import politics_items
+from newsdesk.evaluation.relevance import read_taxonomy, run_relevance_eval
 from newsdesk.judge.defaults import STARTER_BEATS, starter_taxonomy
 from newsdesk.judge.relevance import BeatJudge
 from newsdesk.judge.semantic import TopicSpace
 from newsdesk.judge.tree import TopicTree
+from newsdesk.recordfile import RecordError
 from newsdesk.starter import default_sources
 from newsdesk.stories.embed import MiniLM
+
+from .embedders import HashingEmbedder
 
 #: A political story in words no keyword of the beat lists (checked below): a rival's smear, a candidate's denial.
 KEYWORDLESS_POLITICS = (
@@ -110,3 +115,62 @@ def test_starter_alone_still_means_the_ai_beat_and_an_unknown_beat_is_refused(tm
     assert "'sports'" in refused.output
     assert "ai, politics" in refused.output
     assert not (tmp_path / "x").exists()
+
+
+# --------------------------------------------------------------------------- the politics set, built at eval time
+
+
+def _shared(root: Path) -> Path:
+    """A miniature of the shared data folder, in the shapes of the real files (made-up articles)."""
+    data = root / "data"
+    bbc = data / "topics" / "bbc-news" / "bbc"
+    for section, title, body in [
+        ("politics", "Ministers agree a budget deal", "The cabinet agreed the budget after a long night of talks."),
+        ("sport", "Club wins the cup", "A late goal won the cup final."),
+        ("entertainment", "Singer tops the charts", "The new single went straight to number one."),
+    ]:
+        (bbc / section).mkdir(parents=True)
+        (bbc / section / "001.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+    ag = data / "topics" / "ag-news"
+    ag.mkdir(parents=True)
+    (ag / "classes.txt").write_text("World\nSports\nBusiness\nSci/Tech\n", encoding="utf-8")
+    (ag / "test.csv").write_text('"2","Striker scores twice","A brace in the derby."\n"1","Talks","Talks."\n')
+    clustering = data / "clustering"
+    clustering.mkdir()
+    rows = {
+        "ecbplus.jsonl": [
+            {"id": "a", "cluster": "T34_ecb", "title": "", "text": "The president picked a surgeon general."},
+            {"id": "b", "cluster": "T1_ecb", "title": "", "text": "An actress checked into rehab."},
+        ],
+        "gva_longtail.jsonl": [{"id": "c", "cluster": "g1", "title": "Man shot", "text": "A man was shot."}],
+        "giveme5w1h.jsonl": [
+            {"id": "d", "cluster": "1", "category": "sports", "title": "Cubs win", "text": "The Cubs won."},
+            {"id": "e", "cluster": "2", "category": "world", "title": "Quake", "text": "A quake struck."},
+        ],
+    }
+    for name, lines in rows.items():
+        (clustering / name).write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    return data
+
+
+def test_the_politics_set_is_assembled_from_the_shared_folder_by_its_own_labels(tmp_path: Path) -> None:
+    items = politics_items(_shared(tmp_path))
+    labelled = {(item.origin, item.on_beat) for item in items}
+    assert labelled == {
+        ("bbc politics", True),
+        ("ecbplus US politics", True),
+        ("bbc sport", False),
+        ("bbc entertainment", False),
+        ("ag-news Sports", False),
+        ("gva_longtail crime", False),
+        ("giveme5w1h sports", False),
+    }
+    assert [item.line for item in items] == list(range(1, len(items) + 1))
+    report = run_relevance_eval(tmp_path, taxonomy=Path("politics"), embedder=HashingEmbedder())
+    assert report.counts.tp + report.counts.fn == 2
+    assert report.taxonomy == "politics"
+
+
+def test_a_shared_folder_without_its_parts_is_named(tmp_path: Path) -> None:
+    with pytest.raises(RecordError, match="bbc-news"):
+        politics_items(tmp_path)

@@ -101,7 +101,10 @@ def _jsonl(path: Path) -> Iterator[dict[str, object]]:
         raise RecordError(str(path), f"cannot be read: {err.strerror}") from None
     for number, line in enumerate(lines, start=1):
         if line.strip():
-            row = json.loads(line)
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise RecordError(str(path), f"not JSON: {err.msg} (column {err.colno})", number) from None
             if not isinstance(row, dict):
                 raise RecordError(str(path), "each line must be a JSON object", number)
             yield row
