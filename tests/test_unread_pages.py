@@ -298,3 +298,21 @@ def test_a_teaser_that_broke_the_story_is_not_its_primary_when_a_whole_report_is
     [line] = [line for line in out.splitlines() if line.startswith("primary:")]
     assert "the only whole report in the story (2024-05-02 11:00Z); not " in line
     assert "(2024-05-02 10:00Z), of which only the feed's teaser is known: its page could not be read (404" in line
+
+
+def test_a_second_feeds_teaser_never_overwrites_the_whole_page_another_feed_read(
+    site: Site, tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Feed B lists a page feed A's round already read whole: B's teaser of it is not stored over it (past the
+    page limit, it was) and the page is not asked for again."""
+    desk = make_desk(tmp_path, database_url, monkeypatch, max_pages_per_source=1)
+    site.route("/a.xml", Reply(200, {"Content-Type": "application/rss+xml"}, rss(site, [0])))
+    site.route("/b.xml", Reply(200, {"Content-Type": "application/rss+xml"}, rss(site, [0, 1])))
+    serve_pages(site, range(2))
+    newsdesk("sources", "add", site.url("/a.xml"), "--kind", "feed", "--desk", desk)
+    newsdesk("fetch", "--once", "--all", "--desk", desk)
+    newsdesk("sources", "add", site.url("/b.xml"), "--kind", "feed", "--desk", desk)
+    newsdesk("fetch", "--once", "--desk", desk)  # only B is due
+    assert full(desk) == {0, 1}
+    assert len(article_rows(desk)) == 2
+    assert site.paths().count("/news/0") == 1

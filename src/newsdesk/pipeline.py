@@ -32,6 +32,7 @@ from newsdesk.sources.sitemap import parse_sitemap
 from newsdesk.store import Store
 from newsdesk.store.articles import fetched_article_id, replace_teaser, save_fetched_article
 from newsdesk.store.change import Change
+from newsdesk.store.placements import story_key_of
 from newsdesk.store.sources import (
     due_sources,
     list_sources,
@@ -208,8 +209,10 @@ class _Run:
             return self._keep(source, key, article)
         with self.store.transaction() as conn:
             known = fetched_article_id(conn, article.article.url if article else None)
-            if known is not None and not is_teaser_only(conn, known):
-                # Another entry's page made this article already: a teaser must not overwrite it.
+            if known is not None and (not is_teaser_only(conn, known) or story_key_of(conn, known) is not None):
+                # Another entry's page made this article already (a teaser must not overwrite it), or another
+                # source's try at the page was given up and the teaser is in a story: a waiting page's article is
+                # never placed, so formation only ever sees it whole.
                 mark_seen(conn, source.id, key, known, now=now)
                 return 0
             article_id, change = (None, None)
