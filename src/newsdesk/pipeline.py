@@ -3,6 +3,11 @@
 Each article is stored in its own transaction together with the note that
 its source has shown it, so a run stopped at any point leaves the store
 consistent and the next run picks up where it stopped, without duplicates.
+A feed entry that is only a teaser is stored from the feed's words and its
+page queued (``store/unread.py``); each round reads up to
+``max_pages_per_source`` queued pages per source, oldest first, each written
+over its teaser in one transaction, so entries past the limit are read in the
+following rounds.
 A source that fails is recorded with the reason in plain words and retried
 later; the rest of the run goes on.
 """
@@ -244,7 +249,7 @@ class _Run:
                 continue
             page = dataclasses.replace(page, entry_key=waiting.entry_key)
             with self.store.transaction() as conn:
-                article_id = replace_teaser(conn, waiting.article_id, page, now=self.clock.now())
+                article_id = replace_teaser(conn, waiting.article_id, page, source_id=source.id, now=self.clock.now())
                 page_read(conn, waiting, article_id)
 
     async def _read_remote(self, url: str, hints: PageHints | None, source: Source) -> FetchedArticle | None:

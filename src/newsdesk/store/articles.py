@@ -169,11 +169,13 @@ def fetched_article_id(conn: Connection, url: str | None) -> int | None:
     return None if found is None else int(found)
 
 
-def replace_teaser(conn: Connection, teaser_id: int | None, fetched: FetchedArticle, *, now: datetime) -> int:
+def replace_teaser(
+    conn: Connection, teaser_id: int | None, fetched: FetchedArticle, *, source_id: int, now: datetime
+) -> int:
     """Write a page, read at last, over the article its feed's teaser made (the same row, so nothing that points at
     it is lost and no second row appears); without a teaser, store it as any fetched article. Its id."""
     if teaser_id is None:
-        return save_fetched_article(conn, fetched, source_id=None, now=now)[0]
+        return save_fetched_article(conn, fetched, source_id=source_id, now=now)[0]
     article = fetched.article
     table = schema.articles
     values = {
