@@ -193,12 +193,16 @@ def teaser_reasons(conn: Connection, article_ids: list[int]) -> dict[int, str]:
     """Why each of these articles is only its feed's teaser (those that are)."""
     table = schema.unread_entries
     reasons: dict[int, str] = {}
-    query = (
-        select(table.c.article_id, table.c.given_up_at, table.c.last_error)
-        .where(table.c.article_id.in_(sorted(set(article_ids))))
-        .order_by(table.c.article_id, table.c.queued_at)
-    )
-    for row in conn.execute(query):
+    wanted = sorted(set(article_ids))
+    rows: list[Row[Any]] = []
+    for start in range(0, len(wanted), 500):
+        query = (
+            select(table.c.article_id, table.c.given_up_at, table.c.last_error)
+            .where(table.c.article_id.in_(wanted[start : start + 500]))
+            .order_by(table.c.article_id, table.c.queued_at)
+        )
+        rows.extend(conn.execute(query))
+    for row in rows:
         if row.given_up_at is None:
             reason = "its page is still to be read"
         else:
