@@ -24,6 +24,7 @@ from newsdesk.desk import open_desk
 from newsdesk.fetch.clock import SystemClock
 from newsdesk.formation import StoryFormation
 from newsdesk.store import schema
+from newsdesk.store.sources import list_sources
 
 from .embedders import HashingEmbedder
 from .httpserver import Reply, Site, serve
@@ -135,6 +136,12 @@ def test_a_feed_longer_than_the_page_limit_is_read_whole_over_the_following_roun
         assert code == 0, err
         assert full(desk) == set(range(min(items, done * per_round)))  # oldest first
         assert f"unread: {max(0, items - done * per_round)}  " in listing(desk)
+        with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
+            [source] = list_sources(conn)
+        assert source.next_due_at is not None
+        # Pages still wait: the source is due again within min_interval (900 s), whatever the feed's pace.
+        waiting = done * per_round < items
+        assert (source.next_due_at <= datetime.now(UTC) + timedelta(seconds=900)) is waiting
     rows = article_rows(desk)
     assert len(rows) == items
     assert len({url for url, _ in rows}) == items
