@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from newsdesk.fetch.schedule import after_failure, after_success
+from newsdesk.fetch.schedule import after_failure, after_success, page_retry
 from newsdesk.settings import FetchSettings
 
 NOW = datetime(2024, 6, 1, 9, 0, tzinfo=UTC)
@@ -35,3 +35,12 @@ def test_failures_back_off_exponentially_and_never_give_up() -> None:
 def test_a_longer_retry_after_wins() -> None:
     assert after_failure(SETTINGS, NOW, 3600, 1, 7200.0).next_due == NOW + timedelta(seconds=7200)
     assert after_failure(SETTINGS, NOW, 3600, 1, 10.0).next_due == NOW + timedelta(seconds=900)
+
+
+def test_a_failing_page_is_retried_with_backoff_then_given_up() -> None:
+    settings = FetchSettings(min_interval=900, max_backoff=86400, page_attempts=4)
+    waits = [page_retry(settings, NOW, n, None) for n in range(1, 6)]
+    assert waits[:3] == [NOW + timedelta(seconds=s) for s in (900, 1800, 3600)]
+    assert waits[3:] == [None, None]
+    assert page_retry(settings, NOW, 1, 7200.0) == NOW + timedelta(seconds=7200)
+    assert page_retry(FetchSettings(page_attempts=1), NOW, 1, None) is None

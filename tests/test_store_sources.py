@@ -6,12 +6,23 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
+from newsdesk.read.values import PageHints
 from newsdesk.record import Article, FetchedArticle, Image, Provider, Source
-from newsdesk.store import Store
-from newsdesk.store.articles import load_articles, save_fetched_article
+from newsdesk.store import Store, schema
+from newsdesk.store.articles import load_articles, replace_teaser, save_fetched_article
 from newsdesk.store.change import Change
 from newsdesk.store.sources import add_source, due_sources, list_sources, mark_seen, unseen_keys, update_source
+from newsdesk.store.unread import (
+    UnreadEntry,
+    due_pages,
+    page_failed,
+    page_read,
+    queue_page,
+    teaser_reasons,
+    unread_counts,
+)
 
 NOW = datetime(2024, 6, 1, 9, 0, tzinfo=UTC)
 
@@ -93,3 +104,51 @@ def test_a_fetched_article_keeps_its_images_in_order(store: Store) -> None:
     with store.transaction() as conn:
         article_id, _ = save_fetched_article(conn, two, source_id=None, now=NOW)
         assert load_articles(conn, [article_id])[article_id].images == images
+
+
+def moved(article: FetchedArticle, url: str) -> FetchedArticle:
+    return dataclasses.replace(article, article=dataclasses.replace(article.article, web_url=url))
+
+
+def test_a_page_read_at_last_is_written_over_its_teaser_in_the_same_row(store: Store) -> None:
+    with store.transaction() as conn:
+        teaser_id, _ = save_fetched_article(conn, fetched(text="Teaser."), source_id=None, now=NOW)
+        page = fetched(title="Arm learns a grip in minutes", text="The whole page.")
+        assert replace_teaser(conn, teaser_id, page, source_id=1, now=NOW) == teaser_id
+        assert load_articles(conn, [teaser_id])[teaser_id] == page.article
+        # The page's canonical URL is another row's: the teaser's row keeps its own, one row per URL stays true.
+        save_fetched_article(conn, moved(fetched(), "https://a.example/other"), source_id=None, now=NOW)
+        second, _ = save_fetched_article(
+            conn, moved(fetched(text="Teaser."), "https://a.example/b"), source_id=None, now=NOW
+        )
+        replace_teaser(conn, second, moved(page, "https://a.example/other"), source_id=1, now=NOW)
+        urls = conn.execute(select(schema.articles.c.url).order_by(schema.articles.c.url)).scalars().all()
+        assert urls == ["https://a.example/arm", "https://a.example/b", "https://a.example/other"]
+        assert load_articles(conn, [second])[second].title == page.article.title
+
+
+def test_waiting_pages_come_oldest_first_and_a_read_page_leaves_every_queue(store: Store) -> None:
+    with store.transaction() as conn:
+        a, _ = add_source(conn, Source(url="https://a.example/feed", kind="feed"), now=NOW)
+        b, _ = add_source(conn, Source(url="https://b.example/feed", kind="feed"), now=NOW)
+        assert a.id is not None
+        assert b.id is not None
+        article_id, _ = save_fetched_article(conn, fetched(text="Teaser."), source_id=a.id, now=NOW)
+        for n, hours in enumerate((5, 1, None, 3)):
+            published = None if hours is None else NOW - timedelta(hours=hours)
+            hints = PageHints(title=f"t{n}", published=published, authors=("Jo",))
+            queue_page(conn, a.id, f"k{n}", f"https://a.example/{n}", article_id if n == 0 else None, hints, now=NOW)
+        queue_page(conn, b.id, "k0", "https://a.example/0", article_id, PageHints(), now=NOW)
+        due = due_pages(conn, a.id, NOW, limit=3)
+        assert [e.entry_key for e in due] == ["k0", "k3", "k1"]
+        assert due[0].hints == PageHints(title="t0", published=NOW - timedelta(hours=5), authors=("Jo",))
+        page_failed(conn, due[1], "503 Service Unavailable", retry_at=NOW + timedelta(hours=1), now=NOW)
+        page_failed(conn, due[2], "404 Not Found", retry_at=None, now=NOW)
+        assert [e.entry_key for e in due_pages(conn, a.id, NOW, limit=10)] == ["k0", "k2"]
+        assert [e.attempts for e in due_pages(conn, a.id, NOW + timedelta(hours=1), limit=10)] == [0, 1, 0]
+        assert unread_counts(conn)[a.id].given_up == 1
+        assert teaser_reasons(conn, [article_id]) == {article_id: "its page is still to be read"}
+        page_read(conn, due[0], article_id)
+        assert teaser_reasons(conn, [article_id]) == {}
+        assert b.id not in unread_counts(conn)
+        assert isinstance(due[0], UnreadEntry)

@@ -6,6 +6,8 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsdesk.stories.model import StoryArticle
 from newsdesk.stories.primary import PrimaryChoice, choose_primary, describe_gap, format_time, normalise_url
@@ -23,6 +25,7 @@ def member(
     quality: int | None = None,
     url: str | None = None,
     links: tuple[str, ...] = (),
+    teaser: str | None = None,
 ) -> StoryArticle:
     return StoryArticle(
         id=article_id,
@@ -34,6 +37,7 @@ def member(
         url=url or f"https://{source.lower().replace(' ', '')}.example/{article_id}",
         links=links,
         quality=quality,
+        teaser=teaser,
     )
 
 
@@ -172,6 +176,85 @@ def test_a_story_of_copies_only_takes_them_as_originals() -> None:
     assert choice.primary_id == 8
     assert choice.related_ids == (7,)
     assert choice.copy_ids == ()
+
+
+NOT_READ = "its page could not be read (404 Not Found)"
+
+
+def test_a_teaser_is_never_primary_while_a_whole_report_is_in_the_story() -> None:
+    """The teaser broke it first, and the others even link to it: the whole report is primary all the same."""
+    members = [
+        member(1, "Wire", at("2024-05-02T08:00:00Z"), url="https://wire.example/1", teaser=NOT_READ),
+        member(2, "Daily", at("2024-05-02T09:00:00Z"), quality=30, links=("https://wire.example/1",)),
+        member(3, "Weekly", at("2024-05-02T10:00:00Z"), quality=50, links=("https://wire.example/1",)),
+    ]
+    choice = choose_primary(members, {})
+    assert choice.primary_id == 2
+    assert choice.related_ids == (3, 1)
+    assert choice.reason == (
+        "earliest whole report: 2024-05-02 09:00Z, 60 minutes before the next; not Wire (2024-05-02 08:00Z), "
+        "of which only the feed's teaser is known: its page could not be read (404 Not Found)"
+    )
+
+
+def test_a_whole_report_the_others_cite_is_primary_over_an_earlier_teaser() -> None:
+    members = [
+        member(1, "Wire", at("2024-05-02T08:00:00Z"), teaser=NOT_READ),
+        member(2, "Daily", at("2024-05-02T09:00:00Z"), url="https://daily.example/2"),
+        member(3, "Weekly", at("2024-05-02T10:00:00Z"), links=("https://daily.example/2",)),
+    ]
+    choice = choose_primary(members, {})
+    assert choice.primary_id == 2
+    assert choice.reason.startswith("linked to by 1 other article in the story (Weekly); not Wire (2024-05-02 08:00Z)")
+
+
+def test_a_story_of_teasers_only_takes_the_earliest_and_a_later_teaser_is_not_mentioned() -> None:
+    teasers = [
+        member(1, "Wire", at("2024-05-02T08:00:00Z"), teaser=NOT_READ),
+        member(2, "Daily", None, teaser=NOT_READ),
+    ]
+    assert choose_primary(teasers, {}).primary_id == 1
+    assert "teaser" not in choose_primary(teasers, {}).reason
+    later = [
+        member(1, "Wire", at("2024-05-02T08:00:00Z")),
+        member(2, "Daily", at("2024-05-02T09:00:00Z"), teaser=NOT_READ),
+    ]
+    choice = choose_primary(later, {})
+    assert (choice.primary_id, choice.reason) == (1, "the only whole report in the story (2024-05-02 08:00Z)")
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.none() | st.integers(0, 600), st.sets(st.integers(0, 7), max_size=3)),
+        min_size=1,
+        max_size=8,
+    ),
+    st.dictionaries(st.integers(0, 7), st.integers(0, 7), max_size=3),
+)
+def test_any_story_a_teaser_is_primary_only_when_every_original_is_one(
+    shapes: list[tuple[bool, int | None, set[int]]], copies: dict[int, int]
+) -> None:
+    """Up to 8 members, any times (or none), any links among them, any copies: the primary is a whole report
+    whenever the story has a whole original."""
+    members = [
+        member(
+            i,
+            f"Outlet{i}",
+            None if minutes is None else at("2024-05-02T08:00:00Z") + timedelta(minutes=minutes),
+            url=f"https://o{i}.example/{i}",
+            links=tuple(f"https://o{j}.example/{j}" for j in links),
+            teaser=NOT_READ if is_teaser else None,
+        )
+        for i, (is_teaser, minutes, links) in enumerate(shapes)
+    ]
+    copies = {c: o for c, o in copies.items() if c < len(members) and o < len(members) and c != o}
+    choice = choose_primary(members, copies)
+    originals = [m for m in members if m.id not in copies] or members
+    chosen = next(m for m in members if m.id == choice.primary_id)
+    if any(m.teaser is None for m in originals):
+        assert chosen.teaser is None
+    assert sorted((choice.primary_id, *choice.related_ids, *choice.copy_ids)) == [m.id for m in members]
 
 
 def test_no_members_is_an_error() -> None:

@@ -364,15 +364,20 @@ def sources_export(
 @sources_app.command("list")
 @user_errors
 def sources_list(desk: DeskOption = Path("desk")) -> None:
-    """Every source: last fetch, HTTP status, items seen, next due, last error in plain words."""
+    """Every source: last fetch, HTTP status, items seen, pages still to read, next due, last error in plain words."""
+    from newsdesk.store.unread import UnreadCounts, unread_counts
+
     with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
         sources = list_sources(conn)
+        unread = unread_counts(conn)
     for s in sources:
         status = "-" if s.last_status is None else str(s.last_status)
         error = f"  error: {s.last_error}" if s.last_error else ""
+        pages = unread.get(s.id or 0, UnreadCounts())
+        teasers = f" ({pages.given_up} left as teasers)" if pages.given_up else ""
         typer.echo(
             f"{s.id}  {s.kind}  {s.url}  last fetch: {_when(s.last_fetch_at)}  status: {status}"
-            f"  items: {s.items_seen}  next due: {_when(s.next_due_at)}{error}"
+            f"  items: {s.items_seen}  unread: {pages.waiting}{teasers}  next due: {_when(s.next_due_at)}{error}"
         )
     typer.echo(f"{len(sources)} sources")
 

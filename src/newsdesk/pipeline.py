@@ -3,6 +3,11 @@
 Each article is stored in its own transaction together with the note that
 its source has shown it, so a run stopped at any point leaves the store
 consistent and the next run picks up where it stopped, without duplicates.
+A feed entry that is only a teaser is stored from the feed's words and its
+page queued (``store/unread.py``); each round reads up to
+``max_pages_per_source`` queued pages per source, oldest first, each written
+over its teaser in one transaction, so entries past the limit are read in the
+following rounds.
 A source that fails is recorded with the reason in plain words and retried
 later; the rest of the run goes on.
 """
@@ -14,12 +19,13 @@ import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from newsdesk.documents import entry_article
 from newsdesk.entries import entry_hints, entry_key, fetched_article, is_teaser
 from newsdesk.fetch.client import Fetcher, Request, Response
 from newsdesk.fetch.errors import FetchError, Reason
-from newsdesk.fetch.schedule import after_failure, after_success
+from newsdesk.fetch.schedule import after_failure, after_success, page_retry
 from newsdesk.read.page import read_page
 from newsdesk.read.values import PageHints, ReadError
 from newsdesk.record import FetchedArticle, Source
@@ -29,8 +35,9 @@ from newsdesk.sources.feed import parse_feed
 from newsdesk.sources.model import FeedEntry, ParsedFeed
 from newsdesk.sources.sitemap import parse_sitemap
 from newsdesk.store import Store
-from newsdesk.store.articles import save_fetched_article
+from newsdesk.store.articles import fetched_article_id, replace_teaser, save_fetched_article
 from newsdesk.store.change import Change
+from newsdesk.store.placements import story_key_of
 from newsdesk.store.sources import (
     due_sources,
     list_sources,
@@ -39,6 +46,7 @@ from newsdesk.store.sources import (
     unseen_keys,
     update_source,
 )
+from newsdesk.store.unread import due_pages, is_teaser_only, page_failed, page_read, queue_page, waiting_pages
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
@@ -63,6 +71,19 @@ _FOR_NOW = frozenset(
 
 class _TryLater(Exception):
     """A page that could not be fetched this time."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+class _Unreadable(Exception):
+    """A page that cannot be had for good (robots.txt, 404, not an article)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +136,11 @@ class _Run:
         now = self.clock.now()
         plan = after_success(self.settings, now, source.interval, new)
         with self.store.transaction() as conn:
+            if waiting_pages(conn, source.id):
+                # Pages wait to be read: come back soon, whatever the feed's pace.
+                plan = dataclasses.replace(
+                    plan, next_due=min(plan.next_due, now + timedelta(seconds=self.settings.min_interval))
+                )
             update_source(
                 conn,
                 source.id,
@@ -166,52 +192,91 @@ class _Run:
 
     async def _feed(self, source: Source) -> tuple[Response, int]:
         response = await self.fetcher.get(self._request(source, FEED_ACCEPT, obey_robots=False))
-        if response.not_modified:
-            return response, 0
-        feed = parse_feed(response.body, response.url, response.content_type)
-        if source.title is None and feed.title and source.id is not None:
-            with self.store.transaction() as conn:
-                update_source(conn, source.id, title=feed.title, site_url=feed.site_url)
-        entries = {key: entry for entry in feed.entries if (key := entry_key(entry))}
         new = 0
-        pages_left = self.settings.max_pages_per_source
-        for key in self._unseen(source, list(entries)):
-            entry = entries[key]
-            fetch_page = pages_left > 0 and bool(entry.link) and is_teaser(entry, self.settings.teaser_chars)
-            pages_left -= fetch_page
-            article = await self._entry_article(entry, feed, key, source, fetch_page=fetch_page)
-            new += self._keep(source, key, article)
+        if not response.not_modified:
+            feed = parse_feed(response.body, response.url, response.content_type)
+            if source.title is None and feed.title and source.id is not None:
+                with self.store.transaction() as conn:
+                    update_source(conn, source.id, title=feed.title, site_url=feed.site_url)
+            entries = {key: entry for entry in feed.entries if (key := entry_key(entry))}
+            for key in self._unseen(source, list(entries)):
+                new += self._take(source, key, entries[key], feed)
+        await self._read_waiting(source)
         return response, new
 
-    async def _entry_article(
-        self, entry: FeedEntry, feed: ParsedFeed, key: str, source: Source, *, fetch_page: bool
-    ) -> FetchedArticle | None:
-        """The entry's page read, where the entry is only a teaser; else the entry's own words."""
-        hints = entry_hints(entry, feed)
-        link = entry.link
-        if link and fetch_page:
+    def _take(self, source: Source, key: str, entry: FeedEntry, feed: ParsedFeed) -> int:
+        """Store a new entry from the feed's own words, and queue its page when the entry is only a teaser (the page
+        is read below, or in a later round); one transaction, so a stopped run repeats nothing. 1 if it is new."""
+        assert source.id is not None
+        now = self.clock.now()
+        article = entry_article(entry, feed, key, now=now)
+        if not (entry.link and is_teaser(entry, self.settings.teaser_chars)):
+            return self._keep(source, key, article)
+        with self.store.transaction() as conn:
+            known = fetched_article_id(conn, article.article.url if article else None)
+            if known is not None and (not is_teaser_only(conn, known) or story_key_of(conn, known) is not None):
+                # Another entry's page made this article already (a teaser must not overwrite it), or another
+                # source's try at the page was given up and the teaser is in a story: a waiting page's article is
+                # never placed, so formation only ever sees it whole.
+                mark_seen(conn, source.id, key, known, now=now)
+                return 0
+            article_id, change = (None, None)
+            if article is not None:
+                article_id, change = save_fetched_article(conn, article, source_id=source.id, now=now)
+            mark_seen(conn, source.id, key, article_id, now=now)
+            queue_page(conn, source.id, key, entry.link, article_id, entry_hints(entry, feed), now=now)
+        return 1 if change is Change.CREATED else 0
+
+    async def _read_waiting(self, source: Source) -> None:
+        """Read the pages of the source's waiting entries, oldest first, at most ``max_pages_per_source``; each page
+        replaces its teaser in one transaction. A failure for now waits with backoff; one for good, or the last
+        try, leaves the entry as its teaser with the reason."""
+        assert source.id is not None
+        with self.store.transaction() as conn:
+            due = due_pages(conn, source.id, self.clock.now(), limit=self.settings.max_pages_per_source)
+        for waiting in due:
             try:
-                page = await self._read_remote(link, hints, source)
-            except _TryLater:
-                page = None  # the feed's own words stand in for the page
-            if page is not None:
-                return dataclasses.replace(page, entry_key=key)
-        return entry_article(entry, feed, key, now=self.clock.now())
+                page = await self._fetch_page(waiting.link, waiting.hints, source)
+            except _TryLater as later:
+                now = self.clock.now()
+                retry = page_retry(self.settings, now, waiting.attempts + 1, later.retry_after)
+                with self.store.transaction() as conn:
+                    page_failed(conn, waiting, later.message, retry_at=retry, now=now)
+                continue
+            except _Unreadable as never:
+                with self.store.transaction() as conn:
+                    page_failed(conn, waiting, never.message, retry_at=None, now=self.clock.now())
+                continue
+            page = dataclasses.replace(page, entry_key=waiting.entry_key)
+            with self.store.transaction() as conn:
+                article_id = replace_teaser(conn, waiting.article_id, page, source_id=source.id, now=self.clock.now())
+                page_read(conn, waiting, article_id)
 
     async def _read_remote(self, url: str, hints: PageHints | None, source: Source) -> FetchedArticle | None:
         """Fetch and read a page: ``None`` when it cannot be had for good (robots.txt, 404, not
         an article); :class:`_TryLater` when it failed for now (timeouts, 5xx, 429)."""
+        try:
+            return await self._fetch_page(url, hints, source)
+        except _Unreadable:
+            return None
+
+    async def _fetch_page(self, url: str, hints: PageHints | None, source: Source) -> FetchedArticle:
+        """Fetch and read a page; :class:`_Unreadable` when it cannot be had for good (robots.txt, 404, not an
+        article), :class:`_TryLater` when it failed for now (timeouts, 5xx, 429), each with the reason."""
         try:
             response = await self.fetcher.get(
                 Request(url=url, user_agent=source.user_agent, obey_robots=True, accept=PAGE_ACCEPT)
             )
         except FetchError as err:
             if err.reason in _FOR_NOW:
-                raise _TryLater(err.message) from None
-            return None
-        fetched = self._read(response.body, response.url, hints, url, response.content_type)
-        if fetched is None:
-            return None
+                raise _TryLater(one_line(err.message), err.retry_after) from None
+            raise _Unreadable(one_line(err.message)) from None
+        now = self.clock.now()
+        try:
+            page = read_page(response.body, response.url, now=now, content_type=response.content_type, hints=hints)
+        except ReadError as err:
+            raise _Unreadable(one_line(f"unreadable: {err.problem}")) from None
+        fetched = fetched_article(page, key=url, now=now)
         return dataclasses.replace(fetched, article=dataclasses.replace(fetched.article, original_url=url))
 
     def _read(

@@ -62,8 +62,11 @@ class FetchSettings:
     max_backoff: int = 24 * 60 * 60
     #: Feed entries whose own text is shorter than this get their page fetched and read.
     teaser_chars: int = 600
-    #: Most pages read per source and run (a sitemap can list thousands).
+    #: Most pages read per source and run (a sitemap can list thousands); a feed's entries past it wait, oldest
+    #: first, for the following runs (see ``newsdesk sources list``).
     max_pages_per_source: int = 50
+    #: Tries of a feed entry's page that keeps failing (timeouts, 5xx) before the entry is left as its teaser.
+    page_attempts: int = 4
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,3 +38,12 @@ def after_failure(
     backoff = min(settings.max_backoff, settings.min_interval * 2 ** min(failures - 1, 30))
     wait = max(float(backoff), retry_after or 0.0)
     return Plan(interval=interval, next_due=now + timedelta(seconds=wait))
+
+
+def page_retry(settings: FetchSettings, now: datetime, attempts: int, retry_after: float | None) -> datetime | None:
+    """When to try a feed entry's page again after its ``attempts``-th failure for now (exponential backoff from
+    the min interval, Retry-After honoured); ``None`` once ``page_attempts`` tries have failed: it is given up."""
+    if attempts >= settings.page_attempts:
+        return None
+    backoff = min(settings.max_backoff, settings.min_interval * 2 ** min(attempts - 1, 30))
+    return now + timedelta(seconds=max(float(backoff), retry_after or 0.0))

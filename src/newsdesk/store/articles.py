@@ -158,6 +158,42 @@ def save_fetched_article(
     return article_id, Change.UPDATED
 
 
+def fetched_article_id(conn: Connection, url: str | None) -> int | None:
+    """The id of the article fetched from ``url`` (its canonical URL), if there is one."""
+    if url is None:
+        return None
+    table = schema.articles
+    found = conn.execute(
+        select(table.c.id).where(table.c.url == url, table.c.fetched_at.is_not(None)).order_by(table.c.id).limit(1)
+    ).scalar()
+    return None if found is None else int(found)
+
+
+def replace_teaser(
+    conn: Connection, teaser_id: int | None, fetched: FetchedArticle, *, source_id: int, now: datetime
+) -> int:
+    """Write a page, read at last, over the article its feed's teaser made (the same row, so nothing that points at
+    it is lost and no second row appears); without a teaser, store it as any fetched article. Its id."""
+    if teaser_id is None:
+        return save_fetched_article(conn, fetched, source_id=source_id, now=now)[0]
+    article = fetched.article
+    table = schema.articles
+    values = {
+        **_article_values(conn, article, article_fingerprint(article)),
+        "text": fetched.text,
+        "language": fetched.language,
+        "authors": json.dumps(list(fetched.authors), ensure_ascii=False),
+        "links": json.dumps(list(fetched.links), ensure_ascii=False),
+        "fetched_at": to_db(now),
+    }
+    if fetched_article_id(conn, article.url) not in (None, teaser_id):
+        del values["url"]  # another row holds the page's canonical URL: one row per URL stays true
+    conn.execute(update(table).where(table.c.id == teaser_id).values(**values))
+    conn.execute(delete(schema.images).where(schema.images.c.article_id == teaser_id))
+    _write_images(conn, teaser_id, article)
+    return teaser_id
+
+
 def _provider_id(conn: Connection, provider: Provider) -> int:
     domain = provider.domain or ""
     table = schema.providers

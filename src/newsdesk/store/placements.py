@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, Select, delete, exists, func, insert, select, update
 
 from newsdesk.record import Article
 from newsdesk.slugs import story_slug
 from newsdesk.store import schema
 from newsdesk.store.timestamps import from_db, to_db
+from newsdesk.store.unread import teaser_reasons
 from newsdesk.stories.model import StoryArticle
 
 
@@ -148,13 +149,20 @@ def _story_article(r: Row[Any]) -> StoryArticle:
     )
 
 
+def _page_waits(article_id: Any) -> Any:
+    """Whether the article's page waits to be read (it is judged and placed once read, or given up)."""
+    u = schema.unread_entries
+    return exists().where(u.c.article_id == article_id, u.c.given_up_at.is_(None))
+
+
 def unplaced_articles(conn: Connection, *, limit: int) -> list[StoryArticle]:
-    """Fetched articles not yet placed (and not judged off the beat), oldest first (then by id)."""
+    """Fetched articles not yet placed (and not judged off the beat), oldest first (then by id); an article whose
+    page waits to be read waits with it, so it is judged and placed from the whole page."""
     a, p = schema.articles, schema.placements
     query = (
         _story_article_query()
         .outerjoin(p, p.c.article_id == a.c.id)
-        .where(a.c.fetched_at.is_not(None), p.c.article_id.is_(None), a.c.on_beat.is_not(False))
+        .where(a.c.fetched_at.is_not(None), p.c.article_id.is_(None), a.c.on_beat.is_not(False), ~_page_waits(a.c.id))
         .order_by(a.c.published_at, a.c.id)
         .limit(limit)
     )
@@ -162,9 +170,11 @@ def unplaced_articles(conn: Connection, *, limit: int) -> list[StoryArticle]:
 
 
 def story_articles(conn: Connection, article_ids: Sequence[int]) -> dict[int, StoryArticle]:
-    """Articles as story formation sees them, by id."""
+    """Articles as story formation sees them, by id (with why an article is only its feed's teaser)."""
     query = _story_article_query().where(schema.articles.c.id.in_(sorted(set(article_ids))))
-    return {int(r.id): _story_article(r) for r in conn.execute(query)}
+    found = {int(r.id): _story_article(r) for r in conn.execute(query)}
+    teasers = teaser_reasons(conn, list(found))
+    return {i: replace(a, teaser=teasers[i]) if i in teasers else a for i, a in found.items()}
 
 
 def write_formed_story(

@@ -69,6 +69,26 @@ source_entries = Table(
     Column("seen_at", DateTime(timezone=True), nullable=False),
 )
 
+#: Feed entries whose page is still to be read (migration 0010), oldest first, a few per round; the
+#: article (the feed's teaser until then) is held back from judging and story formation while it waits.
+#: A page that keeps failing is left as the teaser: ``given_up_at`` and ``last_error`` say when and why.
+unread_entries = Table(
+    "unread_entries",
+    metadata,
+    Column("source_id", ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
+    Column("entry_key", Text, primary_key=True),
+    Column("link", Text, nullable=False),
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), index=True),
+    # What the feed said about the page (PageHints as JSON): the feed may drop the entry before it is read.
+    Column("hints", Text, nullable=False),
+    Column("published_at", DateTime(timezone=True)),
+    Column("queued_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_try_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("given_up_at", DateTime(timezone=True)),
+)
+
 #: Outlets, one per name and registrable domain ("" where a record gives none).
 providers = Table(
     "providers",

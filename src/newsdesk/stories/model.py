@@ -12,7 +12,8 @@ class StoryArticle:
 
     ``id`` is the article's id in the store (or its line in an evaluation
     file); ids grow in arrival order. ``source`` is the outlet (its registrable
-    domain or host); ``links`` are the article body's links to other sites.
+    domain or host); ``links`` are the article body's links to other sites;
+    ``teaser`` says why only the feed's teaser is known, where that is so.
     """
 
     id: int
@@ -24,6 +25,8 @@ class StoryArticle:
     url: str | None = None
     links: tuple[str, ...] = ()
     quality: int | None = None
+    #: Why only the feed's teaser of the article is known (its page was not read); ``None``: the whole article.
+    teaser: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

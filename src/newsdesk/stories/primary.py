@@ -7,6 +7,9 @@ the earliest by publish time (publish times are often wrong, links rarely are).
 counts as lowest), then by time, then by id; until quality is scored that is
 time order. Copies are never primary and never in ``related``: they are listed
 apart, and their links do not count (a copy repeats its original's links).
+A report known only by its feed's teaser (its page was never read) is never
+the primary while the story has a whole article: the record's primary is what
+a reader opens and what the judge scores.
 """
 
 from __future__ import annotations
@@ -55,15 +58,26 @@ def choose_primary(members: Sequence[StoryArticle], copies: Mapping[int, int]) -
     copy_members = sorted((m for m in members if m.id in copies), key=_time_order)
     if not originals:
         originals, copy_members = list(members), []
-    citations = _citations(members, originals, copies)
+    # A report known only by its feed's teaser is never primary while the story has a whole one.
+    candidates = [m for m in originals if m.teaser is None] or originals
+    all_citations = _citations(members, originals, copies)
+    citations = {i: citing for i, citing in all_citations.items() if by_id[i] in candidates}
     if citations:
         primary = min((by_id[i] for i in citations), key=lambda m: (-len(citations[m.id]), _time_order(m)))
         cited_by = tuple(sorted(citations[primary.id], key=lambda i: _time_order(by_id[i])))
-        reason = _cited_reason(primary, [by_id[i] for i in cited_by], originals)
+        reason = _cited_reason(primary, [by_id[i] for i in cited_by], candidates)
     else:
-        primary = min(originals, key=_time_order)
+        primary = min(candidates, key=_time_order)
         cited_by = ()
-        reason = _earliest_reason(primary, originals)
+        reason = _earliest_reason(primary, candidates, "whole report" if len(candidates) < len(originals) else "report")
+    passed_over = [
+        m
+        for m in originals
+        if m not in candidates
+        and (_time_order(m) < _time_order(primary) or len(all_citations.get(m.id, ())) > len(cited_by))
+    ]
+    if passed_over:
+        reason += _teaser_note(min(passed_over, key=_time_order), len(passed_over))
     related = sorted((m for m in originals if m.id != primary.id), key=_related_order)
     return PrimaryChoice(
         primary_id=primary.id,
@@ -165,23 +179,33 @@ def _cited_reason(primary: StoryArticle, citing: Sequence[StoryArticle], origina
     return reason
 
 
-def _earliest_reason(primary: StoryArticle, originals: Sequence[StoryArticle]) -> str:
+def _earliest_reason(primary: StoryArticle, originals: Sequence[StoryArticle], report: str = "report") -> str:
     others = [m for m in originals if m.id != primary.id]
     if primary.published is None:
         if not others:
-            return "the only report in the story (no publish time)"
-        return "the first to arrive (no report in the story has a publish time)"
+            return f"the only {report} in the story (no publish time)"
+        return f"the first to arrive (no {report} in the story has a publish time)"
     when = format_time(primary.published)
     if not others:
-        return f"the only report in the story ({when})"
+        return f"the only {report} in the story ({when})"
     timed = [(_utc(m.published), m) for m in others if m.published is not None]
     if not timed:
-        return f"the only report with a publish time ({when})"
+        return f"the only {report} with a publish time ({when})"
     next_time, following = min(timed, key=lambda pair: _time_order(pair[1]))
     gap = (next_time - _utc(primary.published)).total_seconds()
     if gap <= 0:
-        return f"earliest report: {when}, the same time as {_name(following)} (it arrived first)"
-    return f"earliest report: {when}, {describe_gap(gap)} before the next"
+        return f"earliest {report}: {when}, the same time as {_name(following)} (it arrived first)"
+    return f"earliest {report}: {when}, {describe_gap(gap)} before the next"
+
+
+def _teaser_note(teaser: StoryArticle, count: int) -> str:
+    """Why an earlier (or more cited) report is not the primary: only its feed's teaser is known."""
+    when = f" ({format_time(teaser.published)})" if teaser.published is not None else ""
+    others = f" (and {_plural(count - 1, 'other')})" if count > 1 else ""
+    return (
+        f"; not {_name(teaser)}{when}{others}, of which only the feed's teaser is known: "
+        f"{teaser.teaser or 'its page was not read'}"
+    )
 
 
 def _name(article: StoryArticle) -> str:
