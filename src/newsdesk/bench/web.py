@@ -244,6 +244,9 @@ def cold_renders(port: int, path: str, writer: Writer, times: int = 7) -> list[f
 
 # --------------------------------------------------------------------------- the load
 
+#: Seconds past the load's end a connection that has timed no request yet may still try for one.
+_LAST_CHANCE = 60.0
+
 
 async def _request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> tuple[int, int]:
     writer.write(request)
@@ -262,8 +265,11 @@ async def _connection(
     port: int, request: bytes, until: float, warm_until: float, latencies: list[float], counts: list[int]
 ) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    timed = False
     try:
-        while (start := time.perf_counter()) < until:
+        # Each connection times at least one request, however slow the machine (a loaded one can spend the whole
+        # window on a request begun in the warm-up); one that meets nothing but errors gives up a minute later.
+        while (start := time.perf_counter()) < until or (not timed and start < until + _LAST_CHANCE):
             try:
                 status, size = await _request(reader, writer, request)
             except (OSError, asyncio.IncompleteReadError, ValueError):
@@ -272,6 +278,7 @@ async def _connection(
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
                 continue
             if start >= warm_until:
+                timed = True
                 latencies.append(time.perf_counter() - start)
                 counts[0] += status == 200
                 counts[1] += status != 200
