@@ -163,9 +163,9 @@ def test_cross_validation_command_names_a_missing_file_in_one_line(tmp_path: Pat
     from .test_cli import newsdesk
 
     present = _write(tmp_path / "one.jsonl")
-    code, out, err = newsdesk("eval", "clustering-cv", present, tmp_path / "missing.jsonl")
+    code, _out, err = newsdesk("eval", "clustering-cv", present, tmp_path / "missing.jsonl")
     assert code == 1
     assert err.strip() == f"error: {tmp_path / 'missing.jsonl'}: no such file"
-    code, out, err = newsdesk("eval", "clustering-cv", present)
+    code, _out, err = newsdesk("eval", "clustering-cv", present)
     assert code == 1
     assert err.strip() == "error: cross-validation needs at least two labelled files"
