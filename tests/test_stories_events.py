@@ -94,17 +94,35 @@ def test_evidence_never_fails_on_any_text(text: str, published: datetime | None)
     assert len(found.items) == len(found.keys) == len(found.query) == 5
 
 
-def _meeting(article_id: int, day: datetime, place: str, topic: str, outlet: int) -> StoryArticle:
+#: Three meetings of the same two leaders: a day, a place, what they talked about (as three outlets put it).
+MEETINGS = (
+    (
+        datetime(2024, 3, 4, 8, tzinfo=UTC),
+        "Paris",
+        ("Macron and Scholz meet in Paris", "Macron, Scholz talk energy in Paris", "Scholz visits Macron in Paris"),
+        "agreed on a joint plan to buy gas and bring down energy prices",
+    ),
+    (
+        datetime(2024, 3, 12, 8, tzinfo=UTC),
+        "Berlin",
+        ("Scholz and Macron meet in Berlin", "Macron, Scholz talk defence in Berlin", "Macron visits Scholz in Berlin"),
+        "agreed to build a new battle tank together and to send more ammunition to Ukraine",
+    ),
+    (
+        datetime(2024, 3, 27, 8, tzinfo=UTC),
+        "Brussels",
+        ("Macron and Scholz meet in Brussels", "Macron, Scholz split on budget", "Scholz and Macron in Brussels"),
+        "failed to agree on farm subsidies in the next European budget",
+    ),
+)
+
+
+def _meeting(article_id: int, meeting: int, outlet: int) -> StoryArticle:
     """One outlet's report of one meeting of the same two leaders."""
-    weekday = day.strftime("%A")
-    titles = (
-        f"Macron and Scholz meet in {place}",
-        f"Scholz and Macron hold talks in {place}",
-        f"Macron, Scholz discuss {topic} in {place}",
-    )
+    day, place, titles, outcome = MEETINGS[meeting]
     lead = (
-        f"French President Emmanuel Macron and German Chancellor Olaf Scholz met on {weekday} in {place} "
-        f"to discuss {topic}."
+        f"French President Emmanuel Macron and German Chancellor Olaf Scholz met on {day.strftime('%A')} in "
+        f"{place} and {outcome}."
     )
     return StoryArticle(
         id=article_id,
@@ -118,16 +136,7 @@ def _meeting(article_id: int, day: datetime, place: str, topic: str, outlet: int
 
 def test_the_same_two_people_meeting_on_three_days_are_three_stories() -> None:
     """Same people, same words, three happenings (different days, different places): three stories."""
-    meetings = [
-        (datetime(2024, 3, 4, 8, tzinfo=UTC), "Paris", "energy prices and support for Ukraine"),
-        (datetime(2024, 3, 12, 8, tzinfo=UTC), "Berlin", "defence spending and support for Ukraine"),
-        (datetime(2024, 3, 27, 8, tzinfo=UTC), "Brussels", "the European budget and energy prices"),
-    ]
-    articles = [
-        _meeting(10 * m + outlet, day, place, topic, outlet)
-        for m, (day, place, topic) in enumerate(meetings)
-        for outlet in range(3)
-    ]
+    articles = [_meeting(10 * meeting + outlet, meeting, outlet) for meeting in range(3) for outlet in range(3)]
     vectors = HashingEmbedder().embed([f"{a.title} {a.lead}" for a in articles])
     clusterer = StoryClusterer()
     placements = clusterer.add_batch(articles, vectors)

@@ -10,9 +10,13 @@ How an article is placed:
    both times are known) are kept. A story that shares no salient key with the article is never looked at.
 3. **Score.** Each candidate gets a weighted mean of dense similarity (the embedding's cosine with the story's
    centroid and with its best-matching kept member), TF-IDF cosine with the story's term profile and entity
-   cosine, less a time penalty growing with the distance from the story's time span, plus a bonus when the
-   article and a member link to each other. A signal the article lacks (no entities, no text) drops out of
-   the mean, so one configuration serves full articles and bare snippets.
+   cosine, less a time penalty growing (without bound, logarithmically) with the distance from the story's
+   time span, plus a bonus when the article and a member link to each other. A signal the article lacks (no
+   entities, no text) drops out of the mean, so one configuration serves full articles and bare snippets.
+   Then the event evidence (``events``: days, places, numbers, quotes, links) of the article against that of
+   the story's first members: each kind that agrees adds, days that conflict and places or numbers that
+   conflict take away, evidence either side lacks counts neither way. Topic similarity says "same subject";
+   the event evidence says "same happening".
 4. **Place.** The best candidate scoring at least ``threshold`` takes the article (ties to the smaller id);
    otherwise the article starts a story whose id is its own.
 5. **Merge.** Other candidates that also reached ``threshold`` merge into the article's story when the two
@@ -94,18 +98,22 @@ class ClusterConfig:
     window_days: float = 3650.0
     #: Time penalty ``time_weight * log2(1 + days outside the story's span / time_scale_days)``: it keeps
     #: growing with the gap (a year apart costs about three times a week apart), never levelling off.
-    time_weight: float = 0.1
+    time_weight: float = 0.03
     time_scale_days: float = 3.0
     #: Event evidence (``events``): added per kind of evidence that agrees with the story (a day mentioned by
     #: both within a day, a place, a number, a quoted phrase, a link) ...
-    event_weight: float = 0.05
+    event_weight: float = 0.0
     #: ... and taken when both mention days and none is within a day of the other's: another happening ...
-    day_conflict_weight: float = 0.05
+    day_conflict_weight: float = 0.0
     #: ... and per kind both mention where nothing agrees among places and numbers (weaker: a report names
     #: more places and numbers than the happening's own).
     conflict_weight: float = 0.05
-    #: Event keys a story's profile keeps (the first members' evidence: they define the happening).
-    event_keys: int = 256
+    #: Whether the time penalty counts from the span of the story's first ``event_members`` members (its
+    #: happening) rather than from its whole span (which a drifting story stretches over months).
+    time_from_core: bool = False
+    #: A story's event evidence is that of its first members (the first reports define the happening; a
+    #: union over every later follow-up would agree with anything and conflict with nothing).
+    event_members: int = 3
 
     @property
     def fields(self) -> FieldWeights:
@@ -185,6 +193,8 @@ class StoryClusterer:
         self._entity_norms: Weights = np.zeros(1024)
         self._first: Weights = np.full(1024, np.nan)
         self._last: Weights = np.full(1024, np.nan)
+        #: The latest time among a story's first ``event_members`` members: the end of its happening's own span.
+        self._core_last: Weights = np.full(1024, np.nan)
         self._exemplars: Ids = np.full((1024, self.config.exemplars), -1, dtype=np.int64)
         self._members: list[list[int]] = []
         #: Per slot: the sum of its articles' term and entity vectors (ids never collide: one vocabulary).
@@ -305,7 +315,10 @@ class StoryClusterer:
         best = sims.argmax(axis=1)
         member = sims[np.arange(n), best]
         sparse, entity = self._cosines(features, slots)
-        outside = np.maximum(np.maximum(self._first[slots] - features.time, features.time - self._last[slots]), 0.0)
+        # Days from the span of the story's first members (its happening), not from its latest follow-up: a
+        # story that drifted for months is not open to anything in those months.
+        core_last = self._core_last[slots] if self.config.time_from_core else self._last[slots]
+        outside = np.maximum(np.maximum(self._first[slots] - features.time, features.time - core_last), 0.0)
         linked = np.isin(slots, related) if len(related) else np.zeros(n, dtype=bool)
         agree, day_conflict, conflict = self._event_agreement(features.events, slots)
         return Signals(
@@ -430,6 +443,7 @@ class StoryClusterer:
             self._entity_norms = _grown(self._entity_norms, size, 0.0)
             self._first = _grown(self._first, size, math.nan)
             self._last = _grown(self._last, size, math.nan)
+            self._core_last = _grown(self._core_last, size, math.nan)
             self._exemplars = _grown(self._exemplars, size, -1)
             self._event_kinds = _grown(self._event_kinds, size, 0)
         self._slot_of[story_id] = slot
@@ -463,13 +477,15 @@ class StoryClusterer:
                 self._first[slot] = time
             if not time <= self._last[slot]:
                 self._last[slot] = time
+            if len(self._members[slot]) <= cfg.event_members and not time <= self._core_last[slot]:
+                self._core_last[slot] = time
         if article.url:
             self._url_row[article.url] = row
         for link in article.links:
             self._linked_from.setdefault(link, []).append(row)
         self._index.add(slot, features.index_keys)
         keys = self._event_keys[slot]
-        if len(keys) < cfg.event_keys:
+        if len(self._members[slot]) <= cfg.event_members:
             for kind, found in enumerate(features.events.keys):
                 if found:
                     keys.update(found)
@@ -525,5 +541,6 @@ class StoryClusterer:
         self._event_kinds[gone] = 0
         self._first[keep] = np.fmin(self._first[keep], self._first[gone])
         self._last[keep] = np.fmax(self._last[keep], self._last[gone])
+        self._core_last[keep] = np.fmax(self._core_last[keep], self._core_last[gone])
         self._last[gone] = math.nan
         self._live -= 1
