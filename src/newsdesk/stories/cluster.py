@@ -97,19 +97,21 @@ class ClusterConfig:
     #: A story is open to articles published at most this many days after its latest one.
     window_days: float = 3650.0
     #: Time penalty ``time_weight * log2(1 + days outside the story's span / time_scale_days)``: it keeps
-    #: growing with the gap (a year apart costs about three times a week apart), never levelling off.
+    #: growing with the gap (a year apart costs about four times a week apart), never levelling off.
     time_weight: float = 0.03
     time_scale_days: float = 3.0
     #: Event evidence (``events``): added per kind of evidence that agrees with the story (a day mentioned by
-    #: both within a day, a place, a number, a quoted phrase, a link) ...
+    #: both within a day, a place, a number, a quoted phrase, a link); 0: on the development sets agreement
+    #: added nothing that topic similarity had not seen (it is still what ``story ID`` shows) ...
     event_weight: float = 0.0
     #: ... and taken when both mention days and none is within a day of the other's: another happening ...
-    day_conflict_weight: float = 0.0
+    day_conflict_weight: float = 0.1
     #: ... and per kind both mention where nothing agrees among places and numbers (weaker: a report names
     #: more places and numbers than the happening's own).
     conflict_weight: float = 0.05
     #: Whether the time penalty counts from the span of the story's first ``event_members`` members (its
-    #: happening) rather than from its whole span (which a drifting story stretches over months).
+    #: happening) rather than from its whole span (which a drifting story stretches over months); off: it
+    #: helps gva_longtail but costs giveme5w1h's real months-long stories more.
     time_from_core: bool = False
     #: A story's event evidence is that of its first members (the first reports define the happening; a
     #: union over every later follow-up would agree with anything and conflict with nothing).
