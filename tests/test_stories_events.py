@@ -8,6 +8,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsdesk.fetch.clock import SystemClock
+from newsdesk.formation import StoryFormation, explain
+from newsdesk.store import Store
 from newsdesk.stories.cluster import StoryClusterer
 from newsdesk.stories.events import evidence, mentioned_days, normal_link, numbers, places, quotes
 from newsdesk.stories.explain import explain_story
@@ -15,6 +18,7 @@ from newsdesk.stories.model import StoryArticle
 from newsdesk.stories.primary import PrimaryChoice
 
 from .embedders import HashingEmbedder
+from .test_formation import article, stored
 
 # A Thursday.
 _PUBLISHED = datetime(2015, 3, 5, 14, tzinfo=UTC)
@@ -141,8 +145,8 @@ def test_the_same_two_people_meeting_on_three_days_are_three_stories() -> None:
     clusterer = StoryClusterer()
     placements = clusterer.add_batch(articles, vectors)
     stories = {}
-    for article in articles:
-        stories.setdefault(clusterer.story_of(article.id), []).append(article.id)
+    for item in articles:
+        stories.setdefault(clusterer.story_of(item.id), []).append(item.id)
     assert sorted(stories.values()) == [[0, 1, 2], [10, 11, 12], [20, 21, 22]]
     # Each member says why it is the same event: the day and the place it shares, not only the similarity.
     joined = placements[1].match
@@ -159,3 +163,29 @@ def test_the_same_two_people_meeting_on_three_days_are_three_stories() -> None:
     member = next(line for line in lines if line.strip().startswith("#1 "))
     assert "same event: day 2024-03-04, place paris" in member
     assert np.isfinite(joined.similarity)
+
+
+def test_story_explanation_from_the_store_says_what_the_members_share(store: Store) -> None:
+    """Formed and stored, then read back (SQLite and PostgreSQL): the shared day and place survive the store."""
+    text = (
+        "DAYTON — Two people were killed in a shooting Tuesday night outside a bar in Dayton, police said. "
+        "The victims were found on the 400 block of Wayne Avenue shortly before midnight."
+    )
+    retold = (
+        "DAYTON — Police in Dayton said two people were shot dead Tuesday outside a bar on Wayne Avenue. "
+        "Officers found the victims on the 400 block of Wayne Avenue."
+    )
+    stored(
+        store,
+        [
+            article(1, "Two killed in Dayton bar shooting", text, "a.example", 0),
+            article(2, "Two shot dead outside Dayton bar", retold, "b.example", 90),
+        ],
+    )
+    StoryFormation(store, HashingEmbedder()).run(SystemClock())
+    explanation = explain(store, 1)
+    assert explanation is not None
+    [member] = [line for line in explanation.lines if "joined via #1" in line]
+    assert "same event: " in member
+    assert "place dayton" in member or "places dayton" in member
+    assert "400 block of wayne avenue" in member
