@@ -33,6 +33,9 @@ def test_weekdays_and_yesterday_resolve_against_the_publication_day() -> None:
     assert mentioned_days("on Thursday, as last Thursday", _PUBLISHED) == [date(2015, 3, 5), date(2015, 2, 26)]
     # Without a publication date a weekday says nothing.
     assert mentioned_days("late Tuesday", None) == []
+    # Nor with one at the ends of the calendar (no overflow).
+    assert mentioned_days("late Tuesday, March 3", datetime(1, 1, 1, tzinfo=UTC)) == []
+    assert mentioned_days("late Tuesday, March 3", datetime(9999, 12, 31, tzinfo=UTC)) == []
 
 
 def test_dates_without_a_year_take_the_publication_year_or_the_one_before() -> None:
@@ -90,10 +93,21 @@ def test_evidence_reads_title_lead_and_links_once() -> None:
     assert not found.empty
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(max_size=400), st.one_of(st.none(), st.datetimes(timezones=st.just(UTC))))
+_TOKENS = st.sampled_from(
+    "Tuesday next last yesterday March 3 31 2015 Feb. 29th of 2014-02-30 23-year-old aged 0 999999 , 41, "
+    'three people killed $ $1.5 million 12:75 p.m. 13 a.m. in at Dayton DAYTON — block Road County " “ ” '
+    "http://x.example/a https:// www. : / ? #".split(" ")
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(_TOKENS, st.text(max_size=12)), max_size=60).map(" ".join),
+    st.one_of(st.none(), st.datetimes(timezones=st.just(UTC))),
+)
 def test_evidence_never_fails_on_any_text(text: str, published: datetime | None) -> None:
-    """Fuzz: any text (400 characters at most) and any publication time give evidence, never an error."""
+    """Fuzz: any text (60 tokens at most, dates, numbers and places among them) and any publication time, the
+    ends of the calendar included, give evidence, never an error."""
     found = evidence(text[:40], text[:100], text, published, url=text[:30] or None)
     assert len(found.items) == len(found.keys) == len(found.query) == 5
 

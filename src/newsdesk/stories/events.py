@@ -220,7 +220,7 @@ def _resolve(month: int, day: int, year: int | None, published: date | None) -> 
             found = date(candidate_year, month, day)
             if found <= published + timedelta(days=7):
                 return found
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     return None
 
@@ -255,6 +255,8 @@ def places(lead: str, text: str) -> list[str]:
 def _scan(text: str, published: datetime | None, lead: str = "") -> tuple[list[date], list[str], list[str]]:
     """Days, places and numbers of the text, each in order of first mention (one pass per pattern)."""
     day = published.date() if published is not None else None
+    if day is not None and not date(1900, 1, 8) <= day <= date(2100, 12, 24):
+        day = None  # a publication date out of any news's range resolves nothing (and cannot overflow)
     days: list[tuple[int, date]] = []
     place_list: list[tuple[int, str]] = []
     number_list: list[tuple[int, str]] = []
