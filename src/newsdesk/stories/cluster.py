@@ -57,6 +57,8 @@ from newsdesk.stories.sparse import Ids, SparseVector, Weights, add, compact, di
 _DAY = 86_400.0
 _TWO_SIDED = frozenset(KINDS.index(kind) for kind in TWO_SIDED)
 _DAYS = KINDS.index("days")
+#: The event keys of a story without any (shared: most stories of a bare stream hold none).
+_NO_KEYS: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +207,7 @@ class StoryClusterer:
         self._url_row: dict[str, int] = {}
         self._linked_from: dict[str, list[int]] = {}
         #: Per slot: the event keys of its members (``events``), and how many items of each kind it holds.
-        self._event_keys: list[set[int]] = []
+        self._event_keys: list[set[int] | frozenset[int]] = []
         self._event_kinds: npt.NDArray[np.int32] = np.zeros((1024, len(KINDS)), dtype=np.int32)
 
     # -- the public API ------------------------------------------------------------------------------------
@@ -453,7 +455,7 @@ class StoryClusterer:
         self._roots[slot] = slot
         self._members.append([])
         self._profiles.append(SparseVector.empty())
-        self._event_keys.append(set())
+        self._event_keys.append(_NO_KEYS)
         self._live += 1
         return slot
 
@@ -486,8 +488,10 @@ class StoryClusterer:
         for link in article.links:
             self._linked_from.setdefault(link, []).append(row)
         self._index.add(slot, features.index_keys)
-        keys = self._event_keys[slot]
-        if len(self._members[slot]) <= cfg.event_members:
+        if len(self._members[slot]) <= cfg.event_members and any(features.events.keys):
+            keys = self._event_keys[slot]
+            if not isinstance(keys, set):
+                keys = self._event_keys[slot] = set(keys)
             for kind, found in enumerate(features.events.keys):
                 if found:
                     keys.update(found)
@@ -537,8 +541,8 @@ class StoryClusterer:
         self._profiles[keep] = compact(add(self._profiles[keep], self._profiles[gone], cfg.profile_terms))
         self._profile_norms[keep], self._entity_norms[keep] = norms(self._profiles[keep], self._vocabulary.entity)
         self._profiles[gone] = SparseVector.empty()
-        self._event_keys[keep] |= self._event_keys[gone]
-        self._event_keys[gone] = set()
+        self._event_keys[keep] = set(self._event_keys[keep]) | self._event_keys[gone]
+        self._event_keys[gone] = _NO_KEYS
         self._event_kinds[keep] += self._event_kinds[gone]
         self._event_kinds[gone] = 0
         self._first[keep] = np.fmin(self._first[keep], self._first[gone])

@@ -40,6 +40,7 @@ TEXT_WORDS = 100
 #: At most this many items of one kind are kept per article (the first found).
 MAX_ITEMS = 24
 _QUOTE_SHINGLE = 4
+LINKS = KINDS.index("links")
 
 _MONTHS = {
     name: number
@@ -408,8 +409,14 @@ def evidence(
     query = [frozenset(_day_key(o + shift) for o in ordinals for shift in (-1, 0, 1))]
     for kind in range(1, len(KINDS)):
         kind_keys = frozenset(key(kind, value) for value in items[kind])
-        keys.append(kind_keys)
         query.append(kind_keys)
+        keys.append(kind_keys)
+    # A story keeps the links its members cite, not their own addresses: an article citing a member is
+    # found by the clusterer's own link lookup, and every story holding its members' addresses would cost a
+    # set per story for nothing.
+    own = normal_link(url) if url else None
+    if own is not None:
+        keys[LINKS] = keys[LINKS] - {key(LINKS, own)}
     return EventEvidence(items, tuple(keys), tuple(query))
 
 
