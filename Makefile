@@ -56,8 +56,19 @@ eval: setup
 		--require real_parse_rate=0.99 --require rss_parser_item_titles_agreement=0.99 \
 		--require rss_parser_item_links_agreement=0.99 --require feedparser_tests_parse_rate=0.99 \
 		--require feedparser_tests_agreement_without_content_rewriting=0.88
-	$(ND) eval clustering $(SHARED)/data/clustering/giveme5w1h.jsonl --require bcubed_f1=0.93
-	$(ND) eval clustering $(SHARED)/data/clustering/googlenews-ts.jsonl --require bcubed_f1=0.90 --require nmi=0.95
+	$(ND) eval clustering $(SHARED)/data/clustering/giveme5w1h.jsonl --require bcubed_f1=0.94 \
+		--require pairwise_precision=0.90
+	$(ND) eval clustering $(SHARED)/data/clustering/googlenews-ts.jsonl --require bcubed_f1=0.91 --require nmi=0.95
+	# The clusterer's constants are chosen across the four sets (leave one set out): tuned and held-out (cv_)
+	# figures pinned. Pairwise precision is pinned where it is (the issue's 0.90 is met on giveme5w1h only).
+	$(ND) eval clustering-cv $(addprefix $(SHARED)/data/clustering/,giveme5w1h.jsonl googlenews-ts.jsonl \
+		gva_longtail.jsonl ecbplus.jsonl) --cache build/embeddings \
+		--require giveme5w1h.bcubed_f1=0.94 --require cv_giveme5w1h.bcubed_f1=0.90 \
+		--require googlenews-ts.bcubed_f1=0.91 --require googlenews-ts.nmi=0.95 --require cv_googlenews-ts.bcubed_f1=0.91 \
+		--require gva_longtail.bcubed_f1=0.86 --require cv_gva_longtail.bcubed_f1=0.86 \
+		--require ecbplus.bcubed_f1=0.837 --require cv_ecbplus.bcubed_f1=0.837 \
+		--require giveme5w1h.pairwise_precision=0.94 --require googlenews-ts.pairwise_precision=0.84 \
+		--require gva_longtail.pairwise_precision=0.15 --require ecbplus.pairwise_precision=0.65
 	# The judge's constants were partly chosen on these two sets: the held-out (cv_) figures are pinned too.
 	$(ND) eval relevance $(SHARED)/data/topics/ai-beat.jsonl --cross-validate \
 		--require precision=0.98 --require recall=0.95 --require cv_precision=0.97 --require cv_recall=0.90

@@ -128,3 +128,44 @@ def test_bench_report() -> None:
     figures = json.loads(format_clustering_bench(report)[-1])
     assert {"articles_per_second", "peak_memory_mb", "embeddings_per_second"} <= set(figures)
     assert figures["embeddings_per_second"] > 0
+
+
+def test_cross_validation_reports_tuned_and_held_out_figures_per_set(tmp_path: Path) -> None:
+    """Leave one set out: each set's held-out figure comes from the configuration best on the others."""
+    from newsdesk.evaluation.clustering_cv import cross_validate, format_cross_validation, load_set
+
+    paths = []
+    for name in ("one", "two", "three"):
+        paths.append(_write(tmp_path / f"{name}.jsonl"))
+    cache = tmp_path / "cache"
+    sets = [load_set(path, HashingEmbedder(), cache) for path in paths]
+    # The embeddings were kept, one file per set, and are read back (no embedder needed).
+    assert len(list(cache.glob("*.npy"))) == 3
+    again = load_set(paths[0], None, cache)
+    assert np.array_equal(again.vectors, sets[0].vectors)
+    grid = (("threshold", (0.3, 0.99)), ("conflict_weight", (0.0,)))
+    report = cross_validate(sets, grid)
+    assert report.configs == 2
+    # A threshold of 0.99 keeps every article alone; 0.3 finds the two stories on every set.
+    assert report.tuned_config == {"threshold": 0.3, "conflict_weight": 0.0}
+    for entry in report.sets:
+        assert entry.tuned.bcubed_f1 == pytest.approx(1.0)
+        assert entry.held_out_config == {"threshold": 0.3, "conflict_weight": 0.0}
+    figures = json.loads(format_cross_validation(report)[-1])
+    assert figures["one.bcubed_f1"] == 1.0
+    assert figures["cv_three.pairwise_precision"] == 1.0
+    assert figures["configurations"] == 2
+    with pytest.raises(ValueError, match="no clusterer constant 'nope'"):
+        cross_validate(sets, (("nope", (1.0,)),))
+
+
+def test_cross_validation_command_names_a_missing_file_in_one_line(tmp_path: Path) -> None:
+    from .test_cli import newsdesk
+
+    present = _write(tmp_path / "one.jsonl")
+    code, _out, err = newsdesk("eval", "clustering-cv", present, tmp_path / "missing.jsonl")
+    assert code == 1
+    assert err.strip() == f"error: {tmp_path / 'missing.jsonl'}: no such file"
+    code, _out, err = newsdesk("eval", "clustering-cv", present)
+    assert code == 1
+    assert err.strip() == "error: cross-validation needs at least two labelled files"

@@ -43,7 +43,18 @@ def story() -> tuple[list[StoryArticle], dict[int, Placement], dict[int, CopyOf]
     ]
     placements = {
         101: Placement(101, 101, new_story=True),
-        123: Placement(123, 101, False, Match(101, 0.8214, ("Netflix", "AI", "SAG-AFTRA"), 94 * 60.0)),
+        123: Placement(
+            123,
+            101,
+            False,
+            Match(
+                101,
+                0.8214,
+                ("Netflix", "AI", "SAG-AFTRA"),
+                94 * 60.0,
+                (("days", "2023-07-25"), ("numbers", "$900000"), ("quotes", "the ai product manager")),
+            ),
+        ),
         130: Placement(130, 101, False, Match(123, 0.7391)),
         140: Placement(140, 140, new_story=True),
         150: Placement(150, 101, False, Match(101, 0.69, ("Netflix", "Los Gatos"), 108_660.0), merged=(140,)),
@@ -65,10 +76,11 @@ def test_each_member_says_why_it_joined_and_the_primary_says_why_it_is_primary()
         f"primary: {HEADLINE} — The Intercept — earliest report: 2023-07-25 17:32Z, 28 minutes before the next",
         "  #101 The Intercept 2023-07-25 17:32Z quality 39  started the story",
         "  #123 Engadget 2023-07-25 19:06Z quality 47  joined via #101 (similarity 0.82; shared: Netflix, AI, "
-        "SAG-AFTRA; 1h34m later)",
+        'SAG-AFTRA; 1h34m later; same event: day 2023-07-25, number $900000, quote "the ai product manager")',
         "  #150 KRON4 2023-07-26 23:43Z quality 47  joined via #101 (similarity 0.69; shared: Netflix, Los Gatos; "
-        "1d6h later)",
-        "  #130 TheStreet.com 2023-07-26 13:43Z quality 17  joined via #123 (similarity 0.74; 18h37m later)",
+        "1d6h later; topic only: no shared day, place, number, quote or link)",
+        "  #130 TheStreet.com 2023-07-26 13:43Z quality 17  joined via #123 (similarity 0.74; 18h37m later; "
+        "topic only: no shared day, place, number, quote or link)",
         "  #140 Some Blog 2023-07-25 18:00Z  started story #140, merged into this one",
         "  #160 Yahoo 2023-07-25 19:20Z  copy of #123 (Jaccard 0.93; 14m later)",
         "merged with story #140 when #150 arrived",
@@ -117,7 +129,8 @@ def test_missing_facts_are_said_plainly() -> None:
     ]
     assert lines[3:] == [
         "  #1 unknown outlet no time  started the story",
-        "  #3 C 2024-01-01 09:00Z  joined via #4 (similarity 0.50; 1h earlier)",
+        "  #3 C 2024-01-01 09:00Z  joined via #4 (similarity 0.50; 1h earlier; topic only: no shared day, place, "
+        "number, quote or link)",
         "  #2 B 2024-01-01 10:00Z  joined (no match recorded)",
         "  #4 D 2024-01-01 10:00Z  no placement recorded",
     ]
@@ -160,4 +173,7 @@ def test_times_in_other_zones_are_shown_in_utc() -> None:
     ]
     choice = choose_primary(members, {})
     lines = explain_story(1, members, {1: Placement(1, 1, True), 2: Placement(2, 1, False, Match(1, 0.9))}, choice, {})
-    assert lines[-1] == "  #2 B 2024-01-01 14:30Z  joined via #1 (similarity 0.90; 2h30m later)"
+    assert lines[-1] == (
+        "  #2 B 2024-01-01 14:30Z  joined via #1 (similarity 0.90; 2h30m later; topic only: no shared day, place, "
+        "number, quote or link)"
+    )

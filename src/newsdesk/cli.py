@@ -708,6 +708,41 @@ def eval_clustering(
     _print_figures(lines[:-1], json.loads(lines[-1]), require)
 
 
+@eval_app.command("clustering-cv")
+@user_errors
+def eval_clustering_cv(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Two or more labelled files (../shared/data/clustering/*.jsonl).")
+    ],
+    cache: Annotated[
+        Path | None, typer.Option("--cache", help="A folder to keep each file's embeddings in (computed once).")
+    ] = None,
+    require: RequireOption = None,
+) -> None:
+    """Choose the clusterer's constants by leave-one-set-out cross-validation; tuned and held-out figures."""
+    from newsdesk.evaluation.clustering_cv import (
+        GRID,
+        configurations,
+        cross_validate,
+        format_cross_validation,
+        load_set,
+    )
+    from newsdesk.stories.embed import MiniLM
+
+    for path in paths:
+        if not path.is_file():
+            raise UserError(f"{path}: no such file")
+    if len(paths) < 2:
+        raise UserError("cross-validation needs at least two labelled files")
+    embedder = MiniLM()
+    sets = [load_set(path, embedder, cache) for path in paths]
+    with _progress() as progress:
+        task = progress.add_task("configurations", total=len(configurations(GRID)))
+        report = cross_validate(sets, GRID, progress=lambda: progress.advance(task))
+    lines = format_cross_validation(report)
+    _print_figures(lines[:-1], json.loads(lines[-1]), require)
+
+
 @eval_app.command("relevance")
 @user_errors
 def eval_relevance(

@@ -184,6 +184,7 @@ class StoryFormation:
                     similarity=match.similarity if match else None,
                     shared_entities=match.shared_entities if match else (),
                     time_gap_seconds=match.time_gap_seconds if match else None,
+                    shared_evidence=match.shared_evidence if match else (),
                 ),
                 now=now,
             )
@@ -278,7 +279,9 @@ def explain(store: Store, key: int) -> StoryExplanation | None:
             new_story=r.new_story,
             match=None
             if r.match_article_id is None
-            else Match(r.match_article_id, r.similarity or 0.0, r.shared_entities, r.time_gap_seconds),
+            else Match(
+                r.match_article_id, r.similarity or 0.0, r.shared_entities, r.time_gap_seconds, r.shared_evidence
+            ),
         )
         for r in rows
         if r.copy_of is None

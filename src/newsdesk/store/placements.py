@@ -34,6 +34,9 @@ class PlacementRow:
     similarity: float | None = None
     shared_entities: tuple[str, ...] = ()
     time_gap_seconds: float | None = None
+    #: The event evidence shared with the story, (kind, item) pairs; stored in the ``shared_entities`` JSON
+    #: list as two-item lists beside the entities' strings (older rows hold strings only).
+    shared_evidence: tuple[tuple[str, str], ...] = ()
 
 
 def next_seq(conn: Connection) -> int:
@@ -53,7 +56,9 @@ def save_placement(conn: Connection, row: PlacementRow, *, now: datetime) -> Non
             new_story=row.new_story,
             match_article_id=row.match_article_id,
             similarity=row.similarity,
-            shared_entities=json.dumps(list(row.shared_entities), ensure_ascii=False),
+            shared_entities=json.dumps(
+                [*row.shared_entities, *([kind, item] for kind, item in row.shared_evidence)], ensure_ascii=False
+            ),
             time_gap_seconds=row.time_gap_seconds,
             placed_at=to_db(now),
         )
@@ -61,6 +66,9 @@ def save_placement(conn: Connection, row: PlacementRow, *, now: datetime) -> Non
 
 
 def _row(r: Row[Any]) -> PlacementRow:
+    shared = json.loads(r.shared_entities)
+    if not isinstance(shared, list):
+        shared = []
     return PlacementRow(
         article_id=int(r.article_id),
         seq=int(r.seq),
@@ -72,9 +80,18 @@ def _row(r: Row[Any]) -> PlacementRow:
         copy_similarity=r.copy_similarity,
         match_article_id=r.match_article_id,
         similarity=r.similarity,
-        shared_entities=tuple(json.loads(r.shared_entities)),
+        shared_entities=_entities(shared),
         time_gap_seconds=r.time_gap_seconds,
+        shared_evidence=_evidence(shared),
     )
+
+
+def _entities(shared: list[Any]) -> tuple[str, ...]:
+    return tuple(item for item in shared if isinstance(item, str))
+
+
+def _evidence(shared: list[Any]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(item[0]), str(item[1])) for item in shared if isinstance(item, list) and len(item) == 2)
 
 
 def load_placements(conn: Connection, *, story_keys: Iterable[int] | None = None) -> list[PlacementRow]:

@@ -106,7 +106,28 @@ def _why_joined(
         gap = _gap(article, by_id.get(match.article_id))
     if gap is not None:
         details.append(_relative(gap))
+    details.append(_same_event(match.shared_evidence))
     return f"joined via #{match.article_id} ({'; '.join(details)})"
+
+
+#: How each kind of event evidence reads in ``newsdesk story ID``.
+_EVIDENCE_LABELS = {"days": "day", "places": "place", "numbers": "number", "quotes": "quote", "links": "link"}
+
+
+def _same_event(evidence: Sequence[tuple[str, str]]) -> str:
+    """Why the member reports the same happening: the days, places, numbers, quotes, links it shares."""
+    if not evidence:
+        return "topic only: no shared day, place, number, quote or link"
+    by_kind: dict[str, list[str]] = {}
+    for kind, item in evidence:
+        by_kind.setdefault(kind, []).append(item)
+    parts = []
+    for kind, items in by_kind.items():
+        label = _EVIDENCE_LABELS.get(kind, kind)
+        shown = [f'"{_clean(i)}"' if kind == "quotes" else _clean(i) for i in items[:3]]
+        more = f" (+{len(items) - 3})" if len(items) > 3 else ""
+        parts.append(f"{label}{'s' if len(items) > 1 else ''} {', '.join(shown)}{more}")
+    return "same event: " + ", ".join(parts)
 
 
 def _why_copy(article: StoryArticle, copy: CopyOf | None, by_id: Mapping[int, StoryArticle]) -> str | None:

@@ -41,12 +41,18 @@ class CopyOf:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """Why an article joined a story: its best-matching member and what they share."""
+    """Why an article joined a story: its best-matching member and what they share.
+
+    ``shared_evidence`` is the event evidence the article shares with the story, as (kind, item) pairs: the
+    days, places, numbers, quoted phrases and links that say it reports the same happening
+    (:mod:`newsdesk.stories.events`).
+    """
 
     article_id: int
     similarity: float
     shared_entities: tuple[str, ...] = ()
     time_gap_seconds: float | None = None
+    shared_evidence: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,183 @@
+"""Leave-one-set-out cross-validation of the clusterer's constants (``newsdesk eval clustering-cv FILE...``).
+
+The clusterer runs with one configuration on every kind of news. Its constants that matter most (the join
+threshold and the weight of a day conflict) are chosen on a small, coarse grid (:data:`GRID`, four
+configurations) against every development set together: each configuration
+clusters every set (the live code path, as ``eval clustering``) and is scored by the mean B-cubed F1 over the
+sets; the other constants keep the values the first sweeps found (``ClusterConfig``'s defaults).
+
+- The **tuned** figure of a set is what the configuration best over *all* sets scores on it.
+- The **held-out** (``cv_``) figure of a set is what the configuration best over the *other* sets scores on
+  it: the figure a new set would see, since the set had no say in the choice.
+
+Embeddings are the expensive part (MiniLM on the CPU); with ``cache`` they are computed once per file and
+kept as ``.npy`` files named by the file's content hash, so a sweep re-reads them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsdesk.evaluation.clustering import ClusteringScores, read_articles, score_clustering
+from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
+from newsdesk.stories.embed import Embedder, MiniLM, Vectors
+from newsdesk.stories.features import embedding_text
+from newsdesk.stories.model import StoryArticle
+
+#: The knobs swept and their coarse values; every other constant keeps its default.
+GRID: tuple[tuple[str, tuple[float, ...]], ...] = (
+    ("threshold", (0.32, 0.36)),
+    ("day_conflict_weight", (0.0, 0.1)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DevelopmentSet:
+    name: str
+    articles: list[StoryArticle]
+    gold: list[str]
+    vectors: Vectors
+
+
+@dataclass(frozen=True, slots=True)
+class SetFigures:
+    """One set's scores with the tuned configuration and with the one chosen without it."""
+
+    name: str
+    articles: int
+    tuned: ClusteringScores
+    held_out: ClusteringScores
+    held_out_config: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class CrossValidationReport:
+    configs: int
+    tuned_config: dict[str, float]
+    sets: list[SetFigures]
+
+
+def content_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as data:
+        for block in iter(lambda: data.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def load_set(path: Path, embedder: Embedder | None, cache: Path | None) -> DevelopmentSet:
+    """A set's articles, gold labels and embeddings (read from ``cache`` when there, written there when not)."""
+    articles, gold = read_articles(path)
+    cached = cache / f"{path.stem}-{content_hash(path)}.npy" if cache is not None else None
+    if cached is not None and cached.is_file():
+        vectors = np.load(cached).astype(np.float32)
+        if vectors.shape[0] != len(articles):
+            raise ValueError(f"{cached}: {vectors.shape[0]} vectors for {len(articles)} articles")
+    else:
+        vectors = (embedder or MiniLM()).embed([embedding_text(a.title, a.lead, a.text) for a in articles])
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            np.save(cached, vectors)
+    return DevelopmentSet(path.stem, articles, gold, vectors)
+
+
+def configurations(grid: Sequence[tuple[str, Sequence[float]]] = GRID) -> list[ClusterConfig]:
+    """Every combination of the grid's values over the default configuration, in a fixed order."""
+    known = {f.name for f in fields(ClusterConfig)}
+    for name, _ in grid:
+        if name not in known:
+            raise ValueError(f"no clusterer constant {name!r}")
+    names = [name for name, _ in grid]
+    default = ClusterConfig()
+    out = []
+    for values in itertools.product(*(values for _, values in grid)):
+        changes: dict[str, Any] = {
+            name: type(getattr(default, name))(value) for name, value in zip(names, values, strict=True)
+        }
+        out.append(replace(default, **changes))
+    return out
+
+
+def cluster_set(dataset: DevelopmentSet, config: ClusterConfig) -> ClusteringScores:
+    """Cluster the set's articles in order with ``config`` and score the stories against the gold ones."""
+    clusterer = StoryClusterer(config)
+    for i, article in enumerate(dataset.articles):
+        clusterer.add(article, dataset.vectors[i])
+    return score_clustering(dataset.gold, [clusterer.story_of(a.id) for a in dataset.articles])
+
+
+def _knobs(config: ClusterConfig, grid: Sequence[tuple[str, Sequence[float]]]) -> dict[str, float]:
+    return {name: float(getattr(config, name)) for name, _ in grid}
+
+
+def cross_validate(
+    sets: Sequence[DevelopmentSet],
+    grid: Sequence[tuple[str, Sequence[float]]] = GRID,
+    progress: Callable[[], None] | None = None,
+) -> CrossValidationReport:
+    """Score every configuration of the grid on every set; pick the tuned and the held-out ones (see above)."""
+    if len(sets) < 2:
+        raise ValueError("cross-validation needs at least two sets")
+    configs = configurations(grid)
+    table: list[list[ClusteringScores]] = []
+    for config in configs:
+        table.append([cluster_set(dataset, config) for dataset in sets])
+        if progress is not None:
+            progress()
+    f1 = np.array([[s.bcubed_f1 for s in row] for row in table])
+
+    def best(columns: list[int]) -> int:
+        # The first best (grid order) on the mean B-cubed F1 of the given sets.
+        return int(np.argmax(f1[:, columns].mean(axis=1)))
+
+    everything = list(range(len(sets)))
+    tuned = best(everything)
+    figures = []
+    for i, dataset in enumerate(sets):
+        chosen = best([j for j in everything if j != i])
+        figures.append(
+            SetFigures(
+                dataset.name, len(dataset.articles), table[tuned][i], table[chosen][i], _knobs(configs[chosen], grid)
+            )
+        )
+    return CrossValidationReport(len(configs), _knobs(configs[tuned], grid), figures)
+
+
+_SCORES = (
+    ("bcubed_precision", "B3 P"),
+    ("bcubed_recall", "B3 R"),
+    ("bcubed_f1", "B3 F1"),
+    ("pairwise_precision", "pair P"),
+    ("nmi", "NMI"),
+)
+
+
+def format_cross_validation(report: CrossValidationReport) -> list[str]:
+    """Readable lines, the last one a JSON object: ``SET.KEY`` (tuned) and ``cv_SET.KEY`` (held out)."""
+    knobs = ", ".join(f"{k} {v:g}" for k, v in report.tuned_config.items())
+    lines = [f"{report.configs} configurations, {len(report.sets)} sets; tuned on all sets: {knobs}"]
+    header = "set".ljust(16) + "".join(f"{label:>9}" for _, label in _SCORES)
+    lines.append(header + "   (tuned / held out)")
+    figures: dict[str, float] = {}
+    for entry in report.sets:
+        for kind, scores in (("tuned", entry.tuned), ("held out", entry.held_out)):
+            values = [getattr(scores, key) for key, _ in _SCORES]
+            lines.append(
+                f"{entry.name if kind == 'tuned' else '':<16}" + "".join(f"{v:>9.4f}" for v in values) + f"   {kind}"
+            )
+        chosen = ", ".join(f"{k} {v:g}" for k, v in entry.held_out_config.items())
+        lines.append(f"{'':<16}held out with: {chosen}")
+        for key, _ in _SCORES:
+            figures[f"{entry.name}.{key}"] = round(getattr(entry.tuned, key), 4)
+            figures[f"cv_{entry.name}.{key}"] = round(getattr(entry.held_out, key), 4)
+    figures["configurations"] = report.configs
+    lines.append(json.dumps(figures, sort_keys=True))
+    return lines
