@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from collections.abc import Iterator
 from pathlib import Path
 
-from newsdesk.evaluation.relevance import BeatItem
+from newsdesk.evaluation.relevance import BeatItem, json_lines
 from newsdesk.recordfile import RecordError
 
 #: The ECB+ topics about US politics (the label's part before ``_``).
@@ -44,13 +42,13 @@ def politics_items(folder: Path) -> list[BeatItem]:
     items += _bbc(bbc / "sport", False, every=2)
     items += _bbc(bbc / "entertainment", False, every=2)
     items += _ag_news(folder / "topics" / "ag-news" / "test.csv", "Sports", limit=300)
-    for row in _jsonl(folder / "clustering" / "ecbplus.jsonl"):
+    for _, row in json_lines(folder / "clustering" / "ecbplus.jsonl"):
         if str(row.get("cluster", "")).split("_")[0] in ECBPLUS_POLITICS:
             items.append(_item(row, True, "ecbplus US politics"))
-    for number, row in enumerate(_jsonl(folder / "clustering" / "gva_longtail.jsonl")):
+    for number, (_, row) in enumerate(json_lines(folder / "clustering" / "gva_longtail.jsonl")):
         if number % 20 == 0:
             items.append(_item(row, False, "gva_longtail crime"))
-    for row in _jsonl(folder / "clustering" / "giveme5w1h.jsonl"):
+    for _, row in json_lines(folder / "clustering" / "giveme5w1h.jsonl"):
         if row.get("category") in GIVEME_OFF_BEAT:
             items.append(_item(row, False, f"giveme5w1h {row['category']}"))
     return [
@@ -92,22 +90,6 @@ def _ag_news(path: Path, wanted: str, limit: int) -> list[BeatItem]:
             body = row[2].replace("\\n", "\n").replace("\\", " ")
             out.append(BeatItem(0, f"ag-{number}", row[1], body, False, f"ag-news {wanted}"))
     return out
-
-
-def _jsonl(path: Path) -> Iterator[dict[str, object]]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        raise RecordError(str(path), f"cannot be read: {err.strerror}") from None
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise RecordError(str(path), f"not JSON: {err.msg} (column {err.colno})", number) from None
-            if not isinstance(row, dict):
-                raise RecordError(str(path), "each line must be a JSON object", number)
-            yield row
 
 
 def _item(row: dict[str, object], on_beat: bool, origin: str) -> BeatItem:

@@ -23,7 +23,7 @@ import itertools
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,15 +111,15 @@ def count(items: Sequence[BeatItem], judgments: Sequence[Relevance]) -> BeatCoun
     )
 
 
-def read_items(path: Path) -> list[BeatItem]:
-    """The file's articles; a line that is not an article raises :class:`RecordError` naming the line."""
+def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each non-blank line of a JSON Lines file with its number; a line that is not a JSON object, or a file that
+    cannot be read as UTF-8, raises :class:`RecordError` naming the file (and the line)."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
         raise RecordError(str(path), f"is not UTF-8 text ({err.reason} at byte {err.start})") from None
     except OSError as err:
         raise RecordError(str(path), f"cannot be read: {err.strerror}") from None
-    items: list[BeatItem] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -129,6 +129,13 @@ def read_items(path: Path) -> list[BeatItem]:
             raise RecordError(str(path), f"not JSON: {err.msg} (column {err.colno})", number) from None
         if not isinstance(row, dict):
             raise RecordError(str(path), "each line must be a JSON object", number)
+        yield number, row
+
+
+def read_items(path: Path) -> list[BeatItem]:
+    """The file's articles; a line that is not an article raises :class:`RecordError` naming the line."""
+    items: list[BeatItem] = []
+    for number, row in json_lines(path):
         title, body, on_beat = row.get("title"), row.get("text", ""), row.get("on_beat")
         if not isinstance(title, str):
             raise RecordError(str(path), 'no "title" (text) in this article', number)
