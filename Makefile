@@ -58,9 +58,9 @@ eval: setup
 		--require feedparser_tests_agreement_without_content_rewriting=0.88
 	$(ND) eval clustering $(SHARED)/data/clustering/giveme5w1h.jsonl --require bcubed_f1=0.94 \
 		--require pairwise_precision=0.90
-	$(ND) eval clustering $(SHARED)/data/clustering/googlenews-ts.jsonl --require bcubed_f1=0.91 --require nmi=0.95
 	# The clusterer's constants are chosen across the four sets (leave one set out): tuned and held-out (cv_)
-	# figures pinned. Pairwise precision is pinned where it is (the issue's 0.90 is met on giveme5w1h only).
+	# figures pinned; googlenews-ts (11,109 snippets) is measured and pinned here only, to embed it once.
+	# Pairwise precision is pinned where it is (the issue's 0.90 is met on giveme5w1h only).
 	$(ND) eval clustering-cv $(addprefix $(SHARED)/data/clustering/,giveme5w1h.jsonl googlenews-ts.jsonl \
 		gva_longtail.jsonl ecbplus.jsonl) --cache build/embeddings \
 		--require giveme5w1h.bcubed_f1=0.94 --require cv_giveme5w1h.bcubed_f1=0.90 \
