@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsdesk.plainfiles import NotPlainFile, read_plain_file
 from newsdesk.record import Story, Topic
 from newsdesk.recordfile import MAX_RECORD_BYTES, RecordError, parse_record
 from newsdesk.taxonomy import parse_topic
@@ -36,32 +37,23 @@ class ContentTree:
 def read_capped(path: Path, cap: int = MAX_RECORD_BYTES) -> bytes:
     """A regular file's bytes, refusing (without reading it all) one larger than ``cap``.
 
-    Anything but a regular file is refused before it is read: a FIFO or a device
-    would block the reader (an import, ``records check``) forever. The file is
-    opened without blocking, so even opening a FIFO returns at once.
+    Anything but a regular file is refused before it is read (:func:`~newsdesk.plainfiles.read_plain_file`):
+    a FIFO or a device would block the reader (an import, ``records check``) forever.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    except IsADirectoryError:
-        raise RecordError(str(path), "is a directory, not a record file") from None
+        return read_plain_file(path, limit=cap)
+    except NotPlainFile as err:
+        if err.mode is not None and stat.S_ISDIR(err.mode):
+            problem = "is a directory, not a record file"
+        elif err.mode is not None:
+            problem = "is not a regular file (a FIFO, socket or device); it is not read"
+        elif err.size is not None:
+            problem = f"file is {err.size:,} bytes; a record may be at most {cap:,} bytes"
+        else:
+            problem = f"cannot be read: {err.cause}"
+        raise RecordError(str(path), problem) from None
     except OSError as err:
         raise RecordError(str(path), f"cannot be read: {err.strerror}") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise RecordError(str(path), "is a directory, not a record file")
-        if not stat.S_ISREG(mode):
-            raise RecordError(str(path), "is not a regular file (a FIFO, socket or device); it is not read")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(cap + 1)
-        if len(data) > cap:
-            size = os.fstat(fd).st_size
-            raise RecordError(str(path), f"file is {size:,} bytes; a record may be at most {cap:,} bytes")
-        return data
-    except OSError as err:
-        raise RecordError(str(path), f"cannot be read: {err.strerror}") from None
-    finally:
-        os.close(fd)
 
 
 def read_record_file(path: Path) -> Story:

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from newsdesk.documents import read_document
+from newsdesk.plainfiles import NotPlainFile, read_plain_file
 from newsdesk.read.values import ReadError
 from newsdesk.record import FetchedArticle
 
@@ -41,20 +42,17 @@ def read_file_target(target: str, url: str | None, cap: int, *, now: datetime) -
     if path is None:
         return None
     try:
-        mode = path.stat().st_mode
+        body = read_plain_file(path, limit=cap)
     except FileNotFoundError:
         raise ReadError(target, "no such file") from None
+    except NotPlainFile as err:
+        if err.mode is not None and stat.S_ISDIR(err.mode):
+            raise ReadError(target, "is a directory, not a page or feed file") from None
+        if err.mode is not None:
+            raise ReadError(target, "is not a regular file") from None
+        if err.size is not None:
+            raise ReadError(target, f"is over the {cap:,}-byte cap on a page") from None
+        raise ReadError(target, f"cannot be read ({err.cause})") from None
     except OSError as err:
         raise ReadError(target, f"cannot be read ({err.strerror})") from None
-    if stat.S_ISDIR(mode):
-        raise ReadError(target, "is a directory, not a page or feed file")
-    if not stat.S_ISREG(mode):
-        raise ReadError(target, "is not a regular file")
-    try:
-        with path.open("rb") as handle:
-            body = handle.read(cap + 1)
-    except OSError as err:
-        raise ReadError(target, f"cannot be read ({err.strerror})") from None
-    if len(body) > cap:
-        raise ReadError(target, f"is over the {cap:,}-byte cap on a page")
     return read_document(body, url or unnamed_url(path), None, now=now)

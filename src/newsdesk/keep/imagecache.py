@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Literal
 
 from newsdesk.keep.images import SVG_TYPE, THUMBNAIL_TYPE, VerifiedImage
-from newsdesk.keep.plainfiles import NotPlainFile, open_plain_file
 from newsdesk.keep.svg import looks_like_svg
+from newsdesk.plainfiles import NotPlainFile, open_plain_file
 
 Variant = Literal["original", "thumbnail"]
 

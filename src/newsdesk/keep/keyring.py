@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsdesk.keep.plainfiles import NotPlainFile, open_plain_file
+from newsdesk.plainfiles import NotPlainFile, open_plain_file
 
 KEY_BYTES = 32
 #: A key file larger than this is refused unread (a key is a 45-byte line; this holds thousands).

@@ -1,4 +1,5 @@
-"""Reading a desk's own files safely: only regular files, never more than a bound.
+"""Reading files safely: only regular files, never more than a bound (the key ring, cached images, record files,
+a page or feed file given to ``newsdesk read``).
 
 A file in the desk directory may have been replaced by something that is not
 a file: a FIFO (reading it waits forever for a writer), a device
@@ -17,12 +18,20 @@ from pathlib import Path
 
 
 class NotPlainFile(OSError):
-    """A path that is not a regular file of a sane size: ``str()`` is one line naming it."""
+    """A path that is not a regular file of a sane size: ``str()`` is one line naming it. ``mode`` is what
+    ``fstat`` found when that was the trouble (a directory, a FIFO, a device), ``size`` the file's bytes when it
+    was too large, ``cause`` the system's words when it could not be opened or read, so a caller can say it in
+    its own words."""
 
-    def __init__(self, path: Path, problem: str) -> None:
+    def __init__(
+        self, path: Path, problem: str, *, mode: int | None = None, size: int | None = None, cause: str = ""
+    ) -> None:
         super().__init__(f"{path}: {problem}")
         self.path = path
         self.problem = problem
+        self.mode = mode
+        self.size = size
+        self.cause = cause
 
     def __str__(self) -> str:
         return f"{self.path}: {self.problem}"
@@ -54,13 +63,14 @@ def open_plain_file(path: Path, *, limit: int) -> tuple[int, os.stat_result]:
     except FileNotFoundError:
         raise
     except OSError as err:
-        raise NotPlainFile(path, f"cannot be opened ({err.strerror or err})") from None
+        cause = err.strerror or str(err)
+        raise NotPlainFile(path, f"cannot be opened ({cause})", cause=cause) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise NotPlainFile(path, f"is {file_kind(info.st_mode)}, not a regular file")
+            raise NotPlainFile(path, f"is {file_kind(info.st_mode)}, not a regular file", mode=info.st_mode)
         if info.st_size > limit:
-            raise NotPlainFile(path, f"is {info.st_size:,} bytes, more than the {limit:,} allowed")
+            raise NotPlainFile(path, f"is {info.st_size:,} bytes, more than the {limit:,} allowed", size=info.st_size)
         os.set_blocking(fd, True)
     except BaseException:
         os.close(fd)
@@ -75,7 +85,8 @@ def read_plain_file(path: Path, *, limit: int) -> bytes:
         try:
             data = handle.read(limit + 1)
         except OSError as err:
-            raise NotPlainFile(path, f"cannot be read ({err.strerror or err})") from None
-    if len(data) > limit:  # grew while being read
-        raise NotPlainFile(path, f"is more than the {limit:,} bytes allowed")
+            cause = err.strerror or str(err)
+            raise NotPlainFile(path, f"cannot be read ({cause})", cause=cause) from None
+        if len(data) > limit:  # grew while being read
+            raise NotPlainFile(path, f"is more than the {limit:,} bytes allowed", size=os.fstat(fd).st_size)
     return data
