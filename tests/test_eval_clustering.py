@@ -120,9 +120,12 @@ def test_synthetic_news_is_deterministic() -> None:
 
 
 def test_bench_report() -> None:
-    report = run_clustering_bench(400, seed=1, stories=300, embedder=HashingEmbedder(), embed_sample=16)
-    assert report.articles == 400
-    assert report.stories_open == 300
+    report = run_clustering_bench(3_000, seed=1, warmup=1_000, per_day=500, embedder=HashingEmbedder(), embed_sample=16)
+    assert report.articles == 3_000
+    assert report.warmup == 1_000
+    assert report.days == 8.0
+    # A quarter of 500 a day start stories (1,000 in 8 days), which close after 3 to 7 quiet days.
+    assert 0 < report.stories_open < 0.8 * report.stories
     assert report.bcubed_f1 > 0.95
     assert report.peak_memory_mb > 0
     figures = json.loads(format_clustering_bench(report)[-1])
@@ -157,6 +160,11 @@ def test_cross_validation_reports_tuned_and_held_out_figures_per_set(tmp_path: P
     assert figures["configurations"] == 2
     with pytest.raises(ValueError, match="no clusterer constant 'nope'"):
         cross_validate(sets, (("nope", (1.0,)),))
+    # A constant of a part of the configuration is named with a dot.
+    life = cross_validate(sets, (("threshold", (0.3,)), ("life.quiet_articles", (0, 500))))
+    assert life.tuned_config == {"threshold": 0.3, "life.quiet_articles": 0.0}
+    with pytest.raises(ValueError, match=r"no clusterer constant 'threshold\.nope'"):
+        cross_validate(sets, (("threshold.nope", (1.0,)),))
 
 
 def test_cross_validation_command_names_a_missing_file_in_one_line(tmp_path: Path) -> None:

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from newsdesk.fetch.clock import SystemClock
-from newsdesk.formation import StoryFormation, explain
+from newsdesk.formation import StoryFormation, cluster_config, explain
 from newsdesk.record import Article, FetchedArticle, Provider
+from newsdesk.settings import StoriesSettings
 from newsdesk.store import Store, schema
 from newsdesk.store.articles import save_fetched_article
 from newsdesk.store.placements import move_story, resolve_key
@@ -173,6 +174,7 @@ def test_the_commands_form_stories_with_the_real_model_and_explain_them(tmp_path
     assert code == 0
     lines = out.splitlines()
     assert "EU fines chipmaker Nortek" in lines[0]
+    assert lines[2].startswith("open: closes if nothing joins by 2024-05-05 08:00 UTC and 1000 articles pass"), lines
     assert sum("copy of #1" in line for line in lines) == 4
     code, out, _ = newsdesk("story", "6", "--desk", desk)
     assert any("#7" in line and "joined via #6" in line for line in out.splitlines())
@@ -193,3 +195,50 @@ def test_editors_decisions_on_an_absorbed_story_go_with_it(store: Store) -> None
         assert decisions(conn, 2) == {}
     assert (kept["published"].value, kept["published"].actor) == (False, "ada")
     assert kept["title"].value == "Bo's headline"  # the kept story's own decision wins
+
+
+def test_a_closed_story_stays_closed_across_a_restart_and_says_why(store: Store) -> None:
+    """The wire story closes after its quiet days; a restart replays only what is open; a late follow-up on the
+    same subject starts its own story, and `story` says why the first one closed."""
+    quick = cluster_config(StoriesSettings(quiet_articles=0))
+    robots = article(10, "Zurich lab's robot arm learns to grasp in three tries", ROBOTS, "o1.example", 0)
+    later = [
+        article(11, "Robot arm from Zurich lab learns grasps by watching", ROBOTS_RETOLD, "o2.example", 40 * 24 * 60),
+        article(
+            12, "EU fines chipmaker Nortek again", WIRE.replace("1.2 billion", "2 billion"), "a.example", 41 * 1440
+        ),
+    ]
+    stored(store, [*wire_copies()[:1], robots])
+    StoryFormation(store, HashingEmbedder(), quick).run(SystemClock())
+    stored(store, later[:1])
+    StoryFormation(store, HashingEmbedder(), quick).run(SystemClock())
+    # Forty days on, the first two stories are closed: a restart holds only the robot arm's second story.
+    restarted = StoryFormation(store, HashingEmbedder(), quick)
+    assert restarted.clusterer.open_story_count == 1
+    stored(store, later[1:])
+    restarted.run(SystemClock())
+    assert sorted(memberships(store)) == [1, 2, 3, 4]
+    closed = explain(store, 1, quick.life)
+    assert closed is not None
+    assert closed.lines[2].startswith("closed 2024-05-05 08:00 UTC: no coverage for 3.0 d"), closed.lines
+    opened = explain(store, 4, quick.life)
+    assert opened is not None
+    assert opened.lines[2].startswith("open: closes if nothing joins by 2024-06-15"), opened.lines
+
+
+def test_a_restart_replays_the_stories_that_may_still_be_open_or_recalled() -> None:
+    from newsdesk.formation import replayed_stories
+    from newsdesk.store.placements import PlacementRow
+    from newsdesk.stories.life import LifeConfig
+
+    def at(days: float) -> datetime:
+        return T0 + timedelta(days=days)
+
+    # Story 1 last heard of 60 days before the desk's latest, story 2 20 days before, story 3 undated.
+    rows = [PlacementRow(i, i, key, True) for i, key in enumerate([1, 1, 2, 3, 4], start=1)]
+    published = {1: at(0), 2: at(1), 3: at(41), 4: None, 5: at(61)}
+    life = LifeConfig(quiet_max_days=14, recall_days=30, quiet_articles=0)
+    assert replayed_stories(rows, published, life) == {2, 4}
+    # With a count rule, the stories of the last 10 × quiet_articles placements come back too.
+    assert replayed_stories(rows, published, LifeConfig(quiet_articles=1)) == {1, 2, 3, 4}
+    assert replayed_stories(rows[:4], published, LifeConfig(quiet_articles=0, recall_days=100)) == {1, 2}

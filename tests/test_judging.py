@@ -180,7 +180,8 @@ def test_the_commands_judge_explain_and_record_editors_decisions(tmp_path: Path,
     assert out.startswith("placed 2 articles")
     code, out, _ = newsdesk("explain", "1", "--desk", desk)
     assert code == 0
-    assert out.splitlines()[1].startswith("  gate: ")
+    assert out.splitlines()[1].startswith("  open: closes if nothing joins by "), out
+    assert out.splitlines()[2].startswith("  gate: ")
     assert "quality (signal value x weight, penalties):" in out
     assert "originality" in out
     code, out, _ = newsdesk("explain", "2", "--article", "--desk", desk)

@@ -17,6 +17,7 @@ import pytest
 
 from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
 from newsdesk.stories.embed import DIMENSIONS, Vectors
+from newsdesk.stories.life import LifeConfig
 from newsdesk.stories.model import StoryArticle
 
 from .embedders import HashingEmbedder
@@ -130,17 +131,118 @@ def test_a_bridging_article_merges_two_stories_into_the_older_id() -> None:
     assert clusterer.story_count == 1
 
 
-def test_a_story_closes_after_the_window() -> None:
-    config = ClusterConfig(window_days=2.0)
-    first = _article(1, "Mexico City earthquake", "A strong earthquake shook Mexico City.")
-    later = replace(first, id=2, published=_START + timedelta(days=3))
-    much_later = replace(first, id=3, published=_START + timedelta(days=30))
-    clusterer = StoryClusterer(config)
-    vectors = _vectors([first, later, much_later])
-    assert clusterer.add(first, vectors[0]).new_story
-    placement = clusterer.add(later, vectors[1])
+#: A desk where a story closes after 3 quiet days (longer for longer stories) once 2 articles have passed.
+_QUICK = ClusterConfig(life=LifeConfig(quiet_days=3.0, quiet_growth=0.5, quiet_max_days=14.0, quiet_articles=2))
+
+
+def _day(article_id: int, title: str, lead: str, days: float, **fields: object) -> StoryArticle:
+    return _article(article_id, title, lead, hours=24.0 * days, **fields)
+
+
+_QUAKE = "Mexico City earthquake"
+_QUAKE_LEAD = "A strong earthquake shook Mexico City, toppling buildings."
+_FILLER = [
+    _day(10, "Cubs win the World Series", "The Chicago Cubs beat Cleveland to win the World Series title.", 4),
+    _day(11, "Falcon Heavy rocket lifts off", "SpaceX sent its Falcon Heavy rocket up from Florida.", 6),
+    _day(12, "Parliament passes the budget", "Lawmakers in Ottawa passed the federal budget on Tuesday.", 9),
+]
+
+
+def _place(clusterer: StoryClusterer, articles: Sequence[StoryArticle]) -> list[int]:
+    vectors = _vectors(articles)
+    return [clusterer.add(a, vectors[i]).story_id for i, a in enumerate(articles)]
+
+
+def test_a_story_closes_after_its_quiet_period_and_a_late_article_starts_a_new_one() -> None:
+    first = _day(1, _QUAKE, _QUAKE_LEAD, 0)
+    follow_up = _day(2, "Mexico City earthquake toll rises", "Rescuers dig after the Mexico City earthquake.", 1)
+    late = _day(3, "Mexico City earthquake anniversary", "A year after the Mexico City earthquake shook it.", 30)
+    clusterer = StoryClusterer(_QUICK)
+    assert _place(clusterer, [first, follow_up, *_FILLER]) == [1, 1, 10, 11, 12]
+    # Stream time is day 9: the quake story (1 day long: 3.5 quiet days) is quiet since day 1.
+    assert clusterer.close_quiet() == (1, 10)
+    assert not clusterer.is_open(1)
+    assert clusterer.is_open(11)
+    assert clusterer.open_story_count == 2
+    assert clusterer.story_count == 4
+    assert clusterer.open_article_count == 2
+    # Its articles keep their story; the late article, on the same subject, starts its own.
+    assert clusterer.story_of(2) == 1
+    placement = clusterer.add(late, _vectors([late])[0])
     assert placement.new_story
-    assert clusterer.add(much_later, vectors[2]).story_id == 3
+    assert placement.story_id == 3
+    with pytest.raises(KeyError, match="story 1 is not open"):
+        clusterer.members(1)
+
+
+def test_an_article_never_joins_a_quiet_story_even_before_it_is_swept() -> None:
+    first = _day(1, _QUAKE, _QUAKE_LEAD, 0)
+    late = replace(first, id=3, published=_START + timedelta(days=30))
+    clusterer = StoryClusterer(replace(_QUICK, sweep_every=1_000))
+    assert _place(clusterer, [first, *_FILLER, late]) == [1, 10, 11, 12, 3]
+
+
+def test_a_long_story_earns_a_longer_quiet_period() -> None:
+    daily = [_day(i, f"{_QUAKE} day {i}", _QUAKE_LEAD, i) for i in range(1, 9)]
+    # Eight days of coverage: 3 + 0.5 * 7 = 6.5 quiet days, so five days of silence do not close it.
+    again = _day(20, "Mexico City earthquake rebuilding", _QUAKE_LEAD, 13)
+    clusterer = StoryClusterer(_QUICK)
+    fillers = [replace(f, published=f.published + timedelta(days=3)) for f in _FILLER]
+    stories = _place(clusterer, [*daily, *fillers])
+    assert set(stories[:8]) == {1}
+    assert clusterer.add(again, _vectors([again])[0]).story_id == 1
+    # One day of coverage earns 3 quiet days: the same silence closes it.
+    short = StoryClusterer(_QUICK)
+    _place(short, [daily[0], replace(daily[1], published=daily[0].published), *fillers])
+    assert short.add(again, _vectors([again])[0]).new_story
+
+
+def _closed_quake_story() -> StoryClusterer:
+    """A desk whose quake story (ids 1, 2) closed, was reopened by a link (4) and closed again by day 24."""
+    first = _day(1, _QUAKE, _QUAKE_LEAD, 0, url="https://a.example/quake")
+    second = _day(2, "Earthquake in Mexico City topples buildings downtown", _QUAKE_LEAD, 0.5)
+    clusterer = StoryClusterer(_QUICK)
+    _place(clusterer, [first, second, *_FILLER])
+    clusterer.close_quiet()
+    assert not clusterer.is_open(1)
+    citing = _day(4, "What we learnt", "Engineers looked again at the damage.", 20, links=("https://a.example/quake",))
+    placement = clusterer.add(citing, _vectors([citing])[0])
+    assert (placement.story_id, placement.new_story) == (1, False)
+    assert placement.match is not None
+    assert placement.match.article_id == 1
+    assert placement.match.shared_evidence == (
+        ("recall", "links to a member of the closed story: https://a.example/quake"),
+    )
+    assert clusterer.is_open(1)
+    _place(clusterer, [_day(30 + i, f"Filler {i}", "Something else entirely.", 21 + 1.5 * i) for i in range(3)])
+    clusterer.close_quiet()
+    assert not clusterer.is_open(1)
+    return clusterer
+
+
+def test_a_closed_story_is_reopened_by_a_link_or_the_same_title_and_nothing_else() -> None:
+    # The titles of its first closing are remembered for 30 days after its day 0.5.
+    same = _day(5, "EARTHQUAKE in Mexico City: topples buildings downtown!", "Old news.", 26)
+    clusterer = _closed_quake_story()
+    assert clusterer.add(same, _vectors([same])[0]).story_id == 1
+    similar = _day(6, "Earthquake in Mexico City topples more buildings", _QUAKE_LEAD, 26)
+    assert _closed_quake_story().add(similar, _vectors([similar])[0]).new_story
+    too_late = replace(same, published=_START + timedelta(days=31))
+    assert _closed_quake_story().add(too_late, _vectors([too_late])[0]).new_story
+
+
+def test_memory_is_bounded_by_the_open_stories() -> None:
+    clusterer = StoryClusterer(replace(_QUICK, sweep_every=16))
+    articles = [
+        _day(i, f"Story {i // 4} topic{i // 4} subject{i // 4} news", f"Lead about topic{i // 4} thing{i // 4}.", i / 8)
+        for i in range(800)
+    ]
+    stories = _place(clusterer, articles)
+    assert clusterer.story_count == len(set(stories))
+    # 8 articles a day; a story's 4 articles span half a day, so it closes 3.25 days after: about 30 articles open.
+    assert clusterer.open_article_count <= 64
+    assert clusterer.open_story_count <= 16
+    assert [clusterer.story_of(a.id) for a in articles] == stories
 
 
 def test_articles_without_time_text_or_entities_still_cluster() -> None:

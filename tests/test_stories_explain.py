@@ -177,3 +177,18 @@ def test_times_in_other_zones_are_shown_in_utc() -> None:
         "  #2 B 2024-01-01 14:30Z  joined via #1 (similarity 0.90; 2h30m later; topic only: no shared day, place, "
         "number, quote or link)"
     )
+
+
+def test_a_member_that_reopened_a_closed_story_says_how() -> None:
+    members = [
+        StoryArticle(1, "T", "", "", datetime(2024, 1, 1, 12, 0, tzinfo=UTC), "A"),
+        StoryArticle(2, "U", "", "", datetime(2024, 2, 1, 12, 0, tzinfo=UTC), "B"),
+    ]
+    why = (("recall", "links to a member of the closed story: https://a.example/t"),)
+    placements = {1: Placement(1, 1, True), 2: Placement(2, 1, False, Match(1, 1.0, (), None, why))}
+    lines = explain_story(1, members, placements, choose_primary(members, {}), {}, life="closed 2024-02-04")
+    assert lines[2] == "closed 2024-02-04"
+    assert lines[-1] == (
+        "  #2 B 2024-02-01 12:00Z  reopened the closed story via #1: links to a member of the closed story: "
+        "https://a.example/t"
+    )

@@ -166,24 +166,43 @@ def test_sparse_arithmetic() -> None:
     assert small.weights.dtype == np.float32
 
 
+def _code(slot: int, generation: int = 0) -> int:
+    return (slot << 8) | generation
+
+
 def test_index_counts_each_story_once_per_key_and_follows_roots() -> None:
-    index = StoryIndex(depth=2)
-    index.add(0, np.array([10, 11]))
-    index.add(1, np.array([10]))
-    index.add(2, np.array([10, 11]))
-    index.add(0, np.array([10]))
+    index = StoryIndex(depth=2, bits=8)
+    index.add(_code(0), np.array([10, 11]))
+    index.add(_code(1), np.array([10]))
+    index.add(_code(2), np.array([10, 11]))
+    index.add(_code(0), np.array([10]))
     roots = np.array([0, 1, 0])  # story 2 was merged into story 0
-    slots, totals = index.lookup(np.array([10, 11, 99]), np.array([1.0, 0.5, 9.0]), roots)
+    generations = np.zeros(3, dtype=np.int64)
+    slots, totals = index.lookup(np.array([10, 11, 99]), np.array([1.0, 0.5, 9.0]), roots, generations)
     # Key 10's two latest postings are stories 2 and 0, both now story 0: counted once.
     assert slots.tolist() == [0]
     assert totals.tolist() == [1.5]
-    empty_slots, _ = index.lookup(np.array([99]), np.array([1.0]), roots)
+    empty_slots, _ = index.lookup(np.array([99]), np.array([1.0]), roots, generations)
     assert len(empty_slots) == 0
 
 
+def test_index_skips_the_postings_of_a_freed_slot() -> None:
+    index = StoryIndex(depth=4, bits=8)
+    index.add(_code(0), np.array([10]))
+    index.add(_code(1), np.array([10, 11]))
+    # Slot 1's story closed and the slot now holds another story (generation 1) that has only key 12.
+    index.add(_code(1, 1), np.array([12]))
+    generations = np.array([0, 1])
+    slots, totals = index.lookup(np.array([10, 11, 12]), np.array([1.0, 0.5, 0.25]), np.arange(2), generations)
+    assert slots.tolist() == [0, 1]
+    assert totals.tolist() == [1.0, 0.25]
+    nothing, _ = index.lookup(np.array([11]), np.array([1.0]), np.arange(2), generations)
+    assert len(nothing) == 0
+
+
 def test_index_keeps_only_what_it_reads() -> None:
-    index = StoryIndex(depth=3)
+    index = StoryIndex(depth=3, bits=8)
     for slot in range(10):
-        index.add(slot, np.array([0]))
-    slots, _ = index.lookup(np.array([0]), np.array([1.0]), np.arange(10))
+        index.add(_code(slot), np.array([0]))
+    slots, _ = index.lookup(np.array([0]), np.array([1.0]), np.arange(10), np.zeros(10, dtype=np.int64))
     assert slots.tolist() == [7, 8, 9]

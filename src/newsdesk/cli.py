@@ -468,7 +468,7 @@ def stories_form(
     limit: Annotated[int | None, typer.Option("--limit", help="Place at most this many articles.")] = None,
 ) -> None:
     """Place every fetched article not yet in a story, oldest first: copies, joins, new stories, merges."""
-    from newsdesk.formation import StoryFormation
+    from newsdesk.formation import StoryFormation, cluster_config
     from newsdesk.judging import DeskJudge
     from newsdesk.stories.embed import MiniLM
 
@@ -476,7 +476,7 @@ def stories_form(
         embedder = MiniLM()
         with opened.store.transaction() as conn, err.status(LOADING_MODEL):
             judge = DeskJudge.load(conn, opened.settings.judge, embedder)
-        formation = StoryFormation(opened.store, embedder, judge=judge)
+        formation = StoryFormation(opened.store, embedder, cluster_config(opened.settings.stories), judge=judge)
         with _progress() as progress:
             task = progress.add_task("forming stories", total=None)
             report = formation.run(SystemClock(), limit=limit, progress=lambda n: progress.advance(task, n))
@@ -492,7 +492,7 @@ def stories_form(
 @user_errors
 def stories_judge(desk: DeskOption = Path("desk")) -> None:
     """Judge every formed story again now: heat cools as time passes, quality follows editors' records."""
-    from newsdesk.formation import StoryFormation
+    from newsdesk.formation import StoryFormation, cluster_config
     from newsdesk.judging import DeskJudge
     from newsdesk.stories.embed import MiniLM
 
@@ -500,7 +500,8 @@ def stories_judge(desk: DeskOption = Path("desk")) -> None:
         embedder = MiniLM()
         with opened.store.transaction() as conn, err.status(LOADING_MODEL):
             judge = DeskJudge.load(conn, opened.settings.judge, embedder)
-        count = StoryFormation(opened.store, embedder, judge=judge).rejudge(_now())
+        formation = StoryFormation(opened.store, embedder, cluster_config(opened.settings.stories), judge=judge)
+        count = formation.rejudge(_now())
     typer.echo(f"judged {count} stories")
 
 
@@ -578,13 +579,15 @@ def explain(
     article: Annotated[bool, typer.Option("--article", help="ITEM_ID is an article's id.")] = False,
 ) -> None:
     """Every signal of the judge with its value and weight: relevance, topics, quality, heat, the gate."""
+    from newsdesk.formation import cluster_config, life_line
     from newsdesk.judging import DeskJudge, explain_article, explain_story_judgement
 
     with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
         if article:
             lines = explain_article(conn, item_id)
         else:
-            lines = explain_story_judgement(conn, item_id, DeskJudge(opened.settings.judge), _now())
+            life = life_line(conn, item_id, cluster_config(opened.settings.stories).life)
+            lines = explain_story_judgement(conn, item_id, DeskJudge(opened.settings.judge), _now(), life)
     if lines is None:
         typer.echo(f"error: no {'article' if article else 'story'} {item_id}", err=True)
         raise typer.Exit(1)
@@ -601,10 +604,10 @@ def story(
     desk: DeskOption = Path("desk"),
 ) -> None:
     """A story, with why each member joined it and why the primary is the primary."""
-    from newsdesk.formation import explain
+    from newsdesk.formation import cluster_config, explain
 
     with open_desk(desk, os.environ) as opened:
-        explanation = explain(opened.store, story_id)
+        explanation = explain(opened.store, story_id, cluster_config(opened.settings.stories).life)
     if explanation is None:
         typer.echo(f"error: no story {story_id}", err=True)
         raise typer.Exit(1)

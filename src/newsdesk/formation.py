@@ -5,8 +5,10 @@ story; any other article goes through the online clusterer. Each placement
 is stored in its own transaction together with the story it changed, so a
 run stopped anywhere leaves the store consistent. The clusterer's memory is
 rebuilt by replaying the stored placements in their order (with their
-stored vectors and signatures), so a restarted backfill gives exactly the
-stories an uninterrupted one would.
+stored vectors and signatures), so a restarted backfill gives the stories an
+uninterrupted one would. Only stories that may still be open or recalled are
+replayed (:func:`replayed_stories`): a closed story left the clusterer's
+memory, and a restart does not bring it back.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy import Connection
 
 from newsdesk.fetch.clock import Clock
 from newsdesk.judging import DeskJudge
+from newsdesk.settings import StoriesSettings
 from newsdesk.store import Store
 from newsdesk.store.articles import load_articles
 from newsdesk.store.judgements import Decision, decisions, formed_story_keys
@@ -35,6 +38,7 @@ from newsdesk.store.placements import (
     save_placement,
     story_articles,
     story_key_of,
+    stream_position,
     unplaced_articles,
     write_formed_story,
 )
@@ -43,8 +47,36 @@ from newsdesk.stories.dedup import NearDuplicateIndex
 from newsdesk.stories.embed import DIMENSIONS, Embedder, Vectors
 from newsdesk.stories.explain import explain_story
 from newsdesk.stories.features import embedding_text
+from newsdesk.stories.life import LifeConfig, story_life
 from newsdesk.stories.model import CopyOf, Match, Placement, StoryArticle
 from newsdesk.stories.primary import PrimaryChoice, choose_primary
+
+
+def cluster_config(stories: StoriesSettings) -> ClusterConfig:
+    """The clusterer's configuration for a desk's ``[stories]`` settings."""
+    life = LifeConfig(
+        stories.quiet_days, stories.quiet_growth, stories.quiet_max_days, stories.quiet_articles, stories.recall_days
+    )
+    return ClusterConfig(life=life)
+
+
+def replayed_stories(rows: Sequence[PlacementRow], published: dict[int, datetime | None], life: LifeConfig) -> set[int]:
+    """The stories whose placements a restart replays: those that may still be open or be recalled.
+
+    A story is replayed when its latest article is at most ``max(quiet_max_days, recall_days)`` older than the
+    desk's latest, or it is among the stories of the last ``10 × quiet_articles`` placements (a story without
+    times closes by count), so every story the clusterer would still hold is rebuilt.
+    """
+    latest: dict[int, float] = {}
+    newest = -np.inf
+    for row in rows:
+        when = published.get(row.article_id)
+        stamp = when.timestamp() if when is not None else -np.inf
+        latest[row.story_key] = max(latest.get(row.story_key, -np.inf), stamp)
+        newest = max(newest, stamp)
+    horizon = newest - max(life.quiet_max_days, life.recall_days) * 86_400.0
+    recent = {row.story_key for row in rows[len(rows) - 10 * life.quiet_articles :]} if life.quiet_articles else set()
+    return {key for key, stamp in latest.items() if stamp >= horizon} | recent
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +112,11 @@ class StoryFormation:
         with self.store.transaction() as conn:
             rows = load_placements(conn)
             articles = story_articles(conn, [r.article_id for r in rows]) if rows else {}
+        published = {i: a.published for i, a in articles.items()}
+        wanted = replayed_stories(rows, published, self.clusterer.config.life)
         for row in rows:
+            if row.story_key not in wanted:
+                continue
             if row.copy_of is not None and row.vector is None:
                 # A copy dedup found was never clustered; one an editor marked later was, and is replayed as placed.
                 continue
@@ -90,6 +126,7 @@ class StoryFormation:
             if vector.shape != (DIMENSIONS,):
                 vector = np.zeros(DIMENSIONS, dtype=np.float32)
             self.clusterer.add(articles[row.article_id], vector)
+        self.clusterer.close_quiet()
 
     def run(
         self,
@@ -262,13 +299,15 @@ class StoryExplanation:
     lines: list[str]
 
 
-def explain(store: Store, key: int) -> StoryExplanation | None:
-    """The story an id leads to, with why each member is in it and why the primary is primary."""
+def explain(store: Store, key: int, life: LifeConfig | None = None) -> StoryExplanation | None:
+    """The story an id leads to, with why each member is in it, why the primary is primary, and whether it is
+    still open (``life``: the desk's quiet period) or why it closed."""
     with store.transaction() as conn:
         key = resolve_key(conn, key)
         rows, members, copy_of = formed_members(conn, key)
         if not rows:
             return None
+        state = _life_line(conn, rows, members, life or LifeConfig())
         merged = [absorbed for absorbed, _by in merges_into(conn, key)]
         choice = _choice(rows, members, copy_of, decisions(conn, key).get("primary"))
     copies = {r.article_id: CopyOf(r.article_id, r.copy_of, r.copy_similarity or 0.0) for r in rows if r.copy_of}
@@ -287,4 +326,20 @@ def explain(store: Store, key: int) -> StoryExplanation | None:
         if r.copy_of is None
     }
     ordered: Sequence[StoryArticle] = [members[r.article_id] for r in rows]
-    return StoryExplanation(key, explain_story(key, ordered, placements, choice, copies, merged))
+    return StoryExplanation(key, explain_story(key, ordered, placements, choice, copies, merged, state))
+
+
+def life_line(conn: Connection, key: int, life: LifeConfig) -> str | None:
+    """Whether the story an id leads to is open and until when, or when and why it closed."""
+    rows, members, _copies = formed_members(conn, resolve_key(conn, key))
+    return _life_line(conn, rows, members, life) if rows else None
+
+
+def _life_line(
+    conn: Connection, rows: Sequence[PlacementRow], members: dict[int, StoryArticle], life: LifeConfig
+) -> str:
+    now, placed = stream_position(conn)
+    # The clusterer's view: copies never reach it (dedup places them), so they do not keep a story open.
+    times = [t for r in rows if r.copy_of is None and (t := members[r.article_id].published) is not None]
+    since = placed - max(r.seq for r in rows)
+    return story_life(life, min(times, default=None), max(times, default=None), now, since).describe(life)

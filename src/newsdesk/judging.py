@@ -279,8 +279,11 @@ def explain_article(conn: Connection, article_id: int) -> list[str] | None:
     return lines
 
 
-def explain_story_judgement(conn: Connection, key: int, judge: DeskJudge, now: datetime) -> list[str] | None:
-    """A formed story's gate, heat (at ``now``), topics and its members' judgements."""
+def explain_story_judgement(
+    conn: Connection, key: int, judge: DeskJudge, now: datetime, life: str | None = None
+) -> list[str] | None:
+    """A formed story's gate, heat (at ``now``), topics and its members' judgements; ``life``: whether it is open
+    or why it closed."""
     key = resolve_key(conn, key)
     state = story_state(conn, key)
     rows, members, copies = formed_members(conn, key)
@@ -292,6 +295,8 @@ def explain_story_judgement(conn: Connection, key: int, judge: DeskJudge, now: d
     primary = article_judgements(conn, [primary_id]).get(primary_id)
     gate = judge.gate(decided, primary, members[primary_id].quality)
     lines = [f"story {key}: {members[primary_id].title}"]
+    if life is not None:
+        lines.append(f"  {life}")
     lines.append(f"  gate: {'published' if state['published'] else 'not published'}: {gate.reason}")
     heat = judge.heat_now(members, copies, now)
     lines.append(f"  heat now {heat.value} (stored {state['heat']}):")

@@ -28,7 +28,7 @@ import uvicorn
 from newsdesk.desk import Desk
 from newsdesk.fetch.client import Fetcher
 from newsdesk.fetch.clock import Clock
-from newsdesk.formation import FormationReport, StoryFormation
+from newsdesk.formation import FormationReport, StoryFormation, cluster_config
 from newsdesk.judging import DeskJudge
 from newsdesk.pipeline import RunReport, SourceOutcome, fetch_sources, one_line, sources_to_fetch
 from newsdesk.store.judgements import judge_inputs
@@ -95,7 +95,9 @@ class RunningDesk:
             if self._formation is None:
                 embedder = self._embedder_factory()
                 judge = DeskJudge.load(conn, self.desk.settings.judge, embedder)
-                self._formation = StoryFormation(self.desk.store, embedder, judge=judge)
+                self._formation = StoryFormation(
+                    self.desk.store, embedder, cluster_config(self.desk.settings.stories), judge=judge
+                )
             elif inputs != self._judge_inputs:
                 self._formation.judge = DeskJudge.load(conn, self.desk.settings.judge, self._formation.embedder)
                 self.report("the taxonomy or editors' topic corrections changed: the judge has learned them")

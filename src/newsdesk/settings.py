@@ -176,6 +176,27 @@ class JudgeSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class StoriesSettings:
+    """A story's life (docs/stories.md): when it closes, and how long a closed one can still be recalled."""
+
+    #: A story closes after this many days without a new article ...
+    quiet_days: float = 3.0
+    #: ... plus this share of the days it has run ...
+    quiet_growth: float = 0.5
+    #: ... but never more than this many days ...
+    quiet_max_days: float = 14.0
+    #: ... and only once this many articles were placed since its latest one.
+    quiet_articles: int = 1000
+    #: A closed story is reopened by a link to a member or its same title for this many days after its latest.
+    recall_days: float = 30.0
+
+    def __post_init__(self) -> None:
+        for name in ("quiet_days", "quiet_growth", "quiet_max_days", "quiet_articles", "recall_days"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"stories.{name} must not be negative, not {getattr(self, name)}")
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     desk: Path
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -185,6 +206,7 @@ class Settings:
     web: WebSettings = field(default_factory=WebSettings)
     newsletter: NewsletterSettings = field(default_factory=NewsletterSettings)
     judge: JudgeSettings = field(default_factory=JudgeSettings)
+    stories: StoriesSettings = field(default_factory=StoriesSettings)
 
     @property
     def database_url(self) -> str:
@@ -239,6 +261,10 @@ def render_settings(database_url: str | None = None) -> str:
         "[judge]\n"
         "# The publishing gate, heat and the weights of quality's signals; docs/judging.md explains them.\n"
         f"{_section_lines(JudgeSettings())}"
+        "\n"
+        "[stories]\n"
+        "# When a story closes and how long a closed one can be recalled; docs/stories.md explains them.\n"
+        f"{_section_lines(StoriesSettings())}"
     )
 
 
@@ -278,7 +304,8 @@ def load_settings(desk: Path, environ: Mapping[str, str]) -> Settings:
     web = _section(path, data, "web", WebSettings)
     newsletter = _section(path, data, "newsletter", NewsletterSettings)
     judge = _section(path, data, "judge", JudgeSettings)
-    unknown = set(data) - {"database", "site", "fetch", "keep", "web", "newsletter", "judge"}
+    stories = _section(path, data, "stories", StoriesSettings)
+    unknown = set(data) - {"database", "site", "fetch", "keep", "web", "newsletter", "judge", "stories"}
     if unknown:
         raise SettingsError(f"{path}: unknown section [{sorted(unknown)[0]}]")
     env_url = environ.get("NEWSDESK_DATABASE_URL")
@@ -295,6 +322,7 @@ def load_settings(desk: Path, environ: Mapping[str, str]) -> Settings:
         web=web,
         newsletter=newsletter,
         judge=judge,
+        stories=stories,
     )
 
 

@@ -9,16 +9,20 @@ The articles are synthetic and deterministic (numpy's PCG64 seeded with ``seed``
 - an article of a story has a title (three topic words, three background words, a name), a lead of 26 words
   (a name, six topic words) and a text of 200 words in sentences of 20 (a fifth of them topic words, the
   names in two sentences), and as vector its story's vector plus Gaussian noise, renormalised (cosine about
-  0.8 with the story's); stories start uniformly over 30 days, and an article comes up to two days later;
+  0.8 with the story's);
 - one article in fifty is a syndicated copy of a recent one (same text, another title), for dedup to find.
 
-First ``stories`` articles each start a story (the warm-up: that many stories open in the window), then
-``articles`` more are timed: a quarter start new stories, the rest follow a story drawn uniformly from those
-started so far. Each chunk's MinHash signatures are computed at once (:meth:`NearDuplicateIndex.prepare`,
-timed as dedup), then each article goes through :class:`NearDuplicateIndex` (a copy joins its original's story,
-as the desk does) and otherwise :meth:`StoryClusterer.add`. Articles are generated in chunks outside the timed
-code. Embedding is not in the timed path (the desk stores vectors); MiniLM's own rate is measured apart on a
-sample of the same articles' embedding texts.
+The articles come as a stream in publication order, ``per_day`` a day (5,000 by default: a large beat, or a
+tenth of the world's news): a quarter start a story, the rest follow a story that started earlier, its age
+drawn from an exponential distribution with a mean of 1.5 days (most coverage comes in a story's first days,
+some a week or more later). Stories close after their quiet period, at most ``open_days`` (7 by default), so
+memory holds about a week of stories: the first ``warmup`` articles (as many as are timed, by default: 20
+days at 5,000 a day) fill that window, then ``articles`` more are timed. Each chunk's MinHash signatures are
+computed at once (:meth:`NearDuplicateIndex.prepare`, timed as dedup), then each article goes through
+:class:`NearDuplicateIndex` (a copy joins its original's story, as the desk does; signatures older than the
+stories' recall period are dropped) and otherwise :meth:`StoryClusterer.add`. Articles are generated in chunks
+outside the timed code. Embedding is not in the timed path (the desk stores vectors); MiniLM's own rate is
+measured apart on a sample of the same articles' embedding texts.
 
 Peak memory is the process's peak resident set size (``resource.getrusage(RUSAGE_SELF).ru_maxrss``), read
 after clustering and before MiniLM is loaded; it includes the interpreter, numpy and the generator's chunks.
@@ -31,7 +35,7 @@ import resource
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -85,6 +89,8 @@ class SyntheticNews:
         rng = self._rng
         vectors = rng.standard_normal((count, DIMENSIONS)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        # Half precision: the generator's own memory stays small beside the clusterer's it measures.
+        vectors = vectors.astype(np.float16)
         return _Stories(
             topics=rng.integers(3_000, VOCABULARY, size=(count, 6)),
             names=rng.integers(0, NAMES, size=(count, 4)),
@@ -92,10 +98,13 @@ class SyntheticNews:
             starts=np.sort(rng.uniform(0.0, 30.0, size=count)),
         )
 
-    def grow(self, count: int) -> None:
-        """Add ``count`` more stories (starting after the existing ones)."""
+    def grow(self, count: int, starts: np.ndarray | None = None) -> None:
+        """Add ``count`` more stories (starting after the existing ones, or at ``starts``, in days)."""
         more = self._make_stories(count)
-        more.starts += float(self._stories.starts[-1]) if len(self._stories.starts) else 0.0
+        if starts is not None:
+            more.starts = np.asarray(starts, dtype=np.float64)
+        else:
+            more.starts += float(self._stories.starts[-1]) if len(self._stories.starts) else 0.0
         s = self._stories
         self._stories = _Stories(
             np.concatenate((s.topics, more.topics)),
@@ -107,6 +116,11 @@ class SyntheticNews:
     @property
     def story_count(self) -> int:
         return len(self._stories.starts)
+
+    @property
+    def starts(self) -> np.ndarray:
+        """Each story's start, in days after the stream's first day."""
+        return self._stories.starts
 
     def articles(
         self, first_id: int, stories: np.ndarray, days: np.ndarray
@@ -120,7 +134,7 @@ class SyntheticNews:
         copies = rng.random(n) < 0.02
         sources = rng.random(n)
         noise = rng.standard_normal((n, DIMENSIONS)).astype(np.float32) * (0.75 / np.sqrt(DIMENSIONS))
-        vectors = self._stories.vectors[stories] + noise
+        vectors = self._stories.vectors[stories].astype(np.float32) + noise
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         words = self._words
         out: list[StoryArticle] = []
@@ -166,6 +180,8 @@ class SyntheticNews:
 class ClusteringBenchReport:
     """Rates, memory and sizes of one benchmark run."""
 
+    #: Articles before the timed ones (filling the open window), and the most stories open at once.
+    warmup: int
     stories_open: int
     articles: int
     warmup_seconds: float
@@ -178,6 +194,9 @@ class ClusteringBenchReport:
     bcubed_f1: float
     embed_sample: int
     embed_seconds: float
+    #: Days the whole stream covers, and the longest quiet period a story gets.
+    days: float = 0.0
+    open_days: float = 0.0
 
     @property
     def articles_per_second(self) -> float:
@@ -191,7 +210,7 @@ class ClusteringBenchReport:
 
     @property
     def warmup_articles_per_second(self) -> float:
-        return self.stories_open / self.warmup_seconds if self.warmup_seconds > 0 else 0.0
+        return self.warmup / self.warmup_seconds if self.warmup_seconds > 0 else 0.0
 
     @property
     def embeddings_per_second(self) -> float:
@@ -215,32 +234,43 @@ def run_clustering_bench(
     articles: int = 100_000,
     *,
     seed: int = 0,
-    stories: int | None = None,
+    warmup: int | None = None,
+    per_day: int = 5_000,
+    open_days: float = 7.0,
     config: ClusterConfig | None = None,
     embedder: Embedder | None = None,
     embed_sample: int = 256,
 ) -> ClusteringBenchReport:
-    """Warm up ``stories`` open stories (default: as many as ``articles``), then time ``articles`` more.
+    """Stream ``warmup`` articles (default: as many as ``articles``), then time ``articles`` more (see above).
 
+    ``open_days`` caps a story's quiet period (``config``'s, the desk's default otherwise);
     ``embed_sample`` articles' embedding texts are embedded apart (``embedder``, MiniLM by default; 0 skips).
     """
-    open_stories = articles if stories is None else stories
-    news = SyntheticNews(seed, open_stories)
+    warm = articles if warmup is None else warmup
+    base = config or ClusterConfig()
+    config = replace(base, life=replace(base.life, quiet_max_days=min(base.life.quiet_max_days, open_days)))
+    news = SyntheticNews(seed, 0)
     rng = np.random.default_rng(seed + 1)
     clusterer = StoryClusterer(config)
     dedup = NearDuplicateIndex()
+    recall = config.life.recall_days * per_day
     labels: dict[int, int] = {}
     copy_of: dict[int, int] = {}
     copies = 0
+    most_open = 0
     sample: list[str] = []
-
     dedup_seconds = [0.0]
 
     def feed(batch: list[StoryArticle], vectors: Vectors, gold: list[int]) -> float:
-        nonlocal copies
+        nonlocal copies, most_open
         clock = time.perf_counter
         started = clock()
         dedup.prepare(batch)
+        # Signatures older than the recall period go (a copy of an older story would only start a new one).
+        first = batch[0].id
+        for old in range(max(0, first - len(batch) - int(recall)), max(0, first - int(recall))):
+            if old in dedup:
+                dedup.remove(old)
         in_dedup = clock() - started
         for article, vector in zip(batch, vectors, strict=True):
             before = clock()
@@ -252,6 +282,7 @@ def run_clustering_bench(
                 continue
             clusterer.add(article, vector)
         elapsed = clock() - started
+        most_open = max(most_open, clusterer.open_story_count)
         dedup_seconds[0] += in_dedup
         for article, label in zip(batch, gold, strict=True):
             labels[article.id] = label
@@ -259,25 +290,31 @@ def run_clustering_bench(
                 sample.append(embedding_text(article.title, article.lead, article.text))
         return elapsed
 
-    warmup = 0.0
+    warmup_seconds = timed = 0.0
     next_id = 0
-    for size in _chunks(open_stories):
-        chosen = np.arange(next_id, next_id + size)
-        batch, vectors, gold = news.articles(next_id, chosen, np.zeros(size))
-        warmup += feed(batch, vectors, gold)
-        next_id += size
-    timed = 0.0
-    dedup_seconds[0] = 0.0
-    for size in _chunks(articles):
-        new = rng.random(size) < 0.25
-        first_new = news.story_count
-        news.grow(int(new.sum()))
-        chosen = rng.integers(0, first_new, size=size)
-        chosen[new] = np.arange(first_new, first_new + int(new.sum()))
-        days = rng.uniform(0.0, 2.0, size=size)
-        batch, vectors, gold = news.articles(next_id, chosen, days)
-        timed += feed(batch, vectors, gold)
-        next_id += size
+    new_per_day = per_day / 4
+    for phase, total in (("warmup", warm), ("timed", articles)):
+        if phase == "timed":
+            dedup_seconds[0] = 0.0
+        for size in _chunks(total):
+            times = (next_id + np.arange(size)) / per_day
+            new = rng.random(size) < 0.25
+            new[0] |= news.story_count == 0
+            first_new = news.story_count
+            news.grow(int(new.sum()), starts=times[new])
+            # Each follow-up picks a story by age: exponential, mean 1.5 days' worth of new stories.
+            started_before = first_new + np.cumsum(new) - new
+            back = np.floor(rng.exponential(1.5 * new_per_day, size=size)).astype(np.int64)
+            chosen = np.maximum(started_before - 1 - back, 0)
+            chosen[new] = np.arange(first_new, first_new + int(new.sum()))
+            days = np.maximum(times - news.starts[chosen], 0.0)
+            batch, vectors, gold = news.articles(next_id, chosen, days)
+            elapsed = feed(batch, vectors, gold)
+            if phase == "timed":
+                timed += elapsed
+            else:
+                warmup_seconds += elapsed
+            next_id += size
     peak = _peak_memory_mb()
     ids = sorted(labels)
     predicted = [clusterer.story_of(copy_of.get(i, i)) for i in ids]
@@ -290,9 +327,10 @@ def run_clustering_bench(
         model.embed(sample)
         embed_seconds = time.perf_counter() - started
     return ClusteringBenchReport(
-        stories_open=open_stories,
+        warmup=warm,
+        stories_open=most_open,
         articles=articles,
-        warmup_seconds=warmup,
+        warmup_seconds=warmup_seconds,
         seconds=timed,
         dedup_seconds=dedup_seconds[0],
         copies=copies,
@@ -301,6 +339,8 @@ def run_clustering_bench(
         bcubed_f1=scores.bcubed_f1,
         embed_sample=len(sample) if embed_sample else 0,
         embed_seconds=embed_seconds,
+        days=next_id / per_day,
+        open_days=config.life.quiet_max_days,
     )
 
 
@@ -314,13 +354,17 @@ def format_clustering_bench(report: ClusteringBenchReport) -> list[str]:
         "dedup_seconds": round(report.dedup_seconds, 1),
         "articles": report.articles,
         "stories_open": report.stories_open,
+        "warmup": report.warmup,
+        "days": round(report.days, 1),
         "warmup_articles_per_second": round(report.warmup_articles_per_second, 1),
         "copies": report.copies,
         "stories": report.stories,
         "synthetic_bcubed_f1": round(report.bcubed_f1, 4),
     }
     return [
-        f"warm-up: {report.stories_open} stories opened at {report.warmup_articles_per_second:.0f} articles/s",
+        f"stream: {report.warmup + report.articles} articles over {report.days:.0f} days; stories close after at "
+        f"most {report.open_days:g} quiet days; at most {report.stories_open} open at once",
+        f"warm-up: {report.warmup} articles at {report.warmup_articles_per_second:.0f} articles/s",
         f"timed: {report.articles} articles through dedup and clustering in {report.seconds:.1f} s: "
         f"{report.articles_per_second:.0f} articles/s ({report.copies} copies found by dedup)",
         f"  of which dedup {report.dedup_seconds:.1f} s; "

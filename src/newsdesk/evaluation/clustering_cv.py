@@ -1,10 +1,10 @@
 """Leave-one-set-out cross-validation of the clusterer's constants (``newsdesk eval clustering-cv FILE...``).
 
 The clusterer runs with one configuration on every kind of news. Its constants that matter most (the join
-threshold and the weight of a day conflict) are chosen on a small, coarse grid (:data:`GRID`, four
-configurations) against every development set together: each configuration
-clusters every set (the live code path, as ``eval clustering``) and is scored by the mean B-cubed F1 over the
-sets; the other constants keep the values the first sweeps found (``ClusterConfig``'s defaults).
+threshold, the weight of a day conflict and how many articles must pass before a quiet story closes) are
+chosen on a small, coarse grid (:data:`GRID`, eight configurations) against every development set together:
+each configuration clusters every set (the live code path, as ``eval clustering``) and is scored by the mean
+B-cubed F1 over the sets; the other constants keep the values the first sweeps found (``ClusterConfig``'s defaults).
 
 - The **tuned** figure of a set is what the configuration best over *all* sets scores on it.
 - The **held-out** (``cv_``) figure of a set is what the configuration best over the *other* sets scores on
@@ -36,6 +36,7 @@ from newsdesk.stories.model import StoryArticle
 GRID: tuple[tuple[str, tuple[float, ...]], ...] = (
     ("threshold", (0.32, 0.36)),
     ("day_conflict_weight", (0.0, 0.1)),
+    ("life.quiet_articles", (200, 1000)),
 )
 
 
@@ -89,20 +90,36 @@ def load_set(path: Path, embedder: Embedder | None, cache: Path | None) -> Devel
     return DevelopmentSet(path.stem, articles, gold, vectors)
 
 
+def _with(config: Any, name: str, value: float) -> Any:
+    """``config`` with the constant ``name`` (``life.quiet_articles``: a constant of a part) set to ``value``."""
+    head, _, rest = name.partition(".")
+    if head not in {f.name for f in fields(config)}:
+        raise ValueError(f"no clusterer constant {name!r}")
+    current = getattr(config, head)
+    if rest:
+        if not hasattr(current, "__dataclass_fields__"):
+            raise ValueError(f"no clusterer constant {name!r}")
+        return replace(config, **{head: _with(current, rest, value)})
+    return replace(config, **{head: type(current)(value)})
+
+
+def _value(config: Any, name: str) -> float:
+    for part in name.split("."):
+        config = getattr(config, part)
+    return float(config)
+
+
 def configurations(grid: Sequence[tuple[str, Sequence[float]]] = GRID) -> list[ClusterConfig]:
     """Every combination of the grid's values over the default configuration, in a fixed order."""
-    known = {f.name for f in fields(ClusterConfig)}
-    for name, _ in grid:
-        if name not in known:
-            raise ValueError(f"no clusterer constant {name!r}")
-    names = [name for name, _ in grid]
     default = ClusterConfig()
+    for name, values in grid:
+        _with(default, name, values[0])
     out = []
     for values in itertools.product(*(values for _, values in grid)):
-        changes: dict[str, Any] = {
-            name: type(getattr(default, name))(value) for name, value in zip(names, values, strict=True)
-        }
-        out.append(replace(default, **changes))
+        config = default
+        for (name, _), value in zip(grid, values, strict=True):
+            config = _with(config, name, value)
+        out.append(config)
     return out
 
 
@@ -115,7 +132,7 @@ def cluster_set(dataset: DevelopmentSet, config: ClusterConfig) -> ClusteringSco
 
 
 def _knobs(config: ClusterConfig, grid: Sequence[tuple[str, Sequence[float]]]) -> dict[str, float]:
-    return {name: float(getattr(config, name)) for name, _ in grid}
+    return {name: _value(config, name) for name, _ in grid}
 
 
 def cross_validate(

@@ -43,6 +43,13 @@ def next_seq(conn: Connection) -> int:
     return int(conn.execute(select(func.coalesce(func.max(schema.placements.c.seq), 0))).scalar_one()) + 1
 
 
+def stream_position(conn: Connection) -> tuple[datetime | None, int]:
+    """The desk's story clock: the latest publication time among placed articles, and how many were placed."""
+    p, a = schema.placements, schema.articles
+    latest = conn.execute(select(func.max(a.c.published_at)).select_from(p.join(a, a.c.id == p.c.article_id)))
+    return from_db(latest.scalar_one()), next_seq(conn) - 1
+
+
 def save_placement(conn: Connection, row: PlacementRow, *, now: datetime) -> None:
     conn.execute(
         insert(schema.placements).values(

@@ -6,8 +6,8 @@ How an article is placed:
    with the IDF learned online from the articles seen so far; the entities likewise (``features``).
 2. **Candidates.** The article's most salient terms and entities are looked up in an inverted index
    (``index``) that maps each key to the stories holding it, most recent first; the stories with the largest
-   summed key weight that are still open (their latest article at most ``window_days`` before this one, when
-   both times are known) are kept. A story that shares no salient key with the article is never looked at.
+   summed key weight that are still open (``life``: coverage still arriving) are kept. A story
+   that shares no salient key with the article is never looked at.
 3. **Score.** Each candidate gets a weighted mean of dense similarity (the embedding's cosine with the story's
    centroid and with its best-matching kept member), TF-IDF cosine with the story's term profile and entity
    cosine, less a time penalty growing (without bound, logarithmically) with the distance from the story's
@@ -23,16 +23,22 @@ How an article is placed:
    stories' own similarity reaches ``merge_threshold``; the older (smaller) id survives and the other id
    leads to it from then on.
 
+6. **Close.** Every ``sweep_every`` articles, stories quiet for their quiet period (``life``) close: their
+   slots, articles' rows, index postings (by slot generation) and profiles are freed for new stories, and only
+   their recall keys stay for ``recall_days``: their members' links and their titles. An article that links to
+   a closed story's member (or that a member linked to), or carries a near-identical title, reopens it under
+   its id (a fresh start of the same story); nothing else can join it. Memory is bounded by the open stories.
+
 Everything is a pure function of the (article, vector) pairs seen so far, in order: no randomness, no
-iteration over unordered collections, ties broken by id. Stories live in dense slots: per-slot numpy arrays
-(centroid sums, norms, times, kept members) and per-slot sparse profiles.
+iteration over unordered collections, ties broken by id. Stories live in dense slots, recycled once closed:
+per-slot numpy arrays (centroid sums, norms, times, kept members) and per-slot sparse profiles.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import numpy as np
@@ -51,7 +57,9 @@ from newsdesk.stories.features import (
     tfidf,
 )
 from newsdesk.stories.index import StoryIndex
+from newsdesk.stories.life import LifeConfig, closed_mask, title_key
 from newsdesk.stories.model import Match, Placement, StoryArticle
+from newsdesk.stories.recall import RecallKeys
 from newsdesk.stories.sparse import Ids, SparseVector, Weights, add, compact, distinct, dot, dot_many, norms, shared
 
 _DAY = 86_400.0
@@ -59,6 +67,12 @@ _TWO_SIDED = frozenset(KINDS.index(kind) for kind in TWO_SIDED)
 _DAYS = KINDS.index("days")
 #: The event keys of a story without any (shared: most stories of a bare stream hold none).
 _NO_KEYS: frozenset[int] = frozenset()
+#: The index names a story by its slot and the slot's generation (low bits), so a recycled slot's old postings
+#: are not read as the new story's.
+_GENERATION_BITS = 24
+_GENERATION_MASK = (1 << _GENERATION_BITS) - 1
+#: Kinds of recall key: a member's address, an address a member linked to, a member's title.
+_MEMBER, _CITED, _TITLE = "member", "cited", "title"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +110,10 @@ class ClusterConfig:
     exemplars: int = 8
     #: Terms (and entities) a story's profile keeps, the heaviest; trimmed when it holds twice as many.
     profile_terms: int = 256
-    #: A story is open to articles published at most this many days after its latest one.
-    window_days: float = 3650.0
+    #: When a story closes (a quiet period) and how long a closed one can be recalled by link or title.
+    life: LifeConfig = field(default_factory=LifeConfig)
+    #: Quiet stories are closed (and their memory freed) every this many articles.
+    sweep_every: int = 64
     #: Time penalty ``time_weight * log2(1 + days outside the story's span / time_scale_days)``: it keeps
     #: growing with the gap (a year apart costs about four times a week apart), never levelling off.
     time_weight: float = 0.03
@@ -177,7 +193,7 @@ class StoryClusterer:
         self.config = config or ClusterConfig()
         self._fields = self.config.fields
         self._vocabulary = Vocabulary()
-        self._index = StoryIndex(self.config.postings_depth)
+        self._index = StoryIndex(self.config.postings_depth, _GENERATION_BITS)
         self._zeros: Weights = np.zeros(1024)
         self._live = 0
         # Articles, by row (arrival order).
@@ -209,6 +225,27 @@ class StoryClusterer:
         #: Per slot: the event keys of its members (``events``), and how many items of each kind it holds.
         self._event_keys: list[set[int] | frozenset[int]] = []
         self._event_kinds: npt.NDArray[np.int32] = np.zeros((1024, len(KINDS)), dtype=np.int32)
+        # A story's life: the stream's clock (the latest publication time placed), articles placed so far, and
+        # per slot the count at its latest article; whether the slot holds a story; its generation (bumped when
+        # it is freed, so the index's postings of a closed story are not read for the story that reuses it);
+        # the slots merged into it (freed with it).
+        self._now = math.nan
+        self._placed = 0
+        self._last_seq: Weights = np.zeros(1024)
+        self._used: npt.NDArray[np.bool_] = np.zeros(1024, dtype=bool)
+        self._generation: Ids = np.zeros(1024, dtype=np.int64)
+        self._absorbed: list[list[int]] = []
+        self._free_slots: list[int] = []
+        self._free_rows: list[int] = []
+        # Per row: what recalls its story once closed (its URL, its links, its title's key hash).
+        self._row_urls: list[str | None] = []
+        self._row_links: list[tuple[str, ...]] = []
+        self._row_titles: list[int | None] = []
+        # Closed stories: their articles' story, and their recall keys (hashes of URLs and titles) → (story id,
+        # member id), kept until ``recall_days`` after the story's latest article.
+        self._closed_story: dict[int, int] = {}
+        self._closed_count = 0
+        self._recall = RecallKeys()
 
     # -- the public API ------------------------------------------------------------------------------------
 
@@ -219,13 +256,20 @@ class StoryClusterer:
             raise ValueError(f"vector has {vec.shape[0]} dimensions, expected {DIMENSIONS}")
         if article.id in self._row_of:
             raise ValueError(f"article {article.id} was already placed")
+        cfg = self.config
+        if self._placed and self._placed % cfg.sweep_every == 0:
+            self.close_quiet()
         features = self.features(article)
+        if not features.time <= self._now:
+            self._now = features.time if math.isnan(self._now) else max(self._now, features.time)
         related = self._related(article)
         signals = self.signals(features, vec, self._candidates(features, related), related)
         scores = self.scores(signals)
-        cfg = self.config
         row = self._new_row(article, vec, features.time)
         if not len(scores) or scores.max() < cfg.threshold:
+            recalled = self._recalled(article)
+            if recalled is not None:
+                return self._reopen(recalled, row, article, features, vec)
             slot = self._new_story(article.id)
             self._join(slot, row, article, features, vec)
             return Placement(article.id, article.id, True)
@@ -247,18 +291,38 @@ class StoryClusterer:
         return [self.add(article, matrix[i]) for i, article in enumerate(articles)]
 
     def story_of(self, article_id: int) -> int:
-        """The story the article is in now (merges followed)."""
-        slot = self._article_slots[self._row_of[article_id]]
+        """The story the article is in now (merges followed; a closed story's articles keep their story)."""
+        row = self._row_of.get(article_id)
+        if row is None:
+            return self._closed_story[article_id]
+        slot = self._article_slots[row]
         return int(self._story_ids[self._roots[slot]])
 
     def members(self, story_id: int) -> tuple[int, ...]:
-        """The story's articles in arrival order (a merged-away id gives its survivor's)."""
-        return tuple(self._members[int(self._roots[self._slot_of[story_id]])])
+        """An open story's articles in arrival order (a merged-away id gives its survivor's)."""
+        slot = self._slot_of.get(story_id)
+        if slot is None:
+            raise KeyError(f"story {story_id} is not open")
+        return tuple(self._members[int(self._roots[slot])])
+
+    def is_open(self, story_id: int) -> bool:
+        """Whether the story (or the one it was merged into) is open."""
+        return story_id in self._slot_of
 
     @property
     def story_count(self) -> int:
-        """How many stories there are now (merged ones counted once)."""
+        """How many stories there are, open and closed (merged ones counted once)."""
+        return self._live + self._closed_count
+
+    @property
+    def open_story_count(self) -> int:
+        """How many stories are open (in memory)."""
         return self._live
+
+    @property
+    def open_article_count(self) -> int:
+        """How many articles the open stories hold (in memory)."""
+        return len(self._row_of)
 
     # -- features, candidates, signals, scores ------------------------------------------------------------
 
@@ -280,8 +344,7 @@ class StoryClusterer:
 
     def _candidates(self, features: ArticleFeatures, related: Ids) -> Ids:
         """Open stories sharing the most salient key weight with the article, and those it is linked with."""
-        count = len(self._members)
-        slots, totals = self._index.lookup(features.query_keys, features.query_weights, self._roots[:count])
+        slots, totals = self._index.lookup(features.query_keys, features.query_weights, self._roots, self._generation)
         if len(related):
             slots = np.concatenate((slots, related))
             totals = np.concatenate((totals, np.full(len(related), np.inf)))
@@ -289,10 +352,10 @@ class StoryClusterer:
             slots, totals = slots[order], totals[order]
             keep = np.concatenate(([True], slots[1:] != slots[:-1]))
             slots, totals = slots[keep], totals[keep]
-        if len(slots) and not math.isnan(features.time):
-            last = self._last[slots]
-            within = np.isnan(last) | (features.time - last <= self.config.window_days * _DAY)
-            slots, totals = slots[within], totals[within]
+        if len(slots):
+            since = self._placed - self._last_seq[slots]
+            closed = closed_mask(self.config.life, self._first[slots], self._last[slots], since, self._now)
+            slots, totals = slots[~closed], totals[~closed]
         wanted = self.config.candidates
         if len(slots) > wanted:
             # The ``wanted`` largest totals; of those tied at the cut, the smaller slots.
@@ -424,18 +487,43 @@ class StoryClusterer:
     # -- updates --------------------------------------------------------------------------------------------
 
     def _new_row(self, article: StoryArticle, vec: Vectors, time: float) -> int:
-        row = len(self._article_ids)
-        if row == len(self._vectors):
-            self._vectors = _grown(self._vectors, row + 1, 0.0)
-            self._article_times = _grown(self._article_times, row + 1, math.nan)
-            self._article_slots = _grown(self._article_slots, row + 1, 0)
-        self._article_ids.append(article.id)
+        title = title_key(article.title)
+        if self._free_rows:
+            row = self._free_rows.pop()
+            self._article_ids[row] = article.id
+            self._row_urls[row] = article.url
+            self._row_links[row] = article.links
+            self._row_titles[row] = None if title is None else hash((_TITLE, title))
+        else:
+            row = len(self._article_ids)
+            if row == len(self._vectors):
+                self._vectors = _grown(self._vectors, row + 1, 0.0)
+                self._article_times = _grown(self._article_times, row + 1, math.nan)
+                self._article_slots = _grown(self._article_slots, row + 1, 0)
+            self._article_ids.append(article.id)
+            self._row_urls.append(article.url)
+            self._row_links.append(article.links)
+            self._row_titles.append(None if title is None else hash((_TITLE, title)))
         self._row_of[article.id] = row
+        self._placed += 1
         self._vectors[row] = vec
         self._article_times[row] = time
         return row
 
     def _new_story(self, story_id: int) -> int:
+        if self._free_slots:
+            slot = self._free_slots.pop()
+            self._sums[slot] = 0.0
+            self._sum_norms[slot] = self._profile_norms[slot] = self._entity_norms[slot] = 0.0
+            self._first[slot] = self._last[slot] = self._core_last[slot] = math.nan
+            self._exemplars[slot] = -1
+            self._event_kinds[slot] = 0
+            self._slot_of[story_id] = slot
+            self._story_ids[slot] = story_id
+            self._roots[slot] = slot
+            self._used[slot] = True
+            self._live += 1
+            return slot
         slot = len(self._members)
         if slot == len(self._roots):
             size = slot + 1
@@ -450,12 +538,17 @@ class StoryClusterer:
             self._core_last = _grown(self._core_last, size, math.nan)
             self._exemplars = _grown(self._exemplars, size, -1)
             self._event_kinds = _grown(self._event_kinds, size, 0)
+            self._last_seq = _grown(self._last_seq, size, 0.0)
+            self._used = _grown(self._used, size, False)
+            self._generation = _grown(self._generation, size, 0)
         self._slot_of[story_id] = slot
         self._story_ids[slot] = story_id
         self._roots[slot] = slot
+        self._used[slot] = True
         self._members.append([])
         self._profiles.append(SparseVector.empty())
         self._event_keys.append(_NO_KEYS)
+        self._absorbed.append([])
         self._live += 1
         return slot
 
@@ -463,6 +556,7 @@ class StoryClusterer:
         cfg = self.config
         self._article_slots[row] = slot
         self._members[slot].append(article.id)
+        self._last_seq[slot] = self._placed - 1
         kept = self._exemplars[slot]
         free = np.flatnonzero(kept < 0)
         if len(free):
@@ -487,7 +581,7 @@ class StoryClusterer:
             self._url_row[article.url] = row
         for link in article.links:
             self._linked_from.setdefault(link, []).append(row)
-        self._index.add(slot, features.index_keys)
+        self._index.add(self._code(slot), features.index_keys)
         if len(self._members[slot]) <= cfg.event_members and any(features.events.keys):
             keys = self._event_keys[slot]
             if not isinstance(keys, set):
@@ -545,8 +639,105 @@ class StoryClusterer:
         self._event_keys[gone] = _NO_KEYS
         self._event_kinds[keep] += self._event_kinds[gone]
         self._event_kinds[gone] = 0
+        self._absorbed[keep] += [gone, *self._absorbed[gone]]
+        self._absorbed[gone] = []
+        self._last_seq[keep] = max(self._last_seq[keep], self._last_seq[gone])
         self._first[keep] = np.fmin(self._first[keep], self._first[gone])
         self._last[keep] = np.fmax(self._last[keep], self._last[gone])
         self._core_last[keep] = np.fmax(self._core_last[keep], self._core_last[gone])
         self._last[gone] = math.nan
         self._live -= 1
+
+    # -- a story's life ---------------------------------------------------------------------------------------
+
+    def _code(self, slot: int) -> int:
+        """The index's name for the story in ``slot`` now: the slot and its generation."""
+        return (slot << _GENERATION_BITS) | (int(self._generation[slot]) & _GENERATION_MASK)
+
+    def close_quiet(self) -> tuple[int, ...]:
+        """Close every story quiet for its quiet period (``life``), freeing its memory; the closed stories' ids.
+
+        Called every ``sweep_every`` articles by :meth:`add`; an article never joins a quiet story in between.
+        """
+        self._recall.expire(self._now)
+        count = len(self._members)
+        slots = np.flatnonzero(self._used[:count] & (self._roots[:count] == np.arange(count)))
+        if not len(slots):
+            return ()
+        since = self._placed - self._last_seq[slots]
+        closed = slots[closed_mask(self.config.life, self._first[slots], self._last[slots], since, self._now)]
+        return tuple(self._close(int(slot)) for slot in closed.tolist())
+
+    def _close(self, slot: int) -> int:
+        story = int(self._story_ids[slot])
+        life = self.config.life
+        expires = float(self._last[slot]) + life.recall_days * _DAY
+        recall = self._recall
+        for member in self._members[slot]:
+            row = self._row_of.pop(member)
+            self._closed_story[member] = story
+            url = self._row_urls[row]
+            if url is not None:
+                if self._url_row.get(url) == row:
+                    del self._url_row[url]
+                recall.remember(hash((_MEMBER, url)), story, member, expires)
+            for link in self._row_links[row]:
+                rows = self._linked_from.get(link)
+                if rows is not None:
+                    rows.remove(row)
+                    if not rows:
+                        del self._linked_from[link]
+                recall.remember(hash((_CITED, link)), story, member, expires)
+            title = self._row_titles[row]
+            if title is not None:
+                recall.remember(title, story, member, expires)
+            self._row_urls[row] = None
+            self._row_links[row] = ()
+            self._row_titles[row] = None
+            self._free_rows.append(row)
+        for gone in (slot, *self._absorbed[slot]):
+            if self._slot_of.get(int(self._story_ids[gone])) == gone:
+                del self._slot_of[int(self._story_ids[gone])]
+            self._members[gone] = []
+            self._profiles[gone] = SparseVector.empty()
+            self._event_keys[gone] = _NO_KEYS
+            self._exemplars[gone] = -1
+            self._absorbed[gone] = []
+            self._used[gone] = False
+            self._generation[gone] += 1
+            self._free_slots.append(gone)
+        self._live -= 1
+        self._closed_count += 1
+        return story
+
+    def _recalled(self, article: StoryArticle) -> tuple[int, int, str] | None:
+        """The closed story the article reopens, its member and why: a link either way, or the same title."""
+        recall, now = self._recall, self._now
+        for link in article.links:
+            if found := recall.find(hash((_MEMBER, link)), now):
+                return (*found, f"links to a member of the closed story: {link}")
+        if article.url is not None and (found := recall.find(hash((_CITED, article.url)), now)):
+            return (*found, f"a member of the closed story links to it: {article.url}")
+        title = title_key(article.title)
+        if title is not None and (found := recall.find(hash((_TITLE, title)), now)):
+            return (*found, "the same title as a member of the closed story")
+        return None
+
+    def _reopen(
+        self,
+        recalled: tuple[int, int, str],
+        row: int,
+        article: StoryArticle,
+        features: ArticleFeatures,
+        vec: Vectors,
+    ) -> Placement:
+        story, member, why = recalled
+        slot = self._slot_of.get(story)
+        if slot is None:
+            slot = self._new_story(story)
+            self._closed_count -= 1
+        else:
+            slot = int(self._roots[slot])
+        self._join(slot, row, article, features, vec)
+        match = Match(member, 1.0, (), None, (("recall", why),))
+        return Placement(article.id, int(self._story_ids[slot]), False, match)

@@ -26,12 +26,14 @@ def explain_story(
     primary: PrimaryChoice,
     copies: Mapping[int, CopyOf],
     merged_from: Sequence[int] = (),
+    life: str | None = None,
 ) -> list[str]:
     """The lines that explain story ``story_id``: a header, the primary and why, one line per member, the merges.
 
     Members are listed primary first, then in ``related`` order, then the
     copies; ``placements`` and ``copies`` are keyed by article id;
-    ``merged_from`` are ids of stories that were merged into this one.
+    ``merged_from`` are ids of stories that were merged into this one;
+    ``life`` says whether the story is open or why it closed (:mod:`newsdesk.stories.life`).
     """
     by_id = {m.id: m for m in members}
     copy_ids = [i for i in primary.copy_ids if i in by_id]
@@ -44,6 +46,8 @@ def explain_story(
     lead = by_id.get(primary.primary_id)
     lines = [f"story #{story_id}: {_title(lead) if lead else f'(primary #{primary.primary_id} is not a member)'}"]
     lines.append(_summary(coverage, len(copy_ids)))
+    if life is not None:
+        lines.append(_clean(life))
     if lead is not None:
         lines.append(f"primary: {_title(lead)} — {_outlet(lead)} — {_clean(primary.reason)}")
     for article_id in (*order, *copy_ids):
@@ -98,6 +102,9 @@ def _why_joined(
     match = placement.match
     if match is None:
         return "joined (no match recorded)"
+    recalled = [item for kind, item in match.shared_evidence if kind == "recall"]
+    if recalled:
+        return f"reopened the closed story via #{match.article_id}: {_clean(recalled[0])}"
     details = [f"similarity {match.similarity:.2f}"]
     if match.shared_entities:
         details.append("shared: " + ", ".join(_clean(e) for e in match.shared_entities))
