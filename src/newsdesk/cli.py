@@ -804,7 +804,10 @@ def eval_topics(
 @bench_app.command("clustering")
 @user_errors
 def bench_clustering(
-    articles: Annotated[int, typer.Option("--articles", help="Articles (and stories open in the window).")] = 100_000,
+    articles: Annotated[
+        int,
+        typer.Option("--articles", help="Articles timed (and as many streamed before them to fill the open window)."),
+    ] = 100_000,
     require: RequireOption = None,
 ) -> None:
     """Articles per second through dedup and clustering with many stories open; peak memory."""
