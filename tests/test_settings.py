@@ -35,6 +35,8 @@ def test_the_environment_overrides_the_database(tmp_path: Path) -> None:
         ("[webb]\n", "unknown section [webb]"),
         ('[fetch]\ntimeout = "long"\n', "fetch.timeout must be a float"),
         ("[site\n", "Expected ']'"),
+        ("[stories]\nquiet_days = -1\n", "stories.quiet_days must not be negative, not -1.0"),
+        ("[stories]\nquiet_articles = 2.5\n", "stories.quiet_articles must be a int, not 2.5"),
     ],
 )
 def test_bad_settings_name_the_file_and_key(tmp_path: Path, text: str, problem: str) -> None:

@@ -53,11 +53,8 @@ from newsdesk.stories.primary import PrimaryChoice, choose_primary
 
 
 def cluster_config(stories: StoriesSettings) -> ClusterConfig:
-    """The clusterer's configuration for a desk's ``[stories]`` settings."""
-    life = LifeConfig(
-        stories.quiet_days, stories.quiet_growth, stories.quiet_max_days, stories.quiet_articles, stories.recall_days
-    )
-    return ClusterConfig(life=life)
+    """The clusterer's configuration for a desk's ``[stories]`` settings (a story's life)."""
+    return ClusterConfig(life=stories)
 
 
 def replayed_stories(rows: Sequence[PlacementRow], published: dict[int, datetime | None], life: LifeConfig) -> set[int]:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from newsdesk.stories.life import LifeConfig
+
 _T = TypeVar("_T")
 
 SETTINGS_FILE = "newsdesk.toml"
@@ -175,25 +177,8 @@ class JudgeSettings:
             raise ValueError(f"judge.threshold must be from 0 to 100, not {self.threshold}")
 
 
-@dataclass(frozen=True, slots=True)
-class StoriesSettings:
-    """A story's life (docs/stories.md): when it closes, and how long a closed one can still be recalled."""
-
-    #: A story closes after this many days without a new article ...
-    quiet_days: float = 3.0
-    #: ... plus this share of the days it has run ...
-    quiet_growth: float = 0.5
-    #: ... but never more than this many days ...
-    quiet_max_days: float = 14.0
-    #: ... and only once this many articles were placed since its latest one.
-    quiet_articles: int = 1000
-    #: A closed story is reopened by a link to a member or its same title for this many days after its latest.
-    recall_days: float = 30.0
-
-    def __post_init__(self) -> None:
-        for name in ("quiet_days", "quiet_growth", "quiet_max_days", "quiet_articles", "recall_days"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"stories.{name} must not be negative, not {getattr(self, name)}")
+#: A story's life (docs/stories.md): when it closes, and how long a closed one can still be recalled.
+StoriesSettings = LifeConfig
 
 
 @dataclass(frozen=True, slots=True)
