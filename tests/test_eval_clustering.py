@@ -71,6 +71,8 @@ def test_read_articles_numbers_lines_and_parses_times(tmp_path: Path) -> None:
     assert articles[0].published.hour == 10
     assert articles[3].published is None
     assert articles[1].source == "example.org"
+    # Without a guesser and without a language field, the language is unknown.
+    assert {a.language for a in articles} == {None}
 
 
 def test_run_and_report(tmp_path: Path) -> None:
@@ -88,6 +90,9 @@ def test_run_and_report(tmp_path: Path) -> None:
     assert set(figures) >= REPORT_KEYS
     assert figures["stories"] == 2
     assert any("embedding" in line for line in lines[:-1])
+    # The language of each article was guessed (the file gives none); every one went to the English stream.
+    assert "languages: en 4" in lines
+    assert figures["en.bcubed_f1"] == 1.0
 
 
 def test_run_with_given_vectors_skips_embedding(tmp_path: Path) -> None:
@@ -146,14 +151,14 @@ def test_cross_validation_reports_tuned_and_held_out_figures_per_set(tmp_path: P
     assert len(list(cache.glob("*.npy"))) == 3
     again = load_set(paths[0], None, cache)
     assert np.array_equal(again.vectors, sets[0].vectors)
-    grid = (("threshold", (0.3, 0.99)), ("conflict_weight", (0.0,)))
+    grid = (("dense.threshold", (0.3, 0.99)), ("dense.conflict_weight", (0.0,)))
     report = cross_validate(sets, grid)
     assert report.configs == 2
     # A threshold of 0.99 keeps every article alone; 0.3 finds the two stories on every set.
-    assert report.tuned_config == {"threshold": 0.3, "conflict_weight": 0.0}
+    assert report.tuned_config == {"dense.threshold": 0.3, "dense.conflict_weight": 0.0}
     for entry in report.sets:
         assert entry.tuned.bcubed_f1 == pytest.approx(1.0)
-        assert entry.held_out_config == {"threshold": 0.3, "conflict_weight": 0.0}
+        assert entry.held_out_config == {"dense.threshold": 0.3, "dense.conflict_weight": 0.0}
     figures = json.loads(format_cross_validation(report)[-1])
     assert figures["one.bcubed_f1"] == 1.0
     assert figures["cv_three.pairwise_precision"] == 1.0
@@ -161,10 +166,17 @@ def test_cross_validation_reports_tuned_and_held_out_figures_per_set(tmp_path: P
     with pytest.raises(ValueError, match="no clusterer constant 'nope'"):
         cross_validate(sets, (("nope", (1.0,)),))
     # A constant of a part of the configuration is named with a dot.
-    life = cross_validate(sets, (("threshold", (0.3,)), ("life.quiet_articles", (0, 500))))
-    assert life.tuned_config == {"threshold": 0.3, "life.quiet_articles": 0.0}
-    with pytest.raises(ValueError, match=r"no clusterer constant 'threshold\.nope'"):
-        cross_validate(sets, (("threshold.nope", (1.0,)),))
+    life = cross_validate(sets, (("dense.threshold", (0.3,)), ("life.quiet_articles", (0, 500))))
+    assert life.tuned_config == {"dense.threshold": 0.3, "life.quiet_articles": 0.0}
+    with pytest.raises(ValueError, match=r"no clusterer constant 'dense\.threshold\.nope'"):
+        cross_validate(sets, (("dense.threshold.nope", (1.0,)),))
+    # Every set run lexically (nothing embedded): the lexical threshold is what the grid turns.
+    from newsdesk.evaluation.clustering_cv import REPRESENTATIONS
+
+    lexical_sets = [load_set(path, None, None, embed=False) for path in paths]
+    assert not lexical_sets[0].vectors.any()
+    lexical = cross_validate(lexical_sets, (("lexical.threshold", (0.1, 0.99)),), base=REPRESENTATIONS["lexical"])
+    assert lexical.tuned_config == {"lexical.threshold": 0.1}
 
 
 def test_cross_validation_command_names_a_missing_file_in_one_line(tmp_path: Path) -> None:

@@ -720,16 +720,27 @@ def eval_clustering_cv(
     cache: Annotated[
         Path | None, typer.Option("--cache", help="A folder to keep each file's embeddings in (computed once).")
     ] = None,
+    representation: Annotated[
+        str,
+        typer.Option(
+            "--representation",
+            help="languages: each language its own representation (the desk's); lexical: every set lexical "
+            "(to choose the lexical path's constants; nothing is embedded).",
+        ),
+    ] = "languages",
     require: RequireOption = None,
 ) -> None:
     """Choose the clusterer's constants by leave-one-set-out cross-validation; tuned and held-out figures."""
     from newsdesk.evaluation.clustering_cv import (
         GRID,
+        LEXICAL_GRID,
+        REPRESENTATIONS,
         configurations,
         cross_validate,
         format_cross_validation,
         load_set,
     )
+    from newsdesk.read.langid import LanguageGuesser
     from newsdesk.stories.embed import MiniLM
 
     for path in paths:
@@ -737,12 +748,39 @@ def eval_clustering_cv(
             raise UserError(f"{path}: no such file")
     if len(paths) < 2:
         raise UserError("cross-validation needs at least two labelled files")
-    embedder = MiniLM()
-    sets = [load_set(path, embedder, cache) for path in paths]
+    if representation not in REPRESENTATIONS:
+        raise UserError(f"--representation must be one of {', '.join(sorted(REPRESENTATIONS))}, not {representation}")
+    lexical = representation == "lexical"
+    guesser = LanguageGuesser()
+    sets = [load_set(path, None if lexical else MiniLM(), cache, guesser, embed=not lexical) for path in paths]
+    grid, base = (LEXICAL_GRID if lexical else GRID), REPRESENTATIONS[representation]
     with _progress() as progress:
-        task = progress.add_task("configurations", total=len(configurations(GRID)))
-        report = cross_validate(sets, GRID, progress=lambda: progress.advance(task))
+        task = progress.add_task("configurations", total=len(configurations(grid, base)))
+        report = cross_validate(sets, grid, progress=lambda: progress.advance(task), base=base)
     lines = format_cross_validation(report)
+    _print_figures(lines[:-1], json.loads(lines[-1]), require)
+
+
+@eval_app.command("language")
+@user_errors
+def eval_language(
+    pairs: Annotated[
+        list[str], typer.Argument(help="FILE=LANG: a labelled file whose articles are all in LANG (e.g. pt).")
+    ],
+    require: RequireOption = None,
+) -> None:
+    """How often the language guesser is right on each file's titles and leads."""
+    from newsdesk.evaluation.language import run_language_eval
+
+    parsed = []
+    for pair in pairs:
+        name, sep, language = pair.rpartition("=")
+        if not sep or not name or not language:
+            raise UserError(f"{pair}: expected FILE=LANG, e.g. cstnews.jsonl=pt")
+        if not Path(name).is_file():
+            raise UserError(f"{name}: no such file")
+        parsed.append((Path(name), language))
+    lines = run_language_eval(parsed)
     _print_figures(lines[:-1], json.loads(lines[-1]), require)
 
 

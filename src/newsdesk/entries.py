@@ -54,6 +54,7 @@ def entry_hints(entry: FeedEntry, feed: ParsedFeed | None) -> PageHints:
         image_height=image.height if image else None,
         site_name=feed.title if feed else None,
         type=entry_type(entry),
+        language=entry.language or (feed.language if feed else None),
     )
 
 

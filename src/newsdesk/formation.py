@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -23,6 +23,7 @@ from sqlalchemy import Connection
 
 from newsdesk.fetch.clock import Clock
 from newsdesk.judging import DeskJudge
+from newsdesk.read.langid import LanguageGuesser
 from newsdesk.settings import StoriesSettings
 from newsdesk.store import Store
 from newsdesk.store.articles import load_articles
@@ -42,19 +43,19 @@ from newsdesk.store.placements import (
     unplaced_articles,
     write_formed_story,
 )
-from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
 from newsdesk.stories.dedup import NearDuplicateIndex
 from newsdesk.stories.embed import DIMENSIONS, Embedder, Vectors
 from newsdesk.stories.explain import explain_story
 from newsdesk.stories.features import embedding_text
+from newsdesk.stories.languages import LanguageStreams, StreamsConfig
 from newsdesk.stories.life import LifeConfig, story_life
 from newsdesk.stories.model import CopyOf, Match, Placement, StoryArticle
 from newsdesk.stories.primary import PrimaryChoice, choose_primary
 
 
-def cluster_config(stories: StoriesSettings) -> ClusterConfig:
+def cluster_config(stories: StoriesSettings) -> StreamsConfig:
     """The clusterer's configuration for a desk's ``[stories]`` settings (a story's life)."""
-    return ClusterConfig(life=stories)
+    return StreamsConfig(life=stories)
 
 
 def replayed_stories(rows: Sequence[PlacementRow], published: dict[int, datetime | None], life: LifeConfig) -> set[int]:
@@ -94,14 +95,15 @@ class StoryFormation:
         self,
         store: Store,
         embedder: Embedder,
-        config: ClusterConfig | None = None,
+        config: StreamsConfig | None = None,
         judge: DeskJudge | None = None,
     ) -> None:
         """``judge``: the desk's judgment; without one every article is placed and stories are not judged."""
         self.store = store
         self.embedder = embedder
         self.judge = judge
-        self.clusterer = StoryClusterer(config)
+        self.clusterer = LanguageStreams(config)
+        self._guesser = LanguageGuesser()
         self.dedup = NearDuplicateIndex()
         self._replay()
 
@@ -111,6 +113,7 @@ class StoryFormation:
             articles = story_articles(conn, [r.article_id for r in rows]) if rows else {}
         published = {i: a.published for i, a in articles.items()}
         wanted = replayed_stories(rows, published, self.clusterer.config.life)
+        articles = {i: self._with_language(a) for i, a in articles.items()}
         for row in rows:
             if row.story_key not in wanted:
                 continue
@@ -141,7 +144,7 @@ class StoryFormation:
         while (limit is None or placed + off_beat < limit) and not stop():
             size = batch if limit is None else min(batch, limit - placed - off_beat)
             with self.store.transaction() as conn:
-                articles = unplaced_articles(conn, limit=size)
+                articles = [self._with_language(a) for a in unplaced_articles(conn, limit=size)]
             if not articles:
                 break
             vectors = self.embedder.embed([embedding_text(a.title, a.lead, a.text) for a in articles])
@@ -160,6 +163,13 @@ class StoryFormation:
                     merges += len(outcome.merged)
             progress(len(articles))
         return FormationReport(placed, copies, new_stories, merges, time.perf_counter() - start, off_beat)
+
+    def _with_language(self, article: StoryArticle) -> StoryArticle:
+        """The article with its language: as its page or feed said, else guessed from its text (never stored
+        guessed: a guess is remade the same way)."""
+        if article.language:
+            return article
+        return replace(article, language=self._guesser.guess_article(article.title, article.lead, article.text))
 
     def _judge(self, judge: DeskJudge, article: StoryArticle, vector: Vectors, clock: Clock) -> bool:
         """Judge and store the article's relevance and topics; whether it goes on to be placed.

@@ -1,12 +1,14 @@
 """How well online story clustering recovers gold stories (``newsdesk eval clustering FILE.jsonl``).
 
 FILE is one of ``../shared/data/clustering/*.jsonl``: one article a line, oldest first, with its gold story in
-``cluster``. Every article is embedded (MiniLM on :func:`~newsdesk.stories.features.embedding_text`), then fed
-in file order, one at a time, through :meth:`StoryClusterer.add`, the live code path; the line number is the
-article id. The clusterer never sees the gold labels. Reported: B-cubed precision, recall and F1 (per article,
-averaged over articles), pairwise precision, recall and F1 (over pairs of articles in one story), NMI
-(arithmetic-mean normalisation), the story counts, the clustering rate (articles per second, embedding not
-included) and the embedding rate, timed on its own.
+``cluster`` and its ``language`` if known (else it is guessed from its title, lead and first words, as the desk
+does for a page that does not say). Every article is embedded (MiniLM on
+:func:`~newsdesk.stories.features.embedding_text`), then fed in file order, one at a time, through
+:meth:`LanguageStreams.add` (the live code path: each language its own stream and representation); the line
+number is the article id. The clusterer never sees the gold labels. Reported: B-cubed precision, recall and F1
+(per article, averaged over articles), pairwise precision, recall and F1 (over pairs of articles in one story),
+NMI (arithmetic-mean normalisation), the story counts, the language mix with each language's figures, the
+clustering rate (articles per second, embedding not included) and the embedding rate, timed on its own.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
+from newsdesk.read.langid import LanguageGuesser
 from newsdesk.stories.embed import Embedder, MiniLM, Vectors
 from newsdesk.stories.features import embedding_text
+from newsdesk.stories.languages import LanguageStreams, StreamsConfig, stream_of
 from newsdesk.stories.model import StoryArticle
 
 
@@ -53,6 +56,8 @@ class ClusteringEvalReport:
     scores: ClusteringScores
     clustering_seconds: float
     embedding_seconds: float
+    #: Per language stream: its articles and their scores against the gold stories.
+    languages: tuple[tuple[str, int, ClusteringScores], ...] = ()
 
     @property
     def articles_per_second(self) -> float:
@@ -106,8 +111,11 @@ def score_clustering(gold: Sequence[Hashable], predicted: Sequence[Hashable]) ->
     )
 
 
-def read_articles(path: Path) -> tuple[list[StoryArticle], list[str]]:
-    """The file's articles (ids are line numbers) and their gold story labels, in file order."""
+def read_articles(path: Path, guesser: LanguageGuesser | None = None) -> tuple[list[StoryArticle], list[str]]:
+    """The file's articles (ids are line numbers) and their gold story labels, in file order.
+
+    An article's language is its ``language`` field, else ``guesser``'s guess from its text (else unknown).
+    """
     articles: list[StoryArticle] = []
     gold: list[str] = []
     with path.open(encoding="utf-8") as lines:
@@ -116,15 +124,18 @@ def read_articles(path: Path) -> tuple[list[StoryArticle], list[str]]:
                 continue
             row = json.loads(line)
             published = row.get("published")
+            title, lead, text = row.get("title") or "", row.get("lead") or "", row.get("text") or ""
+            language = row.get("language") or (guesser.guess_article(title, lead, text) if guesser else None)
             articles.append(
                 StoryArticle(
                     id=number,
-                    title=row.get("title") or "",
-                    lead=row.get("lead") or "",
-                    text=row.get("text") or "",
+                    title=title,
+                    lead=lead,
+                    text=text,
                     published=datetime.fromisoformat(published.replace("Z", "+00:00")) if published else None,
                     source=row.get("source"),
                     url=row.get("url"),
+                    language=language,
                 )
             )
             gold.append(str(row["cluster"]))
@@ -135,7 +146,7 @@ def run_clustering_eval(
     path: Path,
     *,
     embedder: Embedder | None = None,
-    config: ClusterConfig | None = None,
+    config: StreamsConfig | None = None,
     progress: Callable[[], None] | None = None,
     vectors: Vectors | None = None,
 ) -> ClusteringEvalReport:
@@ -144,14 +155,14 @@ def run_clustering_eval(
     ``vectors`` (one row per article, in file order) skips the embedding, for callers that cached it;
     ``progress`` is called once per article clustered.
     """
-    articles, gold = read_articles(path)
+    articles, gold = read_articles(path, LanguageGuesser())
     embedding_seconds = 0.0
     if vectors is None:
         started = time.perf_counter()
         vectors = (embedder or MiniLM()).embed([embedding_text(a.title, a.lead, a.text) for a in articles])
         embedding_seconds = time.perf_counter() - started
     matrix = np.asarray(vectors, dtype=np.float32)
-    clusterer = StoryClusterer(config)
+    clusterer = LanguageStreams(config)
     merges = 0
     started = time.perf_counter()
     for i, article in enumerate(articles):
@@ -170,6 +181,20 @@ def run_clustering_eval(
         scores=score_clustering(gold, predicted),
         clustering_seconds=clustering_seconds,
         embedding_seconds=embedding_seconds,
+        languages=per_language(articles, gold, predicted),
+    )
+
+
+def per_language(
+    articles: Sequence[StoryArticle], gold: Sequence[str], predicted: Sequence[int]
+) -> tuple[tuple[str, int, ClusteringScores], ...]:
+    """Each language stream's articles and their scores (a gold story told in two languages counts in each)."""
+    streams: dict[str, list[int]] = {}
+    for i, article in enumerate(articles):
+        streams.setdefault(stream_of(article.language), []).append(i)
+    return tuple(
+        (language, len(rows), score_clustering([gold[i] for i in rows], [predicted[i] for i in rows]))
+        for language, rows in sorted(streams.items(), key=lambda item: (-len(item[1]), item[0]))
     )
 
 
@@ -191,11 +216,21 @@ def format_clustering_report(report: ClusteringEvalReport) -> list[str]:
         "articles_per_second": round(report.articles_per_second, 1),
         "embeddings_per_second": round(report.embeddings_per_second, 1),
     }
+    mix = ", ".join(f"{language} {count}" for language, count, _ in report.languages)
+    by_language = [
+        f"  {language} ({count} articles): B-cubed F1 {scores.bcubed_f1:.4f}, pairwise precision "
+        f"{scores.pairwise_precision:.4f}"
+        for language, count, scores in report.languages
+    ]
+    for language, _count, scores in report.languages:
+        figures[f"{language}.bcubed_f1"] = round(scores.bcubed_f1, 4)
     return [
         f"{report.path.name}: {report.articles} articles, {report.gold_stories} gold stories",
         f"B-cubed: precision {s.bcubed_precision:.4f}, recall {s.bcubed_recall:.4f}, F1 {s.bcubed_f1:.4f}",
         f"pairwise: precision {s.pairwise_precision:.4f}, recall {s.pairwise_recall:.4f}, F1 {s.pairwise_f1:.4f}",
         f"NMI: {s.nmi:.4f}",
+        f"languages: {mix or 'none'}",
+        *by_language,
         f"stories: {report.stories} ({report.merges} merges)",
         f"clustering: {report.articles_per_second:.1f} articles/s ({report.clustering_seconds:.2f} s)",
         f"embedding (MiniLM, timed apart): {report.embeddings_per_second:.1f} articles/s "

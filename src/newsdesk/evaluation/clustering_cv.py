@@ -27,17 +27,23 @@ from typing import Any
 import numpy as np
 
 from newsdesk.evaluation.clustering import ClusteringScores, read_articles, score_clustering
-from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
-from newsdesk.stories.embed import Embedder, MiniLM, Vectors
+from newsdesk.read.langid import LanguageGuesser
+from newsdesk.stories.embed import DIMENSIONS, Embedder, MiniLM, Vectors
 from newsdesk.stories.features import embedding_text
+from newsdesk.stories.languages import LanguageStreams, StreamsConfig
 from newsdesk.stories.model import StoryArticle
 
 #: The knobs swept and their coarse values; every other constant keeps its default.
 GRID: tuple[tuple[str, tuple[float, ...]], ...] = (
-    ("threshold", (0.32, 0.36)),
-    ("day_conflict_weight", (0.0, 0.1)),
+    ("dense.threshold", (0.32, 0.36)),
+    ("dense.day_conflict_weight", (0.0, 0.1)),
     ("life.quiet_articles", (200, 1000)),
 )
+#: The lexical representation's knob (``--representation lexical``: every set, whatever its language, lexical).
+LEXICAL_GRID: tuple[tuple[str, tuple[float, ...]], ...] = (("lexical.threshold", (0.14, 0.16, 0.18)),)
+#: The representations a cross-validation can run every set with: each language its own (the desk's), or all
+#: lexical (to choose the lexical path's constants on every set, English ones included).
+REPRESENTATIONS = {"languages": StreamsConfig(), "lexical": StreamsConfig(dense_languages=frozenset())}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +80,19 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def load_set(path: Path, embedder: Embedder | None, cache: Path | None) -> DevelopmentSet:
-    """A set's articles, gold labels and embeddings (read from ``cache`` when there, written there when not)."""
-    articles, gold = read_articles(path)
+def load_set(
+    path: Path,
+    embedder: Embedder | None,
+    cache: Path | None,
+    guesser: LanguageGuesser | None = None,
+    *,
+    embed: bool = True,
+) -> DevelopmentSet:
+    """A set's articles (languages as given or guessed), gold labels and embeddings (read from ``cache`` when
+    there, written there when not; zeros without ``embed``, for the lexical representation)."""
+    articles, gold = read_articles(path, guesser or LanguageGuesser())
+    if not embed:
+        return DevelopmentSet(path.stem, articles, gold, np.zeros((len(articles), DIMENSIONS), dtype=np.float32))
     cached = cache / f"{path.stem}-{content_hash(path)}.npy" if cache is not None else None
     if cached is not None and cached.is_file():
         vectors = np.load(cached).astype(np.float32)
@@ -90,16 +106,16 @@ def load_set(path: Path, embedder: Embedder | None, cache: Path | None) -> Devel
     return DevelopmentSet(path.stem, articles, gold, vectors)
 
 
-def _with(config: Any, name: str, value: float) -> Any:
+def _with(config: Any, name: str, value: float, whole: str | None = None) -> Any:
     """``config`` with the constant ``name`` (``life.quiet_articles``: a constant of a part) set to ``value``."""
     head, _, rest = name.partition(".")
     if head not in {f.name for f in fields(config)}:
-        raise ValueError(f"no clusterer constant {name!r}")
+        raise ValueError(f"no clusterer constant {whole or name!r}")
     current = getattr(config, head)
     if rest:
         if not hasattr(current, "__dataclass_fields__"):
-            raise ValueError(f"no clusterer constant {name!r}")
-        return replace(config, **{head: _with(current, rest, value)})
+            raise ValueError(f"no clusterer constant {whole or name!r}")
+        return replace(config, **{head: _with(current, rest, value, whole or name)})
     return replace(config, **{head: type(current)(value)})
 
 
@@ -109,9 +125,11 @@ def _value(config: Any, name: str) -> float:
     return float(config)
 
 
-def configurations(grid: Sequence[tuple[str, Sequence[float]]] = GRID) -> list[ClusterConfig]:
-    """Every combination of the grid's values over the default configuration, in a fixed order."""
-    default = ClusterConfig()
+def configurations(
+    grid: Sequence[tuple[str, Sequence[float]]] = GRID, base: StreamsConfig | None = None
+) -> list[StreamsConfig]:
+    """Every combination of the grid's values over ``base`` (the desk's default), in a fixed order."""
+    default = base or StreamsConfig()
     for name, values in grid:
         _with(default, name, values[0])
     out = []
@@ -123,15 +141,15 @@ def configurations(grid: Sequence[tuple[str, Sequence[float]]] = GRID) -> list[C
     return out
 
 
-def cluster_set(dataset: DevelopmentSet, config: ClusterConfig) -> ClusteringScores:
+def cluster_set(dataset: DevelopmentSet, config: StreamsConfig) -> ClusteringScores:
     """Cluster the set's articles in order with ``config`` and score the stories against the gold ones."""
-    clusterer = StoryClusterer(config)
+    clusterer = LanguageStreams(config)
     for i, article in enumerate(dataset.articles):
         clusterer.add(article, dataset.vectors[i])
     return score_clustering(dataset.gold, [clusterer.story_of(a.id) for a in dataset.articles])
 
 
-def _knobs(config: ClusterConfig, grid: Sequence[tuple[str, Sequence[float]]]) -> dict[str, float]:
+def _knobs(config: StreamsConfig, grid: Sequence[tuple[str, Sequence[float]]]) -> dict[str, float]:
     return {name: _value(config, name) for name, _ in grid}
 
 
@@ -139,11 +157,12 @@ def cross_validate(
     sets: Sequence[DevelopmentSet],
     grid: Sequence[tuple[str, Sequence[float]]] = GRID,
     progress: Callable[[], None] | None = None,
+    base: StreamsConfig | None = None,
 ) -> CrossValidationReport:
     """Score every configuration of the grid on every set; pick the tuned and the held-out ones (see above)."""
     if len(sets) < 2:
         raise ValueError("cross-validation needs at least two sets")
-    configs = configurations(grid)
+    configs = configurations(grid, base)
     table: list[list[ClusteringScores]] = []
     for config in configs:
         table.append([cluster_set(dataset, config) for dataset in sets])

@@ -14,7 +14,8 @@ from newsdesk.read.excerpt import read_excerpt
 from newsdesk.read.extract import extract_text
 from newsdesk.read.image import read_image
 from newsdesk.read.kind import read_type
-from newsdesk.read.language import read_language
+from newsdesk.read.langid import guess_language
+from newsdesk.read.language import normalize_language, read_language
 from newsdesk.read.links import body_links
 from newsdesk.read.metadata import read_meta
 from newsdesk.read.parse import parse_html
@@ -68,7 +69,8 @@ def read_page(
         provider_name=provider_name,
         provider_domain=domain,
         image=read_image(root, meta, base, hints),
-        language=read_language(meta),
+        # The page's own word, else its feed's, else a guess from what it says.
+        language=read_language(meta) or normalize_language(hints.language) or guess_language(title, text),
         authors=read_authors(root, meta, hints.authors),
         links=body_links(root, text, base, domain),
     )

@@ -43,6 +43,8 @@ class PageHints:
     image_height: int | None = None
     site_name: str | None = None
     type: str | None = None
+    #: The entry's (or its feed's) language tag.
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,7 +155,7 @@ def _story_article_query() -> Select[Any]:
     a, prov = schema.articles, schema.providers
     return select(
         a.c.id, a.c.title, a.c.excerpt, a.c.text, a.c.published_at, a.c.web_url, a.c.original_url,
-        a.c.links, a.c.quality, prov.c.domain,
+        a.c.links, a.c.quality, a.c.language, prov.c.domain,
     ).select_from(a.outerjoin(prov, prov.c.id == a.c.provider_id))  # fmt: skip
 
 
@@ -170,6 +170,7 @@ def _story_article(r: Row[Any]) -> StoryArticle:
         url=r.web_url or r.original_url,
         links=tuple(json.loads(r.links or "[]")),
         quality=r.quality,
+        language=r.language or None,
     )
 
 

@@ -110,6 +110,8 @@ class ClusterConfig:
     exemplars: int = 8
     #: Terms (and entities) a story's profile keeps, the heaviest; trimmed when it holds twice as many.
     profile_terms: int = 256
+    #: Added to every term's IDF (``features.Vocabulary``).
+    idf_floor: float = 1.0
     #: When a story closes (a quiet period) and how long a closed one can be recalled by link or title.
     life: LifeConfig = field(default_factory=LifeConfig)
     #: Quiet stories are closed (and their memory freed) every this many articles.
@@ -192,7 +194,7 @@ class StoryClusterer:
     def __init__(self, config: ClusterConfig | None = None) -> None:
         self.config = config or ClusterConfig()
         self._fields = self.config.fields
-        self._vocabulary = Vocabulary()
+        self._vocabulary = Vocabulary(self.config.idf_floor)
         self._index = StoryIndex(self.config.postings_depth, _GENERATION_BITS)
         self._zeros: Weights = np.zeros(1024)
         self._live = 0
@@ -471,7 +473,9 @@ class StoryClusterer:
             - cfg.day_conflict_weight * signals.day_conflict
             - cfg.conflict_weight * signals.conflict
         )
-        scores: Weights = total / weights - penalty + events + np.where(signals.linked, cfg.link_bonus, 0.0)
+        # No signal at all (the lexical representation, an article without words): no similarity.
+        mean = np.divide(total, weights, out=np.zeros(len(total)), where=weights > 0)
+        scores: Weights = mean - penalty + events + np.where(signals.linked, cfg.link_bonus, 0.0)
         return scores
 
     def _match(self, slot: int, features: ArticleFeatures, row: int, score: float) -> Match:
@@ -615,7 +619,7 @@ class StoryClusterer:
             if lengths[a] > 0 and lengths[b] > 0:
                 total += weight * value / float(lengths[a] * lengths[b])
                 weights += weight
-        return total / weights
+        return total / weights if weights > 0 else 0.0
 
     def _absorb(self, keep: int, gone: int) -> None:
         cfg = self.config

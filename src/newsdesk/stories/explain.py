@@ -87,6 +87,9 @@ def _summary(coverage: Sequence[StoryArticle], copies: int) -> str:
         text += f", {format_time(times[0])} to {format_time(times[-1])}"
     if copies:
         text += f", plus {copies} cop{'y' if copies == 1 else 'ies'}"
+    languages = sorted({a.language for a in coverage if a.language})
+    if languages:
+        text += f", in {', '.join(_clean(language) for language in languages)}"
     return text
 
 

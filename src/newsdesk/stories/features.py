@@ -149,9 +149,12 @@ class Vocabulary:
     one dictionary lookup per token after the first sight.
     """
 
-    __slots__ = ("_frequencies", "_ids", "_multi", "_tokens", "documents", "entity", "names")
+    __slots__ = ("_frequencies", "_ids", "_multi", "_tokens", "documents", "entity", "idf_floor", "names")
 
-    def __init__(self) -> None:
+    def __init__(self, idf_floor: float = 1.0) -> None:
+        #: Added to every IDF: 1 keeps words in every article weighing (English drops its stop words before);
+        #: 0 lets a word every article holds weigh nothing (a language whose stop words nobody listed).
+        self.idf_floor = idf_floor
         self._ids: dict[str, int] = {}
         self._tokens: dict[str, int] = {}
         self._multi: dict[str, tuple[int, ...]] = {}
@@ -230,8 +233,8 @@ class Vocabulary:
         self._frequencies[ids] += 1
 
     def idf(self, ids: Ids) -> Weights:
-        """Smoothed inverse document frequencies: ``ln((1 + N) / (1 + df)) + 1``."""
-        idf: Weights = np.log((1.0 + self.documents) / (1.0 + self._frequencies[ids])) + 1.0
+        """Smoothed inverse document frequencies: ``ln((1 + N) / (1 + df)) + idf_floor``."""
+        idf: Weights = np.log((1.0 + self.documents) / (1.0 + self._frequencies[ids])) + self.idf_floor
         return idf
 
 

@@ -27,6 +27,8 @@ class StoryArticle:
     quality: int | None = None
     #: Why only the feed's teaser of the article is known (its page was not read); ``None``: the whole article.
     teaser: str | None = None
+    #: The article's language (ISO 639-1, ``en``), from its page or feed or guessed from its text; ``None``: unknown.
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
