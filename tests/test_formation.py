@@ -242,3 +242,32 @@ def test_a_restart_replays_the_stories_that_may_still_be_open_or_recalled() -> N
     # With a count rule, the stories of the last 10 × quiet_articles placements come back too.
     assert replayed_stories(rows, published, LifeConfig(quiet_articles=1)) == {1, 2, 3, 4}
     assert replayed_stories(rows[:4], published, LifeConfig(quiet_articles=0, recall_days=100)) == {1, 2}
+
+
+def test_a_story_that_swallows_a_runs_articles_is_reported_as_suspicious(store: Store) -> None:
+    from newsdesk.formation import suspicious_stories
+    from newsdesk.stories.cluster import ClusterConfig
+    from newsdesk.stories.languages import StreamsConfig
+
+    # A broken representation (every score passes) collapses twelve unrelated articles into one story.
+    collapsing = StreamsConfig(dense=ClusterConfig(threshold=-10.0), lexical=ClusterConfig(threshold=-10.0))
+    topics = ["rocket", "election", "harvest", "opera", "tennis", "glacier", "bank", "vaccine", "museum", "ferry"]
+    fetched = [
+        article(
+            i,
+            f"Daily report on the {topic}",
+            f"Our desk's daily report looks at the {topic} today. " + " ".join(f"w{i}x{j}" for j in range(60)),
+            "o.example",
+            i,
+        )
+        for i, topic in enumerate(topics + topics[:2], start=1)
+    ]
+    stored(store, fetched[:12])
+    report = StoryFormation(store, HashingEmbedder(), collapsing).run(SystemClock())
+    assert report.copies == 0
+    assert report.suspicious == ((1, 12, 12),)
+    assert report.warnings()[0].startswith("suspicious: story 1 took")
+    # A run that places nothing has nothing to report.
+    assert StoryFormation(store, HashingEmbedder()).run(SystemClock()).suspicious == ()
+    assert suspicious_stories([1] * 9 + [2] * 30) == ((2, 30, 39),)
+    assert suspicious_stories([1] * 10 + list(range(2, 40))) == ()

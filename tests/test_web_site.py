@@ -11,7 +11,7 @@ import feedparser
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from newsdesk.publish.newsletter import Newsletter
 from newsdesk.settings import Settings, SiteSettings, WebSettings
@@ -355,3 +355,18 @@ def test_head_is_answered_like_get_without_a_body(client: TestClient) -> None:
     assert head.headers["content-type"] == got.headers["content-type"]
     assert head.headers["content-length"] == got.headers["content-length"] != "0"
     assert client.head("/no/such/page").status_code == 404
+
+
+def test_a_story_page_carries_its_language_tag(client: TestClient, store: Store) -> None:
+    sa, stories = schema.story_articles, schema.stories
+    with store.transaction() as conn:
+        primary = conn.execute(
+            select(sa.c.article_id)
+            .join(stories, stories.c.id == sa.c.story_id)
+            .where(stories.c.slug == "2024-05-02-warehouse-arm", sa.c.position == 0)
+        ).scalar_one()
+        conn.execute(update(schema.articles).where(schema.articles.c.id == primary).values(language="pt-br"))
+    page = html(client, "/stories/2024-05-02-warehouse-arm/")
+    assert page.xpath("//article[contains(@class, 'full')]/@lang") == ["pt-br"]
+    # A story whose language is not known is in the site's own (the page's lang): no tag of its own.
+    assert html(client, "/stories/2024-05-02-chip-results/").xpath("//article[contains(@class, 'full')]/@lang") == []

@@ -486,6 +486,8 @@ def stories_form(
         f"{report.merges} merges ({report.placed / max(report.seconds, 1e-9):.0f} articles/s); "
         f"{report.off_beat} off the beat (kept, not placed)"
     )
+    for warning in report.warnings():
+        err.print(warning, markup=False, highlight=False)
 
 
 @stories_app.command("judge")

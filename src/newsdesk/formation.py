@@ -86,6 +86,35 @@ class FormationReport:
     seconds: float
     #: Articles judged off the beat: kept, never placed in a story.
     off_beat: int = 0
+    #: Stories that took a suspicious share of this run's clustered articles: (story id, articles, of how many).
+    suspicious: tuple[tuple[int, int, int], ...] = ()
+
+    def warnings(self) -> list[str]:
+        """What an editor should look at: a story that absorbed a large share of the run's articles."""
+        return [
+            f"suspicious: story {story} took {count} of the {total} articles placed in this run "
+            f"({count / total:.0%}); check that it is one event (`newsdesk story {story}`)"
+            for story, count, total in self.suspicious
+        ]
+
+
+#: A story that takes at least this many of a run's clustered articles, and at least this share of them, is
+#: reported as suspicious: one event rarely is a quarter of a desk's news, a collapsed representation is.
+SUSPICIOUS_ARTICLES = 10
+SUSPICIOUS_SHARE = 0.25
+
+
+def suspicious_stories(stories: Sequence[int]) -> tuple[tuple[int, int, int], ...]:
+    """The stories (each clustered article's story, in order) holding a suspicious share of them."""
+    total = len(stories)
+    counts: dict[int, int] = {}
+    for story in stories:
+        counts[story] = counts.get(story, 0) + 1
+    return tuple(
+        (story, count, total)
+        for story, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        if count >= SUSPICIOUS_ARTICLES and count >= SUSPICIOUS_SHARE * total
+    )
 
 
 class StoryFormation:
@@ -141,6 +170,7 @@ class StoryFormation:
         article (each is stored in its own transaction, so stopping never leaves one half-placed)."""
         start = time.perf_counter()
         placed = copies = new_stories = merges = off_beat = 0
+        clustered: list[int] = []
         while (limit is None or placed + off_beat < limit) and not stop():
             size = batch if limit is None else min(batch, limit - placed - off_beat)
             with self.store.transaction() as conn:
@@ -161,8 +191,10 @@ class StoryFormation:
                 if isinstance(outcome, Placement):
                     new_stories += outcome.new_story
                     merges += len(outcome.merged)
+                    clustered.append(article.id)
             progress(len(articles))
-        return FormationReport(placed, copies, new_stories, merges, time.perf_counter() - start, off_beat)
+        suspicious = suspicious_stories([self.clusterer.story_of(i) for i in clustered])
+        return FormationReport(placed, copies, new_stories, merges, time.perf_counter() - start, off_beat, suspicious)
 
     def _with_language(self, article: StoryArticle) -> StoryArticle:
         """The article with its language: as its page or feed said, else guessed from its text (never stored

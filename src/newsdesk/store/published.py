@@ -117,6 +117,19 @@ def latest_day(conn: Connection) -> date | None:
     return _day_of(conn.execute(select(func.max(_stories.c.published_at)).where(_is_published)).scalar_one_or_none())
 
 
+def story_language(conn: Connection, slug: str) -> str | None:
+    """The language of a story's primary article (its page's, its feed's or guessed), if known."""
+    sa, a = schema.story_articles, schema.articles
+    found = conn.execute(
+        select(a.c.language)
+        .select_from(_stories.join(sa, sa.c.story_id == _stories.c.id).join(a, a.c.id == sa.c.article_id))
+        .where(_stories.c.slug == slug)
+        .order_by(sa.c.position)
+        .limit(1)
+    ).scalar()
+    return str(found) if found else None
+
+
 def published_story(conn: Connection, slug: str) -> Story | None:
     """One published story by its slug."""
     found = conn.execute(select(_stories.c.slug).where(_is_published, _stories.c.slug == slug)).first()

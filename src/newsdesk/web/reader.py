@@ -21,7 +21,7 @@ from starlette.responses import Response
 from newsdesk.publish.topictree import covered_names, find_topic, nav_topics, topic_of_name
 from newsdesk.record import Story, Topic
 from newsdesk.store.newsletters import load_newsletter, newsletter_days
-from newsdesk.store.published import by_heat, days_around, latest_day, on_day, published_story, slug_of
+from newsdesk.store.published import by_heat, days_around, latest_day, on_day, published_story, slug_of, story_language
 from newsdesk.store.search import MAX_QUERY_CHARS, search_stories
 from newsdesk.store.topics import load_topics
 from newsdesk.web import params
@@ -118,7 +118,7 @@ def story_page(pages: Pages, conn: Connection, ident: str) -> Rendered:
             return _redirect(pages, pages.links.story(found))
     if story is None:
         return pages.error_page(404, "No such story", "This story is not published here (or never was).")
-    return pages.html("story.html", story=story, **_common(conn))
+    return pages.html("story.html", story=story, language=story_language(conn, story.slug), **_common(conn))
 
 
 def search_page(pages: Pages, conn: Connection, query: str, page: int) -> Rendered:
