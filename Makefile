@@ -87,6 +87,9 @@ eval: setup
 	# A second beat, same constants: the politics starter on a set assembled from $(SHARED)/data (docs/beats.md).
 	$(ND) eval relevance $(SHARED)/data --taxonomy politics --cross-validate \
 		--require precision=0.95 --require recall=0.78 --require cv_precision=0.92 --require cv_recall=0.85
+	# The politics beat in Portuguese, on CSTNews by its sections (docs/beats.md).
+	$(ND) eval relevance $(SHARED)/data --taxonomy politics-pt --cross-validate \
+		--require precision=0.58 --require recall=0.95 --require cv_precision=0.65 --require cv_recall=0.95
 	$(ND) eval topics $(SHARED)/data/records/everyday-ai --cross-validate --corrections \
 		--require micro_f1=0.80 --require cv_micro_f1=0.75
 

@@ -60,7 +60,7 @@ def test_the_politics_starter_is_one_tree_of_seven_topics() -> None:
         assert profile.keywords, profile.id
         assert len(profile.examples) >= 5, profile.id
     assert len(tree.off_beat_examples) >= 20
-    assert STARTER_BEATS == ("ai", "politics")
+    assert STARTER_BEATS == ("ai", "politics", "politics-pt")
     assert len(default_sources("politics")) >= 5
 
 
@@ -117,6 +117,36 @@ def test_starter_alone_still_means_the_ai_beat_and_an_unknown_beat_is_refused(tm
     assert not (tmp_path / "x").exists()
 
 
+def test_init_with_the_politics_starter_in_portuguese(tmp_path: Path) -> None:
+    runner = CliRunner()
+    desk = tmp_path / "desk"
+    result = runner.invoke(
+        app, ["init", str(desk), "--starter", "politics", "--lang", "pt"], env={"NEWSDESK_DESK": None}
+    )
+    assert result.exit_code == 0, result.output
+    assert "starter: 7 topics of the politics-pt beat, 5 politics-pt news sources" in result.stdout
+    tree = TopicTree.from_topics(read_taxonomy(desk))
+    assert [root.name for root in tree.roots] == ["Política"]
+    refused = runner.invoke(
+        app, ["init", str(tmp_path / "x"), "--starter", "ai", "--lang", "pt"], env={"NEWSDESK_DESK": None}
+    )
+    assert refused.exit_code == 2
+    assert "no starter beat 'ai' in that language" in refused.output
+    assert "politics-pt" in refused.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_portuguese_politics_article_is_on_the_portuguese_beat_and_a_football_report_off_it() -> None:
+    judge = BeatJudge(TopicSpace(TopicTree.from_topics(starter_taxonomy("politics-pt")), HashingEmbedder()))
+    on = judge.judge(
+        "Senado aprova reforma e oposição promete recorrer ao STF",
+        "Os senadores aprovaram o projeto de lei por 48 votos a 25; a oposição diz que vai ao Supremo.",
+    )
+    off = judge.judge("Santos vence o Grêmio e conquista a Copa", "O atacante marcou dois gols no segundo tempo.")
+    assert on.on_beat
+    assert not off.on_beat
+
+
 # --------------------------------------------------------------------------- the politics set, built at eval time
 
 
@@ -169,6 +199,25 @@ def test_the_politics_set_is_assembled_from_the_shared_folder_by_its_own_labels(
     report = run_relevance_eval(tmp_path, taxonomy=Path("politics"), embedder=HashingEmbedder())
     assert report.counts.tp + report.counts.fn == 2
     assert report.taxonomy == "politics"
+
+
+def test_the_portuguese_politics_set_is_cstnews_by_its_sections(tmp_path: Path) -> None:
+    from newsdesk.evaluation.beatsets import politics_pt_items
+
+    clustering = tmp_path / "data" / "clustering"
+    clustering.mkdir(parents=True)
+    rows = [
+        {"id": "a", "cluster": "C2_Politica_Reeleicao", "title": "Lula lidera", "text": "Pesquisa mostra Lula."},
+        {"id": "b", "cluster": "C43_Política_Renan", "title": "Senado", "text": "O Senado votou."},
+        {"id": "c", "cluster": "C5_Esportes_Pan", "title": "Ouro", "text": "O Brasil ganhou o ouro."},
+        {"id": "d", "cluster": "C7_Mundo_Congo", "title": "Avião cai", "text": "Um avião caiu no Congo."},
+        {"id": "e", "cluster": "C8_Cotidiano_Chuva", "title": "Chuva", "text": "A chuva alagou ruas."},
+    ]
+    (clustering / "cstnews.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    items = politics_pt_items(tmp_path)
+    assert [(item.id, item.on_beat) for item in items] == [("a", True), ("b", True), ("c", False), ("e", False)]
+    report = run_relevance_eval(tmp_path, taxonomy=Path("politics-pt"), embedder=HashingEmbedder())
+    assert report.counts.tp + report.counts.fn == 2
 
 
 def test_a_shared_folder_without_its_parts_is_named(tmp_path: Path) -> None:

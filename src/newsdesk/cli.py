@@ -176,6 +176,10 @@ def init(
         str | None,
         typer.Argument(help="With --starter: the starter beat, ai (the default) or politics.", show_default=False),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="With --starter: the starter beat in this language (pt: politics in Portuguese)."),
+    ] = None,
 ) -> None:
     """Create a desk: a directory with newsdesk.toml and its database."""
     from newsdesk.judge.defaults import STARTER_BEATS
@@ -184,6 +188,14 @@ def init(
         raise typer.BadParameter(
             f"'{beat}': a starter beat goes after --starter and is one of {', '.join(STARTER_BEATS)}", param_hint="BEAT"
         )
+    if lang is not None and lang.lower() != "en":
+        translated = f"{beat or 'ai'}-{lang.lower()}"
+        if not starter or translated not in STARTER_BEATS:
+            shipped = ", ".join(b for b in STARTER_BEATS if "-" in b)
+            raise typer.BadParameter(
+                f"'{lang}': no starter beat '{beat or 'ai'}' in that language (shipped: {shipped})", param_hint="--lang"
+            )
+        beat = translated
     desk, created = init_desk(directory, os.environ, database)
     with desk:
         verb = "created" if created else "opened existing"

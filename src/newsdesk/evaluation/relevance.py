@@ -189,9 +189,9 @@ def run_relevance_eval(
     per article judged.
     """
     if path.is_dir():
-        from newsdesk.evaluation.beatsets import politics_items
+        from newsdesk.evaluation.beatsets import politics_items, politics_pt_items
 
-        items = politics_items(path)
+        items = politics_pt_items(path) if str(taxonomy) == "politics-pt" else politics_items(path)
     else:
         items = read_items(path)
     if taxonomy is not None and not taxonomy.exists() and str(taxonomy) in STARTER_BEATS:

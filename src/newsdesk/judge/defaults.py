@@ -1,5 +1,6 @@
 """The taxonomies newsdesk ships: the AI beat, ``taxonomy/ai/*.yaml`` in this package (the default), and a
-politics beat, ``taxonomy/politics/*.yaml`` (``newsdesk init DIR --starter politics``).
+politics beat, ``taxonomy/politics/*.yaml`` (``newsdesk init DIR --starter politics``), and the politics beat in
+Portuguese, ``taxonomy/politics-pt/*.yaml`` (``newsdesk init DIR --starter politics --lang pt``: Brazil first).
 
 A desk starts from it; editors change the beat by editing the YAML (in the package for every desk, or in a
 desk's own content tree, ``_data/topics``). Nothing here reads anything but the package's own files.
@@ -15,7 +16,7 @@ from newsdesk.taxonomy import parse_topic
 #: The package folder that holds the default taxonomy's files.
 DEFAULT_TAXONOMY = "taxonomy/ai"
 #: The beats newsdesk ships a taxonomy for, the default first.
-STARTER_BEATS = ("ai", "politics")
+STARTER_BEATS = ("ai", "politics", "politics-pt")
 
 
 def default_taxonomy() -> list[Topic]:
@@ -24,7 +25,7 @@ def default_taxonomy() -> list[Topic]:
 
 
 def starter_taxonomy(beat: str) -> list[Topic]:
-    """A shipped beat's topics (``ai`` or ``politics``), in file-name order (the root first)."""
+    """A shipped beat's topics (``ai``, ``politics``, ``politics-pt``), in file-name order (the root first)."""
     if beat not in STARTER_BEATS:
         raise ValueError(f"no starter beat {beat!r} (there are: {', '.join(STARTER_BEATS)})")
     where = f"taxonomy/{beat}"
