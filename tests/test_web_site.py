@@ -368,5 +368,20 @@ def test_a_story_page_carries_its_language_tag(client: TestClient, store: Store)
         conn.execute(update(schema.articles).where(schema.articles.c.id == primary).values(language="pt-br"))
     page = html(client, "/stories/2024-05-02-warehouse-arm/")
     assert page.xpath("//article[contains(@class, 'full')]/@lang") == ["pt-br"]
+    # The feeds say so for that item only (the feed itself is in the site's language).
+    item = next(i for i in client.get("/feed.json").json()["items"] if "warehouse-arm" in i["id"])
+    assert item["language"] == "pt-br"
+    assert sum("language" in i for i in client.get("/feed.json").json()["items"]) == 1
+    atom = lxml.etree.fromstring(client.get("/feed.atom").content)
+    langs = atom.xpath(
+        "//a:entry[contains(a:id, 'warehouse-arm')]/@xml:lang", namespaces={"a": "http://www.w3.org/2005/Atom"}
+    )
+    assert langs == ["pt-br"]
+    rss = lxml.etree.fromstring(client.get("/feed.xml").content)
+    assert rss.xpath(
+        "//item[contains(link, 'warehouse-arm')]/dc:language/text()",
+        namespaces={"dc": "http://purl.org/dc/elements/1.1/"},
+    ) == ["pt-br"]
+    assert len(rss.xpath("//dc:language", namespaces={"dc": "http://purl.org/dc/elements/1.1/"})) == 1
     # A story whose language is not known is in the site's own (the page's lang): no tag of its own.
     assert html(client, "/stories/2024-05-02-chip-results/").xpath("//article[contains(@class, 'full')]/@lang") == []

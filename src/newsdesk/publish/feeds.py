@@ -10,8 +10,8 @@ escaped; characters XML cannot carry are dropped first.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape
@@ -49,6 +49,15 @@ class FeedInfo:
     language: str
     #: When the feed was written: the newest story's time when it has stories, else this.
     now: datetime
+    #: Each story's own language (its primary article's) by slug, where known: an item in another language than
+    #: the feed's says so (RSS ``dc:language``, Atom ``xml:lang``, JSON Feed ``language``).
+    story_languages: Mapping[str, str] = field(default_factory=dict)
+
+    def language_of(self, story: Story) -> str | None:
+        """The story's language where it is known and is not the feed's own."""
+        language = self.story_languages.get(story.slug)
+        same = language is not None and language.split("-")[0].lower() == self.language.split("-")[0].lower()
+        return None if language is None or same else language
 
 
 def _rfc3339(value: datetime) -> str:
@@ -123,6 +132,8 @@ def rss_feed(info: FeedInfo, stories: Sequence[Story], links: SiteLinks) -> byte
         _sub(item, "link", page)
         _sub(item, "guid", page, isPermaLink="true")
         _sub(item, "pubDate", format_datetime(story.primary.published.astimezone(UTC), usegmt=True))
+        if language := info.language_of(story):
+            _sub(item, f"{{{DC}}}language", language)
         for author in _authors(story):
             # RSS's own <author> must be an e-mail address; the outlet's name goes in dc:creator.
             _sub(item, f"{{{DC}}}creator", author)
@@ -146,6 +157,8 @@ def atom_feed(info: FeedInfo, stories: Sequence[Story], links: SiteLinks) -> byt
     for story in stories:
         page = links.url(links.story(story.slug))
         entry = _sub(root, f"{{{ATOM}}}entry")
+        if language := info.language_of(story):
+            entry.set("{http://www.w3.org/XML/1998/namespace}lang", language)
         _sub(entry, f"{{{ATOM}}}id", page)
         _sub(entry, f"{{{ATOM}}}title", story.primary.title, type="text")
         _sub(entry, f"{{{ATOM}}}link", href=page, rel="alternate", type="text/html")
@@ -185,6 +198,8 @@ def json_feed(info: FeedInfo, stories: Sequence[Story], links: SiteLinks) -> byt
             item["authors"] = [{"name": name} for name in _authors(story)]
         if story.topics:
             item["tags"] = list(story.topics)
+        if language := info.language_of(story):
+            item["language"] = language
         items.append(item)
     feed = {
         "version": JSON_FEED_VERSION,

@@ -119,15 +119,20 @@ def latest_day(conn: Connection) -> date | None:
 
 def story_language(conn: Connection, slug: str) -> str | None:
     """The language of a story's primary article (its page's, its feed's or guessed), if known."""
+    return story_languages(conn, [slug]).get(slug)
+
+
+def story_languages(conn: Connection, slugs: Sequence[str]) -> dict[str, str]:
+    """Each story's language (its primary article's: position 0), by slug, where known."""
+    if not slugs:
+        return {}
     sa, a = schema.story_articles, schema.articles
-    found = conn.execute(
-        select(a.c.language)
+    rows = conn.execute(
+        select(_stories.c.slug, a.c.language)
         .select_from(_stories.join(sa, sa.c.story_id == _stories.c.id).join(a, a.c.id == sa.c.article_id))
-        .where(_stories.c.slug == slug)
-        .order_by(sa.c.position)
-        .limit(1)
-    ).scalar()
-    return str(found) if found else None
+        .where(_stories.c.slug.in_(sorted(set(slugs))), sa.c.position == 0, a.c.language.is_not(None))
+    )
+    return {str(slug): str(language) for slug, language in rows if language}
 
 
 def published_story(conn: Connection, slug: str) -> Story | None:

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from newsdesk.publish.feeds import MEDIA_TYPES, WRITERS, FeedInfo
 from newsdesk.publish.sitemap import MAX_URLS, NEWS_WINDOW, SitemapUrl, google_news_sitemap, sitemap
 from newsdesk.publish.topictree import covered_names, find_topic
-from newsdesk.store.published import newest, published_addresses, published_since
+from newsdesk.store.published import newest, published_addresses, published_since, story_languages
 from newsdesk.store.topics import load_topics
 from newsdesk.web import params
 from newsdesk.web.pages import Pages, Rendered
@@ -46,7 +46,7 @@ def feed(pages: Pages, conn: Connection, kind: str, topic_id: str | None = None)
     stories = newest(conn, size=pages.settings.web.feed_size, topic_names=names).stories
     info = FeedInfo(
         title=title, description=description, home_url=home, feed_url=links.url(links.feed(kind, topic_id)),
-        language=site.locale, now=pages.clock.now(),
+        language=site.locale, now=pages.clock.now(), story_languages=story_languages(conn, [s.slug for s in stories]),
     )  # fmt: skip
     return Rendered(body=WRITERS[kind](info, stories, links), media_type=MEDIA_TYPES[kind], kind="data")
 
