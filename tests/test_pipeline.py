@@ -389,3 +389,23 @@ def test_sources_export_gives_back_what_import_took(desk: Path, tmp_path: Path) 
         ("https://lab-notes.example/feed.xml", "https://lab-notes.example/", "Lab Notes", "AI"),
         ("https://wire.example/rss", None, "Wire", None),
     ]
+
+
+def test_every_article_has_a_language_and_a_source_may_pin_it(site: Site, desk: Path, tmp_path: Path) -> None:
+    newsdesk("sources", "add", site.url("/feed.xml"), "--kind", "feed", "--desk", desk)
+    assert newsdesk("fetch", "--once", "--desk", desk)[0] == 0
+    # Each page's own tag, or its feed's, or a guess from its English text: never unknown.
+    assert {row["row"].language for row in fetched_articles(desk).values()} <= {"en", "en-us", "en-gb"}  # type: ignore[attr-defined]
+    other = tmp_path / "pinned"
+    assert newsdesk("init", other)[0] == 0
+    code, _out, err = newsdesk(
+        "sources", "add", site.url("/feed.xml"), "--kind", "feed", "--lang", "pt-BR", "--desk", other
+    )
+    assert code == 0, err
+    assert newsdesk("fetch", "--once", "--desk", other)[0] == 0
+    assert {row["row"].language for row in fetched_articles(other).values()} == {"pt-br"}  # type: ignore[attr-defined]
+    code, _out, err = newsdesk(
+        "sources", "add", site.url("/x.xml"), "--kind", "feed", "--lang", "not a tag!", "--desk", other
+    )
+    assert code == 2
+    assert "not a language tag" in err

@@ -307,8 +307,16 @@ def sources_add(
     user_agent: Annotated[
         str | None, typer.Option("--user-agent", help="User-Agent for this source instead of the desk's.")
     ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="The language of its articles (pt, de...), whatever pages say.")
+    ] = None,
 ) -> None:
     """Watch a source. A home page is searched for its feed (<link rel="alternate">)."""
+    from newsdesk.read.language import normalize_language
+
+    language = normalize_language(lang) if lang is not None else None
+    if lang is not None and language is None:
+        raise typer.BadParameter(f"'{lang}' is not a language tag (pt, pt-br, de...)", param_hint="--lang")
     with open_desk(desk, os.environ) as opened:
         if kind is None:
             url, kind, found_title = asyncio.run(identify(opened.settings.fetch, url))
@@ -324,6 +332,7 @@ def sources_add(
                     title=title,
                     user_agent=user_agent,
                     interval=opened.settings.fetch.default_interval,
+                    language=language,
                 ),
                 now=_now(),
             )

@@ -69,6 +69,13 @@ _FOR_NOW = frozenset(
 )  # fmt: skip
 
 
+def pinned(source: Source, fetched: FetchedArticle) -> FetchedArticle:
+    """The article in its source's pinned language, if an editor pinned one (else as read or guessed)."""
+    if source.language is None or fetched.language == source.language:
+        return fetched
+    return dataclasses.replace(fetched, language=source.language)
+
+
 class _TryLater(Exception):
     """A page that could not be fetched this time."""
 
@@ -222,7 +229,7 @@ class _Run:
                 return 0
             article_id, change = (None, None)
             if article is not None:
-                article_id, change = save_fetched_article(conn, article, source_id=source.id, now=now)
+                article_id, change = save_fetched_article(conn, pinned(source, article), source_id=source.id, now=now)
             mark_seen(conn, source.id, key, article_id, now=now)
             queue_page(conn, source.id, key, entry.link, article_id, entry_hints(entry, feed), now=now)
         return 1 if change is Change.CREATED else 0
@@ -249,7 +256,9 @@ class _Run:
                 continue
             page = dataclasses.replace(page, entry_key=waiting.entry_key)
             with self.store.transaction() as conn:
-                article_id = replace_teaser(conn, waiting.article_id, page, source_id=source.id, now=self.clock.now())
+                article_id = replace_teaser(
+                    conn, waiting.article_id, pinned(source, page), source_id=source.id, now=self.clock.now()
+                )
                 page_read(conn, waiting, article_id)
 
     async def _read_remote(self, url: str, hints: PageHints | None, source: Source) -> FetchedArticle | None:
@@ -301,7 +310,7 @@ class _Run:
         with self.store.transaction() as conn:
             article_id, change = (None, None)
             if article is not None:
-                article_id, change = save_fetched_article(conn, article, source_id=source.id, now=now)
+                article_id, change = save_fetched_article(conn, pinned(source, article), source_id=source.id, now=now)
             mark_seen(conn, source.id, key, article_id, now=now)
         return 1 if change is Change.CREATED else 0
 
@@ -339,7 +348,7 @@ class _Run:
         if not self._unseen(source, [source.url]):
             # A page seen before: a changed page updates its article.
             with self.store.transaction() as conn:
-                save_fetched_article(conn, fetched, source_id=source.id, now=self.clock.now())
+                save_fetched_article(conn, pinned(source, fetched), source_id=source.id, now=self.clock.now())
             return response, 0
         return response, self._keep(source, source.url, fetched)
 

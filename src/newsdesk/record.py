@@ -154,6 +154,8 @@ class Source:
     interval: int = 3600
     next_due_at: datetime | None = None
     added_at: datetime | None = None
+    #: The language an editor pinned for its articles (``pt``); ``None``: each page's own, or a guess.
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

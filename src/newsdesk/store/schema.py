@@ -57,6 +57,8 @@ sources = Table(
     Column("next_due_at", DateTime(timezone=True), index=True),
     # An editor muted it (migration 0007): never fetched until unmuted.
     Column("muted", Boolean, nullable=False, server_default=false()),
+    # The language its articles are in, when an editor pinned it (migration 0011).
+    Column("language", String(35)),
 )
 
 #: Every entry a source has shown (by link or id), so a rerun stores nothing twice.
