@@ -127,6 +127,8 @@ def test_init_with_the_politics_starter_in_portuguese(tmp_path: Path) -> None:
     assert "starter: 7 topics of the politics-pt beat, 5 politics-pt news sources" in result.stdout
     tree = TopicTree.from_topics(read_taxonomy(desk))
     assert [root.name for root in tree.roots] == ["Política"]
+    # The site speaks the beat's language: its pages, feeds and sitemaps say pt-br.
+    assert 'locale = "pt-br"' in (desk / "newsdesk.toml").read_text(encoding="utf-8")
     refused = runner.invoke(
         app, ["init", str(tmp_path / "x"), "--starter", "ai", "--lang", "pt"], env={"NEWSDESK_DESK": None}
     )

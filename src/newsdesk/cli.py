@@ -196,7 +196,8 @@ def init(
                 f"'{lang}': no starter beat '{beat or 'ai'}' in that language (shipped: {shipped})", param_hint="--lang"
             )
         beat = translated
-    desk, created = init_desk(directory, os.environ, database)
+    locales = {"pt": "pt-br"}
+    desk, created = init_desk(directory, os.environ, database, locales.get(lang.lower()) if lang else None)
     with desk:
         verb = "created" if created else "opened existing"
         typer.echo(f"{verb} desk {directory} ({desk.store.backend})")

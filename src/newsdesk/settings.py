@@ -203,9 +203,10 @@ class Settings:
         return url
 
 
-def render_settings(database_url: str | None = None) -> str:
-    """The text of a new desk's ``newsdesk.toml``, every key shown with its default."""
-    site = SiteSettings()
+def render_settings(database_url: str | None = None, locale: str | None = None) -> str:
+    """The text of a new desk's ``newsdesk.toml``, every key shown with its default (``locale``: the site's
+    language instead of ``en-us``)."""
+    site = SiteSettings() if locale is None else SiteSettings(locale=locale)
     url = database_url or DatabaseSettings().url
     fetch_lines = "".join(
         f"{f.name} = {_toml_value(getattr(FetchSettings(), f.name))}\n" for f in dataclasses.fields(FetchSettings)
