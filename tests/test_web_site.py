@@ -383,5 +383,10 @@ def test_a_story_page_carries_its_language_tag(client: TestClient, store: Store)
         namespaces={"dc": "http://purl.org/dc/elements/1.1/"},
     ) == ["pt-br"]
     assert len(rss.xpath("//dc:language", namespaces={"dc": "http://purl.org/dc/elements/1.1/"})) == 1
+    # The API's locale is the story's language where known, else the site's.
+    locales = {e["path"]: e["locale"] for e in client.get("/api/news/").json()["value"]}
+    assert locales["_news/2024-05-02-warehouse-arm.md"] == "pt-br"
+    assert set(locales.values()) == {"pt-br", "en-us"}
+    assert client.get("/api/stories/2024-05-02-warehouse-arm").json()["locale"] == "pt-br"
     # A story whose language is not known is in the site's own (the page's lang): no tag of its own.
     assert html(client, "/stories/2024-05-02-chip-results/").xpath("//article[contains(@class, 'full')]/@lang") == []

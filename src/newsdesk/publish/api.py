@@ -77,8 +77,9 @@ def _article_entry(article: Article) -> dict[str, object]:
     }
 
 
-def story_entry(story: Story, site: SiteSettings) -> dict[str, object]:
-    """One story as an API entry: the real API's fields, then newsdesk's ``related``."""
+def story_entry(story: Story, site: SiteSettings, language: str | None = None) -> dict[str, object]:
+    """One story as an API entry: the real API's fields, then newsdesk's ``related``; ``locale`` is the story's
+    ``language`` (its primary article's) where known, else the site's."""
     article = _article_entry(story.primary)
     return {
         "path": record_path(story),
@@ -99,7 +100,7 @@ def story_entry(story: Story, site: SiteSettings) -> dict[str, object]:
         "publishedDateTime": article["publishedDateTime"],
         "updatedDateTime": None,
         "provider": article["provider"],
-        "locale": site.locale,
+        "locale": language or site.locale,
         "categories": [story.category],
         "topics": list(story.topics or ()),
         "quality": story.primary.quality,

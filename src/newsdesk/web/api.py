@@ -21,7 +21,7 @@ from newsdesk.publish.api import story_entry
 from newsdesk.publish.safehtml import embed_html, safe_url
 from newsdesk.publish.topictree import covered_names, find_topic
 from newsdesk.record import Story
-from newsdesk.store.published import newest, published_story, slug_of
+from newsdesk.store.published import newest, published_story, slug_of, story_language, story_languages
 from newsdesk.store.topics import load_topics
 from newsdesk.web import params
 from newsdesk.web.apimodels import ErrorModel, NewsPageModel, StoryDetailModel, TopicModel
@@ -64,12 +64,13 @@ def _not_found(detail: str) -> Rendered:
     return _json({"detail": detail}, status=404)
 
 
-def _news_page(pages: Pages, stories: Sequence[Story], page: int, has_next: bool) -> Rendered:
+def _news_page(pages: Pages, conn: Connection, stories: Sequence[Story], page: int, has_next: bool) -> Rendered:
     site = pages.settings.site
+    languages = story_languages(conn, [s.slug for s in stories])
     return _json(
         {
             "page": page,
-            "value": [safe_entry(story_entry(s, site)) for s in stories],
+            "value": [safe_entry(story_entry(s, site, languages.get(s.slug))) for s in stories],
             "nextPage": page + 1 if has_next else None,
         }
     )
@@ -86,7 +87,7 @@ def news(pages: Pages, conn: Connection, page: int, topic_id: str | None = None)
     found = newest(conn, page=page, size=pages.settings.site.page_size, topic_names=names)
     if page > 1 and not found.stories:
         return _not_found(f"no page {page}")
-    return _news_page(pages, found.stories, page, found.has_next)
+    return _news_page(pages, conn, found.stories, page, found.has_next)
 
 
 def story(pages: Pages, conn: Connection, ident: str) -> Rendered:
@@ -97,7 +98,7 @@ def story(pages: Pages, conn: Connection, ident: str) -> Rendered:
         found = published_story(conn, slug) if slug else None
     if found is None:
         return _not_found(f"no published story {ident!r}")
-    entry = safe_entry(story_entry(found, pages.settings.site))
+    entry = safe_entry(story_entry(found, pages.settings.site, story_language(conn, found.slug)))
     entry.update(slug=found.slug, url=pages.links.url(pages.links.story(found.slug)))
     return _json(entry)
 

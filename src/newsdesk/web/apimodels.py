@@ -67,7 +67,7 @@ class StoryModel(BaseModel):
     publishedDateTime: str
     updatedDateTime: None
     provider: ProviderModel | None
-    locale: str
+    locale: str = Field(description="The story's language (its primary article's) where known, else the site's locale")
     categories: list[str]
     topics: list[str]
     quality: int | None
