@@ -62,7 +62,7 @@ eval: setup
 	$(ND) eval language $(addprefix $(SHARED)/data/clustering/,giveme5w1h.jsonl=en googlenews-ts.jsonl=en \
 		gva_longtail.jsonl=en ecbplus.jsonl=en cstnews.jsonl=pt) --require min_accuracy=0.98
 	# Stories per language: Portuguese (CSTNews) goes the lexical path, with the same configuration as every set.
-	$(ND) eval clustering $(SHARED)/data/clustering/cstnews.jsonl --require bcubed_f1=0.90
+	$(ND) eval clustering $(SHARED)/data/clustering/cstnews.jsonl --require bcubed_f1=0.92
 	# The clusterer's constants are chosen across the five sets (leave one set out): tuned and held-out (cv_)
 	# figures pinned; googlenews-ts (11,109 snippets) is measured and pinned here only, to embed it once.
 	# Pairwise precision is pinned where it is (the issue's 0.90 is met on giveme5w1h only).
@@ -72,15 +72,15 @@ eval: setup
 		--require googlenews-ts.bcubed_f1=0.91 --require googlenews-ts.nmi=0.95 --require cv_googlenews-ts.bcubed_f1=0.91 \
 		--require gva_longtail.bcubed_f1=0.86 --require cv_gva_longtail.bcubed_f1=0.86 \
 		--require ecbplus.bcubed_f1=0.837 --require cv_ecbplus.bcubed_f1=0.82 \
-		--require cstnews.bcubed_f1=0.90 \
+		--require cstnews.bcubed_f1=0.92 \
 		--require giveme5w1h.pairwise_precision=0.94 --require googlenews-ts.pairwise_precision=0.84 \
 		--require gva_longtail.pairwise_precision=0.15 --require ecbplus.pairwise_precision=0.65
 	# The lexical path's threshold, chosen with every set run lexically (English ones too): cstnews held out is
 	# what a new language would see.
 	$(ND) eval clustering-cv $(addprefix $(SHARED)/data/clustering/,giveme5w1h.jsonl googlenews-ts.jsonl \
 		gva_longtail.jsonl ecbplus.jsonl cstnews.jsonl) --representation lexical \
-		--require cstnews.bcubed_f1=0.90 --require cv_cstnews.bcubed_f1=0.87 \
-		--require giveme5w1h.bcubed_f1=0.86 --require gva_longtail.bcubed_f1=0.87 --require ecbplus.bcubed_f1=0.81
+		--require cstnews.bcubed_f1=0.92 --require cv_cstnews.bcubed_f1=0.92 \
+		--require giveme5w1h.bcubed_f1=0.90 --require gva_longtail.bcubed_f1=0.87 --require ecbplus.bcubed_f1=0.80
 	# The judge's constants were partly chosen on these two sets: the held-out (cv_) figures are pinned too.
 	$(ND) eval relevance $(SHARED)/data/topics/ai-beat.jsonl --cross-validate \
 		--require precision=0.98 --require recall=0.95 --require cv_precision=0.97 --require cv_recall=0.90

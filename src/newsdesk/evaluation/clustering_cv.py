@@ -40,7 +40,7 @@ GRID: tuple[tuple[str, tuple[float, ...]], ...] = (
     ("life.quiet_articles", (200, 1000)),
 )
 #: The lexical representation's knob (``--representation lexical``: every set, whatever its language, lexical).
-LEXICAL_GRID: tuple[tuple[str, tuple[float, ...]], ...] = (("lexical.threshold", (0.14, 0.16, 0.18)),)
+LEXICAL_GRID: tuple[tuple[str, tuple[float, ...]], ...] = (("lexical.threshold", (0.10, 0.12, 0.14)),)
 #: The representations a cross-validation can run every set with: each language its own (the desk's), or all
 #: lexical (to choose the lexical path's constants on every set, English ones included).
 REPRESENTATIONS = {"languages": StreamsConfig(), "lexical": StreamsConfig(dense_languages=frozenset())}

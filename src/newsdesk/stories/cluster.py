@@ -341,7 +341,15 @@ class StoryClusterer:
         keys, weights = salient(((terms, 1.0), (ents, cfg.entity_key_weight)), max(cfg.query_keys, cfg.index_keys))
         published = article.published.timestamp() if article.published is not None else math.nan
         query = cfg.query_keys
-        events = evidence(article.title, article.lead, article.text, article.published, article.url, article.links)
+        events = evidence(
+            article.title,
+            article.lead,
+            article.text,
+            article.published,
+            article.url,
+            article.links,
+            language=article.language,
+        )
         return ArticleFeatures(terms, ents, keys[:query], weights[:query], keys[: cfg.index_keys], published, events)
 
     def _candidates(self, features: ArticleFeatures, related: Ids) -> Ids:

@@ -31,6 +31,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from newsdesk.stories import events_pt
+
 #: The kinds of evidence, in the order of :attr:`EventEvidence.items`.
 KINDS = ("days", "places", "numbers", "quotes", "links")
 #: Kinds that count against a story when both sides have some and none agrees.
@@ -389,14 +391,18 @@ def evidence(
     url: str | None = None,
     linked: Iterable[str] = (),
     text_words: int = TEXT_WORDS,
+    language: str | None = None,
 ) -> EventEvidence:
-    """The event evidence of one article (see the module's description)."""
+    """The event evidence of one article (see the module's description); days, places and numbers are read in
+    the article's ``language`` where newsdesk has a reader for it (English, Portuguese: :mod:`events_pt`), in
+    English otherwise."""
     words = text.split(maxsplit=text_words)[:text_words]
     body = " ".join(words)
     # A text that starts with the lead holds it already.
     read = f"{title}\n{body}" if lead and body.startswith(lead[:40]) else f"{title}\n{lead}\n{body}"
     without_links = _URL.sub(" ", read) if "http" in read else read
-    found_days, found_places, found_numbers = _scan(without_links, published, lead)
+    scan = _SCANNERS.get((language or "en").split("-", 1)[0].lower(), _scan)
+    found_days, found_places, found_numbers = scan(without_links, published, lead)
     items = (
         tuple(d.isoformat() for d in found_days[:MAX_ITEMS]),
         tuple(found_places[:MAX_ITEMS]),
@@ -418,6 +424,10 @@ def evidence(
     if own is not None:
         keys[LINKS] = keys[LINKS] - {key(LINKS, own)}
     return EventEvidence(items, tuple(keys), tuple(query))
+
+
+#: Readers of days, places and numbers in other languages than English, by primary language subtag.
+_SCANNERS = {"pt": events_pt.scan}
 
 
 def shared_items(evidence: EventEvidence, profile: frozenset[int] | set[int]) -> dict[str, tuple[str, ...]]:

@@ -26,7 +26,7 @@ from newsdesk.stories.life import LifeConfig
 from newsdesk.stories.model import Placement, StoryArticle
 
 #: The lexical representation: no dense signal, IDF without a floor, its own join threshold.
-LEXICAL = ClusterConfig(dense_weight=0.0, idf_floor=0.0, threshold=0.16)
+LEXICAL = ClusterConfig(dense_weight=0.0, idf_floor=0.0, threshold=0.12)
 #: The stream of articles whose language is unknown.
 UNKNOWN = "und"
 
