@@ -363,9 +363,14 @@ class StoryClusterer:
             keep = np.concatenate(([True], slots[1:] != slots[:-1]))
             slots, totals = slots[keep], totals[keep]
         if len(slots):
-            since = self._placed - self._last_seq[slots]
-            closed = closed_mask(self.config.life, self._first[slots], self._last[slots], since, self._now)
-            slots, totals = slots[~closed], totals[~closed]
+            life = self.config.life
+            with np.errstate(invalid="ignore"):
+                # Only a story quiet for at least the shortest quiet period can be closed: most candidates are not.
+                stale = self._now - self._last[slots] > min(life.quiet_days, life.quiet_max_days) * _DAY
+            if stale.any():
+                since = self._placed - self._last_seq[slots]
+                closed = closed_mask(life, self._first[slots], self._last[slots], since, self._now)
+                slots, totals = slots[~closed], totals[~closed]
         wanted = self.config.candidates
         if len(slots) > wanted:
             # The ``wanted`` largest totals; of those tied at the cut, the smaller slots.

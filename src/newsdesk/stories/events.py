@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from newsdesk.stories import events_pt
+from newsdesk.stories.mentions import in_order, news_day, resolve_day
 
 #: The kinds of evidence, in the order of :attr:`EventEvidence.items`.
 KINDS = ("days", "places", "numbers", "quotes", "links")
@@ -212,22 +213,6 @@ def _day_key(day: int) -> int:
     return (0 << _KIND_BITS) | day
 
 
-def _resolve(month: int, day: int, year: int | None, published: date | None) -> date | None:
-    """A day of the month resolved to a date: the given year, else the latest one not after publication + 7 days."""
-    try:
-        if year is not None:
-            return date(year, month, day) if 1900 <= year <= 2100 else None
-        if published is None:
-            return None
-        for candidate_year in (published.year + 1, published.year, published.year - 1):
-            found = date(candidate_year, month, day)
-            if found <= published + timedelta(days=7):
-                return found
-    except (ValueError, OverflowError):
-        return None
-    return None
-
-
 def _weekday(name: str, before: str, day: date) -> date:
     """A weekday named in a text published on ``day``: the latest one not after it, or the next one."""
     weekday = _WEEKDAYS[name]
@@ -257,9 +242,7 @@ def places(lead: str, text: str) -> list[str]:
 
 def _scan(text: str, published: datetime | None, lead: str = "") -> tuple[list[date], list[str], list[str]]:
     """Days, places and numbers of the text, each in order of first mention (one pass per pattern)."""
-    day = published.date() if published is not None else None
-    if day is not None and not date(1900, 1, 8) <= day <= date(2100, 12, 24):
-        day = None  # a publication date out of any news's range resolves nothing (and cannot overflow)
+    day = news_day(published.date() if published is not None else None)
     days: list[tuple[int, date]] = []
     place_list: list[tuple[int, str]] = []
     number_list: list[tuple[int, str]] = []
@@ -268,7 +251,7 @@ def _scan(text: str, published: datetime | None, lead: str = "") -> tuple[list[d
         if month is None:
             continue
         year = int(match.group(4)) if match.group(4) else None
-        resolved = _resolve(month, int(match.group(3)), year, day)
+        resolved = resolve_day(month, int(match.group(3)), year, day)
         if resolved is not None:
             days.append((match.start(), resolved))
     for match in _DIGITS.finditer(text):
@@ -280,11 +263,11 @@ def _scan(text: str, published: datetime | None, lead: str = "") -> tuple[list[d
             month = _MONTHS.get(match.group(2).lower())
             if month is not None:
                 year = int(match.group(3)) if match.group(3) else None
-                resolved = _resolve(month, value, year, day)
+                resolved = resolve_day(month, value, year, day)
                 if resolved is not None:
                     days.append((start, resolved))
         elif match.group(4) is not None:
-            resolved = _resolve(int(match.group(4)), int(match.group(5)), value, day)
+            resolved = resolve_day(int(match.group(4)), int(match.group(5)), value, day)
             if resolved is not None:
                 days.append((start, resolved))
         elif match.group(6) is not None:
@@ -334,14 +317,7 @@ def _scan(text: str, published: datetime | None, lead: str = "") -> tuple[list[d
             words.pop()
         if words:
             place_list.append((match.start(), " ".join(words)))
-    days.sort(key=lambda pair: pair[0])
-    place_list.sort(key=lambda pair: pair[0])
-    number_list.sort(key=lambda pair: pair[0])
-    return (
-        list(dict.fromkeys(d for _, d in days)),
-        list(dict.fromkeys(p for _, p in place_list)),
-        list(dict.fromkeys(n for _, n in number_list)),
-    )
+    return in_order(days), in_order(place_list), in_order(number_list)
 
 
 def _number(word: str) -> int | None:

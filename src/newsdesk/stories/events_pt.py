@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from newsdesk.stories.mentions import in_order, news_day, resolve_day
+
 _MONTHS = {
     name: number
     for number, name in enumerate(
@@ -91,38 +93,20 @@ _DATELINE = re.compile(r"^\s*([A-ZÁÉÍÓÚÂÊÔÃÕÇ][A-ZÁÉÍÓÚÂÊÔÃ�
 _NOT_PLACE = frozenset(_WEEKDAYS) | frozenset(_MONTHS) | {"segunda-feira", "terça-feira", "quarta-feira"}
 
 
-def resolve(month: int, day: int, year: int | None, published: date | None) -> date | None:
-    """A day of the month resolved to a date: the given year, else the latest one not after publication + 7 days."""
-    try:
-        if year is not None:
-            return date(year, month, day) if 1900 <= year <= 2100 else None
-        if published is None:
-            return None
-        for candidate_year in (published.year + 1, published.year, published.year - 1):
-            found = date(candidate_year, month, day)
-            if found <= published + timedelta(days=7):
-                return found
-    except (ValueError, OverflowError):
-        return None
-    return None
-
-
 def scan(text: str, published: datetime | None, lead: str = "") -> tuple[list[date], list[str], list[str]]:
     """Days, places and numbers of a Portuguese text, each in order of first mention."""
-    day = published.date() if published is not None else None
-    if day is not None and not date(1900, 1, 8) <= day <= date(2100, 12, 24):
-        day = None
+    day = news_day(published.date() if published is not None else None)
     days: list[tuple[int, date]] = []
     places: list[tuple[int, str]] = []
     numbers: list[tuple[int, str]] = []
     for match in _DAY_MONTH.finditer(text):
         year = int(match.group(3)) if match.group(3) else None
-        resolved = resolve(_MONTHS[match.group(2).lower()], int(match.group(1)), year, day)
+        resolved = resolve_day(_MONTHS[match.group(2).lower()], int(match.group(1)), year, day)
         if resolved is not None:
             days.append((match.start(), resolved))
     for match in _NUMERIC_DATE.finditer(text):
         year = int(match.group(3)) if match.group(3) else None
-        resolved = resolve(int(match.group(2)), int(match.group(1)), year, day)
+        resolved = resolve_day(int(match.group(2)), int(match.group(1)), year, day)
         if resolved is not None:
             days.append((match.start(), resolved))
     if day is not None:
@@ -160,11 +144,4 @@ def scan(text: str, published: datetime | None, lead: str = "") -> tuple[list[da
         words = match.group(1).lower().split()
         if words and words[0] not in _NOT_PLACE:
             places.append((match.start(), " ".join(words)))
-    days.sort(key=lambda pair: pair[0])
-    places.sort(key=lambda pair: pair[0])
-    numbers.sort(key=lambda pair: pair[0])
-    return (
-        list(dict.fromkeys(d for _, d in days)),
-        list(dict.fromkeys(p for _, p in places)),
-        list(dict.fromkeys(n for _, n in numbers)),
-    )
+    return in_order(days), in_order(places), in_order(numbers)
