@@ -227,6 +227,8 @@ def test_publishing_from_the_queue_puts_the_story_on_the_site_in_its_topic_feed_
     assert "Wire Service" in queue
     assert "The Herald" in queue
     story = f"/desk/stories/{fine}/"
+    # The editor sees the story's language (its primary article's) beside its outlet and time.
+    assert " · in en · story " in client.get(story).text
     assert post(client, story + "topics", {"topic": ["ai-policy"]}, page=story).status_code == 303
     answer = post(client, f"/desk/stories/{fine}/publish", {"back": "queue"})
     assert answer.headers["location"] == f"/desk/?done=published&story={fine}"

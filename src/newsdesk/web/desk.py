@@ -38,6 +38,7 @@ from newsdesk.editing import (
 )
 from newsdesk.judge.gate import decide
 from newsdesk.store.judgements import Decision
+from newsdesk.store.published import story_language
 from newsdesk.store.review import QueueItem, audit_page, desk_story, review_queue
 from newsdesk.store.sources import list_sources, muted_source_ids
 from newsdesk.store.topics import load_topics
@@ -304,6 +305,7 @@ class Desk:
         with self.store.transaction() as conn:
             found = desk_story(conn, key)
             taxonomy = load_topics(conn)
+            language = story_language(conn, found.story.slug) if found is not None else None
         if found is None:
             return self.refuse(404, "No such story", f"The desk has no formed story {key}.", session)
         if found.key != key and error is None:
@@ -312,7 +314,7 @@ class Desk:
         return self.page(
             "story.html", status=status, session=session, active="queue", item=found, taxonomy=taxonomy,
             gate_reason=gate, notice=self.notice(done, done_story), error=error,
-            reader_path=self.links.path(self.links.story(found.story.slug)),
+            reader_path=self.links.path(self.links.story(found.story.slug)), language=language,
         )  # fmt: skip
 
     def story_action(self, request: Request, key: int, action: str, form: Form | None) -> Response:
