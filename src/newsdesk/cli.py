@@ -775,8 +775,8 @@ def eval_clustering_cv(
     if representation not in REPRESENTATIONS:
         raise UserError(f"--representation must be one of {', '.join(sorted(REPRESENTATIONS))}, not {representation}")
     lexical = representation == "lexical"
-    guesser = LanguageGuesser()
-    sets = [load_set(path, None if lexical else MiniLM(), cache, guesser, embed=not lexical) for path in paths]
+    guesser, embedder = LanguageGuesser(), None if lexical else MiniLM()
+    sets = [load_set(path, embedder, cache, guesser, embed=not lexical) for path in paths]
     grid, base = (LEXICAL_GRID if lexical else GRID), REPRESENTATIONS[representation]
     with _progress() as progress:
         task = progress.add_task("configurations", total=len(configurations(grid, base)))

@@ -142,7 +142,6 @@ class StoryFormation:
             articles = story_articles(conn, [r.article_id for r in rows]) if rows else {}
         published = {i: a.published for i, a in articles.items()}
         wanted = replayed_stories(rows, published, self.clusterer.config.life)
-        articles = {i: self._with_language(a) for i, a in articles.items()}
         for row in rows:
             if row.story_key not in wanted:
                 continue
@@ -154,7 +153,7 @@ class StoryFormation:
             vector = np.frombuffer(row.vector or b"", dtype=np.float32)
             if vector.shape != (DIMENSIONS,):
                 vector = np.zeros(DIMENSIONS, dtype=np.float32)
-            self.clusterer.add(articles[row.article_id], vector)
+            self.clusterer.add(self._with_language(articles[row.article_id]), vector)
         self.clusterer.close_quiet()
 
     def run(

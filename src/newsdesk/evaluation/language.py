@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsdesk.evaluation.relevance import json_lines
 from newsdesk.read.langid import LanguageGuesser
 
 
@@ -32,17 +33,10 @@ class LanguageSetFigures:
 
 def titles_and_leads(path: Path) -> list[str]:
     """Each article's title and lead, joined."""
-    texts = []
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{path}:{number}: not JSON ({err.msg})") from None
-            texts.append(" ".join(part for part in (row.get("title") or "", row.get("lead") or "") if part))
-    return texts
+    return [
+        " ".join(part for part in (row.get("title") or "", row.get("lead") or "") if part)
+        for _, row in json_lines(path)
+    ]
 
 
 def evaluate_language(path: Path, expected: str, guesser: LanguageGuesser) -> LanguageSetFigures:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from newsdesk.stories import events_pt
-from newsdesk.stories.mentions import in_order, news_day, resolve_day
+from newsdesk.stories.mentions import dateline, in_order, news_day, resolve_day
 
 #: The kinds of evidence, in the order of :attr:`EventEvidence.items`.
 KINDS = ("days", "places", "numbers", "quotes", "links")
@@ -298,11 +298,8 @@ def _scan(text: str, published: datetime | None, lead: str = "") -> tuple[list[d
             amount = match.group(1).replace(",", "").rstrip(".")
             unit = (match.group(2) or "").lower()
             number_list.append((match.start(), f"${amount}{' ' + unit if unit else ''}"))
-    for start_text in (lead, text):
-        dateline = _DATELINE.match(start_text)
-        if dateline:
-            place_list.append((-1, " ".join(dateline.group(1).lower().split())))
-            break
+    if (town := dateline(_DATELINE, lead, text)) is not None:
+        place_list.append((-1, town))
     for match in _ROAD.finditer(text):
         words = text[max(0, match.start() - 40) : match.start()].split()[-3:]
         while words and not (words[0][:1].isupper() and words[0].isalpha()):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from newsdesk.stories.mentions import in_order, news_day, resolve_day
+from newsdesk.stories.mentions import dateline, in_order, news_day, resolve_day
 
 _MONTHS = {
     name: number
@@ -135,11 +135,8 @@ def scan(text: str, published: datetime | None, lead: str = "") -> tuple[list[da
         hour = int(match.group(1))
         if hour <= 24:
             numbers.append((match.start(), f"{hour}h{match.group(2) or '00'}"))
-    for start_text in (lead, text):
-        dateline = _DATELINE.match(start_text)
-        if dateline:
-            places.append((-1, " ".join(dateline.group(1).lower().split())))
-            break
+    if (town := dateline(_DATELINE, lead, text)) is not None:
+        places.append((-1, town))
     for match in _PLACE_AFTER.finditer(text):
         words = match.group(1).lower().split()
         if words and words[0] not in _NOT_PLACE:

@@ -77,16 +77,9 @@ class LanguageStreams:
     def story_of(self, article_id: int) -> int:
         return self._streams[self._stream_of_article[article_id]].story_of(article_id)
 
-    def language_of(self, article_id: int) -> str:
-        """The stream (language) the article was placed in."""
-        return self._stream_of_article[article_id]
-
     def close_quiet(self) -> tuple[int, ...]:
         """Close every quiet story in every stream (see :meth:`StoryClusterer.close_quiet`)."""
         return tuple(story for language in sorted(self._streams) for story in self._streams[language].close_quiet())
-
-    def stream(self, language: str) -> StoryClusterer | None:
-        return self._streams.get(language)
 
     @property
     def languages(self) -> Iterable[str]:

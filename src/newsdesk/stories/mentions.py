@@ -5,6 +5,7 @@ Pure helpers of :mod:`newsdesk.stories.events` (English) and :mod:`newsdesk.stor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TypeVar
@@ -31,6 +32,15 @@ def resolve_day(month: int, day: int, year: int | None, published: date | None) 
 def news_day(day: date | None) -> date | None:
     """A publication day that can resolve mentions: ``None`` for one out of any news's range (no overflow)."""
     return day if day is not None and date(1900, 1, 8) <= day <= date(2100, 12, 24) else None
+
+
+def dateline(pattern: re.Pattern[str], lead: str, text: str) -> str | None:
+    """The dateline's town (``BUKAVU —``), lower-cased, from the lead or else the text."""
+    for start_text in (lead, text):
+        found = pattern.match(start_text)
+        if found:
+            return " ".join(found.group(1).lower().split())
+    return None
 
 
 def in_order(found: Iterable[tuple[int, _Item]]) -> list[_Item]:
