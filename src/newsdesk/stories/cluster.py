@@ -3,7 +3,8 @@
 How an article is placed:
 
 1. **Features.** The title, the lead and the text's first words become a TF-IDF vector, weighted by field,
-   with the IDF learned online from the articles seen so far; the entities likewise (``features``).
+   with the IDF learned online from the articles seen so far; the entities likewise (``features``, read by
+   ``reading``, here or a chunk ahead in another process: ``readahead``).
 2. **Candidates.** The article's most salient terms and entities are looked up in an inverted index
    (``index``) that maps each key to the stories holding it, most recent first; the stories with the largest
    summed key weight that are still open (``life``: coverage still arriving) are kept. A story
@@ -45,20 +46,12 @@ import numpy as np
 import numpy.typing as npt
 
 from newsdesk.stories.embed import DIMENSIONS, Vectors
-from newsdesk.stories.events import KINDS, TWO_SIDED, EventEvidence, evidence, shared_items
-from newsdesk.stories.features import (
-    ENTITY_PREFIX,
-    FieldWeights,
-    Vocabulary,
-    entity_names,
-    entity_vector,
-    field_tokens,
-    salient,
-    tfidf,
-)
+from newsdesk.stories.events import KINDS, TWO_SIDED, EventEvidence, shared_items
+from newsdesk.stories.features import ENTITY_PREFIX, FieldWeights
 from newsdesk.stories.index import StoryIndex
 from newsdesk.stories.life import LifeConfig, closed_mask, title_key
 from newsdesk.stories.model import Match, Placement, StoryArticle
+from newsdesk.stories.reading import ArticleFeatures, ReadingConfig, StoryReader
 from newsdesk.stories.recall import RecallKeys
 from newsdesk.stories.sparse import Ids, SparseVector, Weights, add, compact, distinct, dot, dot_many, norms, shared
 
@@ -141,20 +134,9 @@ class ClusterConfig:
     def fields(self) -> FieldWeights:
         return FieldWeights(self.title_weight, self.lead_weight, self.text_weight, self.text_words)
 
-
-@dataclass(frozen=True, slots=True)
-class ArticleFeatures:
-    """What the clusterer read off one article."""
-
-    terms: SparseVector
-    entities: SparseVector
-    query_keys: Ids
-    query_weights: Weights
-    index_keys: Ids
-    #: Seconds since the epoch; NaN when unknown.
-    time: float
-    #: What tells this happening from others of its kind: days, places, numbers, quotes, links.
-    events: EventEvidence
+    @property
+    def reading(self) -> ReadingConfig:
+        return ReadingConfig(self.fields, self.idf_floor, self.query_keys, self.index_keys, self.entity_key_weight)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,16 +175,19 @@ class StoryClusterer:
 
     def __init__(self, config: ClusterConfig | None = None) -> None:
         self.config = config or ClusterConfig()
-        self._fields = self.config.fields
-        self._vocabulary = Vocabulary(self.config.idf_floor)
+        self._reader = StoryReader(self.config.reading)
+        self._vocabulary = self._reader.vocabulary
+        #: Whether articles were read here (:meth:`features`) or came read (``read_ahead``): never both.
+        self._reading: str | None = None
         self._index = StoryIndex(self.config.postings_depth, _GENERATION_BITS)
         self._zeros: Weights = np.zeros(1024)
         self._live = 0
         # Articles, by row (arrival order).
         self._row_of: dict[int, int] = {}
         self._article_ids: list[int] = []
-        # Kept in half precision (cosines to about 1e-3): members' vectors are the bulk of the memory.
-        self._vectors: npt.NDArray[np.float16] = np.zeros((1024, DIMENSIONS), dtype=np.float16)
+        # Single precision: numpy converts half precision element by element (ten times slower to read back), and
+        # the open window bounds how many rows there are.
+        self._vectors: npt.NDArray[np.float32] = np.zeros((1024, DIMENSIONS), dtype=np.float32)
         self._article_times: Weights = np.full(1024, np.nan)
         self._article_slots: Ids = np.zeros(1024, dtype=np.int64)
         # Stories, by slot (creation order).
@@ -251,8 +236,12 @@ class StoryClusterer:
 
     # -- the public API ------------------------------------------------------------------------------------
 
-    def add(self, article: StoryArticle, vector: Vectors) -> Placement:
-        """Place one article (with its normalised embedding) and say where it went."""
+    def add(self, article: StoryArticle, vector: Vectors, features: ArticleFeatures | None = None) -> Placement:
+        """Place one article (with its normalised embedding) and say where it went.
+
+        ``features``: the article read ahead by a :class:`StoryReader` of the same configuration that read
+        every earlier article of this clusterer in the same order (``readahead``); read here when ``None``.
+        """
         vec = np.asarray(vector, dtype=np.float32).reshape(-1)
         if vec.shape[0] != DIMENSIONS:
             raise ValueError(f"vector has {vec.shape[0]} dimensions, expected {DIMENSIONS}")
@@ -261,7 +250,11 @@ class StoryClusterer:
         cfg = self.config
         if self._placed and self._placed % cfg.sweep_every == 0:
             self.close_quiet()
-        features = self.features(article)
+        if features is None:
+            features = self.features(article)
+        else:
+            self._read_by("ahead")
+            self._vocabulary.adopt(features.vocabulary_before, features.new_names)
         if not features.time <= self._now:
             self._now = features.time if math.isnan(self._now) else max(self._now, features.time)
         related = self._related(article)
@@ -330,27 +323,14 @@ class StoryClusterer:
 
     def features(self, article: StoryArticle) -> ArticleFeatures:
         """Read the article's terms and entities, counting them into the online document frequencies."""
-        cfg = self.config
-        vocabulary = self._vocabulary
-        term_ids, counts = vocabulary.term_counts(field_tokens(article.title, article.lead, article.text, self._fields))
-        names = entity_names(article.title, article.lead, article.text, cfg.text_words)
-        entity_ids = vocabulary.ids([ENTITY_PREFIX + name for name in names])
-        vocabulary.count(np.concatenate((term_ids, np.array(entity_ids, dtype=np.int64))))
-        terms = tfidf(term_ids, counts, vocabulary)
-        ents = entity_vector(entity_ids, vocabulary)
-        keys, weights = salient(((terms, 1.0), (ents, cfg.entity_key_weight)), max(cfg.query_keys, cfg.index_keys))
-        published = article.published.timestamp() if article.published is not None else math.nan
-        query = cfg.query_keys
-        events = evidence(
-            article.title,
-            article.lead,
-            article.text,
-            article.published,
-            article.url,
-            article.links,
-            language=article.language,
-        )
-        return ArticleFeatures(terms, ents, keys[:query], weights[:query], keys[: cfg.index_keys], published, events)
+        self._read_by("here")
+        return self._reader.read(article)
+
+    def _read_by(self, who: str) -> None:
+        if self._reading is None:
+            self._reading = who
+        elif self._reading != who:
+            raise ValueError("articles read here and articles read ahead elsewhere cannot go in one clusterer")
 
     def _candidates(self, features: ArticleFeatures, related: Ids) -> Ids:
         """Open stories sharing the most salient key weight with the article, and those it is linked with."""
@@ -364,9 +344,9 @@ class StoryClusterer:
             slots, totals = slots[keep], totals[keep]
         if len(slots):
             life = self.config.life
-            with np.errstate(invalid="ignore"):
-                # Only a story quiet for at least the shortest quiet period can be closed: most candidates are not.
-                stale = self._now - self._last[slots] > min(life.quiet_days, life.quiet_max_days) * _DAY
+            # Only a story quiet for at least the shortest quiet period can be closed: most candidates are not.
+            # (A NaN time compares false: an undated story is never stale by time.)
+            stale = self._now - self._last[slots] > min(life.quiet_days, life.quiet_max_days) * _DAY
             if stale.any():
                 since = self._placed - self._last_seq[slots]
                 closed = closed_mask(life, self._first[slots], self._last[slots], since, self._now)
@@ -391,9 +371,8 @@ class StoryClusterer:
             )
         centroid = (self._sums[slots] @ vec).astype(np.float64) / np.maximum(self._sum_norms[slots], 1e-9)
         rows = self._exemplars[slots]
-        kept = rows >= 0
-        sims = np.full(rows.shape, -np.inf)
-        sims[kept] = self._vectors[rows[kept]] @ vec
+        # Empty exemplar places (-1) read row 0 and are then set aside.
+        sims = np.where(rows >= 0, (self._vectors[np.maximum(rows, 0)] @ vec).astype(np.float64), -np.inf)
         best = sims.argmax(axis=1)
         member = sims[np.arange(n), best]
         sparse, entity = self._cosines(features, slots)
@@ -445,13 +424,8 @@ class StoryClusterer:
             return sparse, entity
         if len(self._zeros) < len(self._vocabulary):
             self._zeros = np.zeros(2 * len(self._vocabulary))
-        chosen = slots.tolist()
-        query = SparseVector(
-            np.concatenate((features.terms.ids, features.entities.ids)),
-            np.concatenate((features.terms.weights, features.entities.weights)),
-        )
-        profiles = [self._profiles[s] for s in chosen]
-        term_dots, entity_dots = dot_many(query, profiles, self._zeros, self._vocabulary.entity)
+        profiles = [self._profiles[s] for s in slots.tolist()]
+        term_dots, entity_dots = dot_many(features.both, profiles, self._zeros, self._vocabulary.entity)
         for out, values, lengths, present in (
             (sparse, term_dots, self._profile_norms[slots], len(features.terms)),
             (entity, entity_dots, self._entity_norms[slots], len(features.entities)),
@@ -476,19 +450,16 @@ class StoryClusterer:
         total = cfg.dense_weight * (cfg.centroid_share * signals.centroid + (1.0 - cfg.centroid_share) * signals.member)
         weights = np.full(len(total), cfg.dense_weight)
         for values, weight in ((signals.sparse, cfg.sparse_weight), (signals.entity, cfg.entity_weight)):
-            known = ~np.isnan(values)
-            total = total + np.where(known, weight * values, 0.0)
-            weights = weights + np.where(known, weight, 0.0)
-        outside = signals.outside_days
-        penalty = np.where(np.isnan(outside), 0.0, cfg.time_weight * np.log2(1.0 + outside / cfg.time_scale_days))
-        events = (
-            cfg.event_weight * signals.agree
-            - cfg.day_conflict_weight * signals.day_conflict
-            - cfg.conflict_weight * signals.conflict
-        )
+            known = values == values  # not NaN
+            total += np.where(known, weight * values, 0.0)
+            weights += weight * known
         # No signal at all (the lexical representation, an article without words): no similarity.
-        mean = np.divide(total, weights, out=np.zeros(len(total)), where=weights > 0)
-        scores: Weights = mean - penalty + events + np.where(signals.linked, cfg.link_bonus, 0.0)
+        scores: Weights = np.divide(total, weights, out=np.zeros(len(total)), where=weights > 0)
+        # The time penalty (none when either time is unknown), the event evidence, the link bonus.
+        scores -= np.nan_to_num(cfg.time_weight * np.log2(1.0 + signals.outside_days / cfg.time_scale_days))
+        scores += cfg.event_weight * signals.agree
+        scores -= cfg.day_conflict_weight * signals.day_conflict + cfg.conflict_weight * signals.conflict
+        scores += cfg.link_bonus * signals.linked
         return scores
 
     def _match(self, slot: int, features: ArticleFeatures, row: int, score: float) -> Match:
@@ -583,8 +554,7 @@ class StoryClusterer:
             kept[-1] = row
         self._sums[slot] += vec
         self._sum_norms[slot] = float(np.linalg.norm(self._sums[slot]))
-        both = add(features.terms, features.entities)
-        self._profiles[slot] = profile = compact(add(self._profiles[slot], both, cfg.profile_terms))
+        self._profiles[slot] = profile = compact(add(self._profiles[slot], features.both, cfg.profile_terms))
         self._profile_norms[slot], self._entity_norms[slot] = norms(profile, self._vocabulary.entity)
         time = features.time
         if not math.isnan(time):

@@ -1,0 +1,112 @@
+"""Reading an article for the clusterer: its weighted terms, entities, salient keys and event evidence.
+
+Reading depends on the article and on the stream's document frequencies so far (the IDF), never on which
+stories exist: a :class:`StoryReader` fed the same articles in the same order gives the same features,
+whether it runs in the clusterer's process or ahead of it in another (``readahead``). Each article's
+features carry the names its reading added to the vocabulary, so a clusterer placing features read
+elsewhere keeps the same ids and names as the reader.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsdesk.stories.events import EventEvidence, evidence
+from newsdesk.stories.features import (
+    ENTITY_PREFIX,
+    FieldWeights,
+    Vocabulary,
+    entity_names,
+    entity_vector,
+    field_tokens,
+    salient,
+    tfidf,
+)
+from newsdesk.stories.model import StoryArticle
+from newsdesk.stories.sparse import Ids, SparseVector, Weights, add
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingConfig:
+    """What reading needs of the clusterer's configuration (``ClusterConfig.reading``)."""
+
+    fields: FieldWeights
+    idf_floor: float
+    #: Salient keys looked up in the index, and those that point to the article's story.
+    query_keys: int
+    index_keys: int
+    #: Entity weights count this much against term weights when picking salient keys.
+    entity_key_weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFeatures:
+    """What the clusterer read off one article."""
+
+    terms: SparseVector
+    entities: SparseVector
+    #: Terms and entities in one vector (ids increasing): what the article adds to its story's profile.
+    both: SparseVector
+    query_keys: Ids
+    query_weights: Weights
+    index_keys: Ids
+    #: Seconds since the epoch; NaN when unknown.
+    time: float
+    #: What tells this happening from others of its kind: days, places, numbers, quotes, links.
+    events: EventEvidence
+    #: The vocabulary's size before this article was read, and the names (terms, entities) it added.
+    vocabulary_before: int = 0
+    new_names: tuple[str, ...] = ()
+
+
+class StoryReader:
+    """Reads articles in stream order, counting their terms and entities into the document frequencies."""
+
+    def __init__(self, config: ReadingConfig) -> None:
+        self.config = config
+        self.vocabulary = Vocabulary(config.idf_floor)
+
+    def read(self, article: StoryArticle) -> ArticleFeatures:
+        """The article's features; its terms and entities are counted (the next article sees them)."""
+        cfg = self.config
+        vocabulary = self.vocabulary
+        before = len(vocabulary)
+        text_words = cfg.fields.text_words
+        term_ids, counts = vocabulary.term_counts(field_tokens(article.title, article.lead, article.text, cfg.fields))
+        names = entity_names(article.title, article.lead, article.text, text_words)
+        entity_ids = vocabulary.ids([ENTITY_PREFIX + name for name in names])
+        vocabulary.count(np.concatenate((term_ids, np.array(entity_ids, dtype=np.int64))))
+        terms = tfidf(term_ids, counts, vocabulary)
+        ents = entity_vector(entity_ids, vocabulary)
+        keys, weights = salient(((terms, 1.0), (ents, cfg.entity_key_weight)), max(cfg.query_keys, cfg.index_keys))
+        published = article.published.timestamp() if article.published is not None else math.nan
+        events = evidence(
+            article.title,
+            article.lead,
+            article.text,
+            article.published,
+            article.url,
+            article.links,
+            language=article.language,
+        )
+        query = cfg.query_keys
+        return ArticleFeatures(
+            terms,
+            ents,
+            add(terms, ents),
+            keys[:query],
+            weights[:query],
+            keys[: cfg.index_keys],
+            published,
+            events,
+            before,
+            tuple(vocabulary.names[before:]),
+        )
+
+    def process(self, articles: Sequence[StoryArticle]) -> list[ArticleFeatures]:
+        """Each article's features, in order (as :meth:`read` one by one): a ``readahead`` stage."""
+        return [self.read(article) for article in articles]
