@@ -267,6 +267,17 @@ def test_a_story_that_swallows_a_runs_articles_is_reported_as_suspicious(store: 
     assert report.copies == 0
     assert report.suspicious == ((1, 12, 12),)
     assert report.warnings()[0].startswith("suspicious: story 1 took")
+    # Editors see it: the audit log holds it, the review queue flags the story, its page tells why.
+    from newsdesk.store.review import desk_story, review_queue
+
+    with store.transaction() as conn:
+        items, _more = review_queue(conn)
+        flagged = desk_story(conn, 1)
+    assert [(item.key, item.suspicious) for item in items] == [(1, True)]
+    assert flagged is not None
+    assert [(e.actor, e.action, e.detail) for e in flagged.audit] == [
+        ("formation", "suspicious", {"articles": 12, "of": 12})
+    ]
     # A run that places nothing has nothing to report.
     assert StoryFormation(store, HashingEmbedder()).run(SystemClock()).suspicious == ()
     assert suspicious_stories([1] * 9 + [2] * 30) == ((2, 30, 39),)

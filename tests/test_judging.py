@@ -90,6 +90,30 @@ def test_an_off_beat_article_with_ai_in_its_title_is_kept_off_the_desk(desk_stor
         assert conn.execute(select(schema.articles.c.id).where(schema.articles.c.id == 1)).scalar() == 1
 
 
+def test_a_desk_set_to_its_languages_keeps_articles_in_others_off_the_beat(
+    desk_store: Store, minilm: MemoEmbedder
+) -> None:
+    import dataclasses
+
+    english = robots(1, "robots.example", 0)
+    portuguese = dataclasses.replace(robots(2, "robos.example", 5), language="pt-BR")
+    unknown = dataclasses.replace(robots(3, "robots-c.example", 9, ROBOTS_THIRD), language=None)
+    stored(desk_store, [english, portuguese, unknown])
+    report = formation(desk_store, minilm, JudgeSettings(languages="pt, es")).run(ManualClock(T0 + timedelta(hours=1)))
+    # English goes off the beat (kept); Portuguese is judged on its subject as usual; an article whose language
+    # is guessed (here English again, from its words) is held to the same rule.
+    with desk_store.transaction() as conn:
+        judged = article_judgements(conn, [1, 2, 3])
+        explained = "\n".join(explain_article(conn, 1) or [])
+    assert (report.placed, report.off_beat) == (1, 2)
+    assert (judged[1].on_beat, judged[2].on_beat, judged[3].on_beat) == (False, True, False)
+    assert "in en, not one of the desk's languages (es, pt: judge.languages)" in explained
+    with pytest.raises(ValueError, match=r"judge\.languages must be language codes"):
+        JudgeSettings(languages="portuguese")
+    assert JudgeSettings(languages=" PT-br , en").language_codes == {"pt", "en"}
+    assert JudgeSettings().language_codes == frozenset()
+
+
 def heat_of(store: Store, key: int) -> int:
     with store.transaction() as conn:
         state = story_state(conn, key)

@@ -243,6 +243,26 @@ def test_publishing_from_the_queue_puts_the_story_on_the_site_in_its_topic_feed_
     assert post(client, f"/desk/stories/{hospital}/unpublish", {}, page=f"/desk/stories/{hospital}/").status_code == 303
 
 
+def test_a_story_formation_found_suspicious_is_flagged_in_the_queue_and_on_its_page(running: Running) -> None:
+    from newsdesk.store.audit import SUSPICIOUS, log_change
+
+    client = running.client()
+    log_in(client)
+    fine = running.fixture.keys["fine"]
+    assert "Suspicious" not in client.get("/desk/").text
+    with running.store.transaction() as conn:
+        detail = {"articles": 30, "of": 40}
+        log_change(
+            conn, at=FORMED_AT, actor="formation", action=SUSPICIOUS, entity="story", key=str(fine), detail=detail
+        )
+    queue = client.get("/desk/").text
+    card = queue[queue.index("EU fines chipmaker Nortek") :]
+    assert card.index("Suspicious: this story took") < card.index("</article>")
+    page = client.get(f"/desk/stories/{fine}/").text
+    assert "Suspicious: this story took a large share" in page
+    assert "formation</b> suspicious: took 30 of the 40 articles placed in one run" in page
+
+
 def test_an_editors_title_excerpt_and_category_reach_the_page_the_feed_and_the_api(running: Running) -> None:
     client = running.client()
     log_in(client)

@@ -27,6 +27,7 @@ from newsdesk.read.langid import LanguageGuesser
 from newsdesk.settings import StoriesSettings
 from newsdesk.store import Store
 from newsdesk.store.articles import load_articles
+from newsdesk.store.audit import SUSPICIOUS, log_change
 from newsdesk.store.judgements import Decision, decisions, formed_story_keys
 from newsdesk.store.placements import (
     PlacementRow,
@@ -193,7 +194,23 @@ class StoryFormation:
                     clustered.append(article.id)
             progress(len(articles))
         suspicious = suspicious_stories([self.clusterer.story_of(i) for i in clustered])
+        if suspicious:
+            self._flag(suspicious, clock)
         return FormationReport(placed, copies, new_stories, merges, time.perf_counter() - start, off_beat, suspicious)
+
+    def _flag(self, suspicious: Sequence[tuple[int, int, int]], clock: Clock) -> None:
+        """Log each suspicious story in the audit log, where the editors' desk shows it."""
+        with self.store.transaction() as conn:
+            for story, count, total in suspicious:
+                log_change(
+                    conn,
+                    at=clock.now(),
+                    actor="formation",
+                    action=SUSPICIOUS,
+                    entity="story",
+                    key=str(resolve_key(conn, story)),
+                    detail={"articles": count, "of": total},
+                )
 
     def _with_language(self, article: StoryArticle) -> StoryArticle:
         """The article with its language: as its page or feed said, else guessed from its text (never stored

@@ -45,6 +45,7 @@ from newsdesk.store.judgements import (
 from newsdesk.store.placements import formed_members, resolve_key, story_articles, story_member_ids
 from newsdesk.store.topics import load_topics
 from newsdesk.stories.embed import Embedder, Vectors
+from newsdesk.stories.languages import UNKNOWN
 from newsdesk.stories.model import StoryArticle
 from newsdesk.stories.primary import PrimaryChoice, normalise_url
 
@@ -112,6 +113,11 @@ class DeskJudge:
     def assess(self, article: StoryArticle, vector: Vectors) -> Assessment:
         """An article's relevance to the beat and, when on it, its topics (pure: nothing is stored)."""
         text = f"{article.lead}\n{article.text}".strip()
+        wanted = self.settings.language_codes
+        language = (article.language or "").split("-", 1)[0].lower()
+        if wanted and language and language != UNKNOWN and language not in wanted:
+            why = f"in {language}, not one of the desk's languages ({', '.join(sorted(wanted))}: judge.languages)"
+            return Assessment(0.0, False, (why,), ())
         if self.beat is None or self.tagger is None:
             return Assessment(1.0, True, ("the desk has no taxonomy: every article is on its beat",), ())
         unit = np.asarray(vector, dtype=np.float32)

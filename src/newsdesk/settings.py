@@ -171,10 +171,23 @@ class JudgeSettings:
     market_research: float = 50.0
     seo_spam: float = 35.0
     full_length_words: int = 800
+    #: The languages the desk covers, ISO 639-1 codes separated by commas ("pt", "en, pt"); an article in
+    #: another is off the beat (kept, never placed). Empty: every language.
+    languages: str = ""
 
     def __post_init__(self) -> None:
         if not 0 <= self.threshold <= 100:
             raise ValueError(f"judge.threshold must be from 0 to 100, not {self.threshold}")
+        for code in self.language_codes:
+            if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha()):
+                raise ValueError(
+                    f'judge.languages must be language codes separated by commas (e.g. "en, pt"), not {code!r}'
+                )
+
+    @property
+    def language_codes(self) -> frozenset[str]:
+        """The desk's languages, lowercased primary subtags; empty: every language."""
+        return frozenset(c.strip().lower().split("-", 1)[0] for c in self.languages.split(",") if c.strip())
 
 
 #: A story's life (docs/stories.md): when it closes, and how long a closed one can still be recalled.

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, insert, select
 
 from newsdesk.store.schema import audit_log
 from newsdesk.store.timestamps import to_db
+
+#: The action formation logs for a story that took a suspicious share of a run's articles (``formation``).
+SUSPICIOUS = "suspicious"
 
 
 def log_change(
@@ -33,6 +36,22 @@ def log_change(
             detail=json.dumps(dict(detail or {}), sort_keys=True, ensure_ascii=False),
         )
     )
+
+
+def flagged(conn: Connection, keys: Sequence[int], action: str) -> set[int]:
+    """Which of the stories (by key) have an entry of ``action`` in the log."""
+    if not keys:
+        return set()
+    rows = conn.execute(
+        select(audit_log.c.entity_key)
+        .where(
+            audit_log.c.entity == "story",
+            audit_log.c.action == action,
+            audit_log.c.entity_key.in_(sorted({str(k) for k in keys})),
+        )
+        .distinct()
+    )
+    return {int(key) for (key,) in rows}
 
 
 def audit_entries(conn: Connection, *, entity: str, key: str) -> list[dict[str, object]]:

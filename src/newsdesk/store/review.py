@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Select, or_, select
 
 from newsdesk.record import Story
 from newsdesk.store import schema
+from newsdesk.store.audit import SUSPICIOUS, flagged
 from newsdesk.store.judgements import Decision, article_judgements, decisions, story_topic_names
 from newsdesk.store.placements import load_placements, merges_into, resolve_key, story_articles, story_member_ids
 from newsdesk.store.stories import load_stories
@@ -50,6 +51,8 @@ class QueueItem:
     articles: int
     copies: int
     decisions: dict[str, Decision]
+    #: Formation found it took a suspicious share of a run's articles (the audit log says when).
+    suspicious: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,7 @@ def review_queue(conn: Connection, *, page: int = 1, size: int = 30) -> tuple[li
     placements = load_placements(conn, story_keys=keys) if keys else []
     primaries = {key: (story_member_ids(conn, key) or [key])[0] for key in keys}
     judged = article_judgements(conn, list(primaries.values())) if primaries else {}
+    suspicious = flagged(conn, keys, SUSPICIOUS)
     items = []
     for r in shown:
         key = int(r.cluster_key)
@@ -118,6 +122,7 @@ def review_queue(conn: Connection, *, page: int = 1, size: int = 30) -> tuple[li
                 articles=len(own),
                 copies=sum(1 for p in own if p.copy_of is not None),
                 decisions=decisions(conn, key),
+                suspicious=key in suspicious,
             )
         )
     return items, len(rows) > size
