@@ -108,6 +108,11 @@ def test_a_desk_set_to_its_languages_keeps_articles_in_others_off_the_beat(
     assert (report.placed, report.off_beat) == (1, 2)
     assert (judged[1].on_beat, judged[2].on_beat, judged[3].on_beat) == (False, True, False)
     assert "in en, not one of the desk's languages (es, pt: judge.languages)" in explained
+    # The guess is kept (the site, the feeds and the API say and filter by it); a stated language stays.
+    with desk_store.transaction() as conn:
+        table = schema.articles
+        stated = dict(conn.execute(select(table.c.id, table.c.language).where(table.c.id.in_([1, 2, 3]))).all())
+    assert stated == {1: "en", 2: "pt-BR", 3: "en"}
     with pytest.raises(ValueError, match=r"judge\.languages must be language codes"):
         JudgeSettings(languages="portuguese")
     assert JudgeSettings(languages=" PT-br , en").language_codes == {"pt", "en"}

@@ -243,6 +243,36 @@ def test_publishing_from_the_queue_puts_the_story_on_the_site_in_its_topic_feed_
     assert post(client, f"/desk/stories/{hospital}/unpublish", {}, page=f"/desk/stories/{hospital}/").status_code == 303
 
 
+def test_the_queue_filters_by_language(running: Running) -> None:
+    from sqlalchemy import update
+
+    from newsdesk.store import schema
+    from newsdesk.store.placements import story_member_ids
+
+    client = running.client()
+    log_in(client)
+    fine = running.fixture.keys["fine"]
+    queue = client.get("/desk/").text
+    assert 'aria-label="Language"' not in queue  # one language: nothing to choose
+    with running.store.transaction() as conn:
+        primary = story_member_ids(conn, fine)[0]
+        conn.execute(update(schema.articles).where(schema.articles.c.id == primary).values(language="pt-BR"))
+    queue = client.get("/desk/").text
+    assert '<a href="/desk/?language=pt">pt</a>' in queue
+    assert '<a href="/desk/?language=en">en</a>' in queue
+    portuguese = client.get("/desk/?language=pt").text
+    assert "EU fines chipmaker Nortek" in portuguese
+    assert "Leeds hospital pharmacy" not in portuguese
+    assert '<b aria-current="page">pt</b>' in portuguese
+    english = client.get("/desk/?language=EN").text
+    assert "EU fines chipmaker Nortek" not in english
+    assert "Leeds hospital pharmacy" in english
+    wrong = client.get("/desk/?language=%3Cscript%3E")
+    assert wrong.status_code == 400
+    assert "is not a language code" in wrong.text
+    assert "<script>" not in wrong.text
+
+
 def test_a_story_formation_found_suspicious_is_flagged_in_the_queue_and_on_its_page(running: Running) -> None:
     from newsdesk.store.audit import SUSPICIOUS, log_change
 

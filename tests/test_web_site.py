@@ -388,5 +388,15 @@ def test_a_story_page_carries_its_language_tag(client: TestClient, store: Store)
     assert locales["_news/2024-05-02-warehouse-arm.md"] == "pt-br"
     assert set(locales.values()) == {"pt-br", "en-us"}
     assert client.get("/api/stories/2024-05-02-warehouse-arm").json()["locale"] == "pt-br"
+    # The API filters by language: a primary subtag takes its regions; a bad code is a clear 400.
+    only = client.get("/api/news/?language=PT").json()["value"]
+    assert [e["path"] for e in only] == ["_news/2024-05-02-warehouse-arm.md"]
+    assert client.get("/api/news/?language=de").json()["value"] == []
+    wrong = client.get("/api/news/?language=portugu%C3%AAs")
+    assert wrong.status_code == 400
+    assert "is not a language code" in wrong.json()["detail"]
+    topic = client.get("/api/topics/").json()[0]["id"]
+    for entry in client.get(f"/api/news/{topic}/?language=pt").json()["value"]:
+        assert entry["locale"] == "pt-br"
     # A story whose language is not known is in the site's own (the page's lang): no tag of its own.
     assert html(client, "/stories/2024-05-02-chip-results/").xpath("//article[contains(@class, 'full')]/@lang") == []

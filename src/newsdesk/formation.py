@@ -26,7 +26,7 @@ from newsdesk.judging import DeskJudge
 from newsdesk.read.langid import LanguageGuesser
 from newsdesk.settings import StoriesSettings
 from newsdesk.store import Store
-from newsdesk.store.articles import load_articles
+from newsdesk.store.articles import fill_languages, load_articles
 from newsdesk.store.audit import SUSPICIOUS, log_change
 from newsdesk.store.judgements import Decision, decisions, formed_story_keys
 from newsdesk.store.placements import (
@@ -174,7 +174,17 @@ class StoryFormation:
         while (limit is None or placed + off_beat < limit) and not stop():
             size = batch if limit is None else min(batch, limit - placed - off_beat)
             with self.store.transaction() as conn:
-                articles = [self._with_language(a) for a in unplaced_articles(conn, limit=size)]
+                unplaced = unplaced_articles(conn, limit=size)
+                articles = [self._with_language(a) for a in unplaced]
+                # The guesses are kept, so the site, the feeds and the API can say and filter by language.
+                fill_languages(
+                    conn,
+                    {
+                        a.id: a.language
+                        for a, b in zip(articles, unplaced, strict=True)
+                        if a.language and not b.language
+                    },
+                )
             if not articles:
                 break
             vectors = self.embedder.embed([embedding_text(a.title, a.lead, a.text) for a in articles])
@@ -213,8 +223,8 @@ class StoryFormation:
                 )
 
     def _with_language(self, article: StoryArticle) -> StoryArticle:
-        """The article with its language: as its page or feed said, else guessed from its text (never stored
-        guessed: a guess is remade the same way)."""
+        """The article with its language: as its page or feed said, else guessed from its text (the guess is
+        stored by :meth:`run`; a replay guesses the same)."""
         if article.language:
             return article
         return replace(article, language=self._guesser.guess_article(article.title, article.lead, article.text))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -192,6 +192,16 @@ def replace_teaser(
     conn.execute(delete(schema.images).where(schema.images.c.article_id == teaser_id))
     _write_images(conn, teaser_id, article)
     return teaser_id
+
+
+def fill_languages(conn: Connection, languages: Mapping[int, str]) -> None:
+    """Give articles whose page and feed named no language the one guessed from their words (an article with
+    a language keeps it)."""
+    table = schema.articles
+    for article_id, language in sorted(languages.items()):
+        conn.execute(
+            update(table).where(table.c.id == article_id, table.c.language.is_(None)).values(language=language)
+        )
 
 
 def _provider_id(conn: Connection, provider: Provider) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from newsdesk.record import Story
@@ -51,6 +51,20 @@ def _in_topics(query: Select[Any], names: Sequence[str] | None) -> Select[Any]:
     return query.where(_stories.c.id.in_(members))
 
 
+def in_language(query: Select[Any], language: str | None) -> Select[Any]:
+    """Only the stories whose primary article is in ``language`` (a primary subtag: ``pt`` takes ``pt-BR``)."""
+    if language is None:
+        return query
+    sa, a = schema.story_articles, schema.articles
+    lowered = func.lower(a.c.language)
+    members = (
+        select(sa.c.story_id)
+        .join(a, a.c.id == sa.c.article_id)
+        .where(sa.c.position == 0, or_(lowered == language, lowered.like(f"{language}-%")))
+    )
+    return query.where(_stories.c.id.in_(members))
+
+
 def _ordered(conn: Connection, slugs: Sequence[str]) -> tuple[Story, ...]:
     by_slug = {s.slug: s for s in load_stories(conn, slugs=list(slugs))} if slugs else {}
     return tuple(by_slug[s] for s in slugs if s in by_slug)
@@ -68,9 +82,17 @@ def by_heat(conn: Connection, *, page: int = 1, size: int = 30, topic_names: Seq
     return _page(conn, query, page, size)
 
 
-def newest(conn: Connection, *, page: int = 1, size: int = 25, topic_names: Sequence[str] | None = None) -> StoryPage:
-    """Published stories, newest first; optionally only those with these topics."""
-    query = _in_topics(select(_stories.c.slug).where(_is_published), topic_names).order_by(*_newest())
+def newest(
+    conn: Connection,
+    *,
+    page: int = 1,
+    size: int = 25,
+    topic_names: Sequence[str] | None = None,
+    language: str | None = None,
+) -> StoryPage:
+    """Published stories, newest first; optionally only those with these topics, or in this language."""
+    query = _in_topics(select(_stories.c.slug).where(_is_published), topic_names)
+    query = in_language(query, language).order_by(*_newest())
     return _page(conn, query, page, size)
 
 

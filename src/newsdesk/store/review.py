@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, or_, select
+from sqlalchemy import Connection, Select, func, or_, select
 
 from newsdesk.record import Story
 from newsdesk.store import schema
 from newsdesk.store.audit import SUSPICIOUS, flagged
 from newsdesk.store.judgements import Decision, article_judgements, decisions, story_topic_names
 from newsdesk.store.placements import load_placements, merges_into, resolve_key, story_articles, story_member_ids
+from newsdesk.store.published import in_language
 from newsdesk.store.stories import load_stories
 from newsdesk.store.timestamps import from_db
 
@@ -87,14 +88,33 @@ _stories = schema.stories
 _unpublished = or_(_stories.c.published == False, _stories.c.published.is_(None))  # noqa: E712
 
 
-def review_queue(conn: Connection, *, page: int = 1, size: int = 30) -> tuple[list[QueueItem], bool]:
-    """Formed stories not published, hottest first (unjudged last), then newest; and whether more follow."""
+def queue_languages(conn: Connection) -> list[str]:
+    """The languages (primary subtags, sorted) of the formed stories waiting for review (their primaries')."""
+    sa, a = schema.story_articles, schema.articles
+    rows = conn.execute(
+        select(func.lower(a.c.language))
+        .distinct()
+        .select_from(_stories.join(sa, sa.c.story_id == _stories.c.id).join(a, a.c.id == sa.c.article_id))
+        .where(_stories.c.cluster_key.is_not(None), _unpublished, sa.c.position == 0, a.c.language.is_not(None))
+    )
+    return sorted({str(code).split("-", 1)[0] for (code,) in rows if code})
+
+
+def review_queue(
+    conn: Connection, *, page: int = 1, size: int = 30, language: str | None = None
+) -> tuple[list[QueueItem], bool]:
+    """Formed stories not published, hottest first (unjudged last), then newest; and whether more follow.
+
+    ``language``: only the stories whose primary is in it (a primary subtag).
+    """
     page, size = max(1, page), max(1, size)
     heat = _stories.c.heat.desc() if conn.dialect.name == "sqlite" else _stories.c.heat.desc().nulls_last()
+    waiting = select(_stories.c.slug, _stories.c.cluster_key, _stories.c.heat).where(
+        _stories.c.cluster_key.is_not(None), _unpublished
+    )
     rows = list(
         conn.execute(
-            select(_stories.c.slug, _stories.c.cluster_key, _stories.c.heat)
-            .where(_stories.c.cluster_key.is_not(None), _unpublished)
+            in_language(waiting, language)
             .order_by(heat, _stories.c.published_at.desc(), _stories.c.id.desc())
             .limit(size + 1)
             .offset((page - 1) * size)

@@ -9,10 +9,10 @@ from ``publish/api.py``, the same writer the static export uses.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,6 +27,9 @@ from newsdesk.web import params
 from newsdesk.web.apimodels import ErrorModel, NewsPageModel, StoryDetailModel, TopicModel
 from newsdesk.web.pages import Pages, Rendered
 from newsdesk.web.reader import PageNumber
+
+#: ``?language=``: a language code; checked in :func:`news` (a clear 400 names a bad one).
+Language = Annotated[str | None, Query(max_length=16, description="Only stories in this language (en, pt, ...).")]
 
 JSON = "application/json"
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorModel, "description": "No such topic or story"}}
@@ -76,15 +79,22 @@ def _news_page(pages: Pages, conn: Connection, stories: Sequence[Story], page: i
     )
 
 
-def news(pages: Pages, conn: Connection, page: int, topic_id: str | None = None) -> Rendered:
+def news(
+    pages: Pages, conn: Connection, page: int, topic_id: str | None = None, language: str | None = None
+) -> Rendered:
     names = None
+    code = None
+    if language is not None:
+        code = params.language(language)
+        if code is None:
+            return _json({"detail": f"language: {language!r} is not a language code (e.g. en, pt)"}, status=400)
     if topic_id is not None:
         topics = load_topics(conn)
         topic = find_topic(topics, topic_id) if params.name(topic_id) else None
         if topic is None:
             return _not_found(f"no topic {topic_id!r}")
         names = covered_names(topic, topics)
-    found = newest(conn, page=page, size=pages.settings.site.page_size, topic_names=names)
+    found = newest(conn, page=page, size=pages.settings.site.page_size, topic_names=names, language=code)
     if page > 1 and not found.stories:
         return _not_found(f"no page {page}")
     return _news_page(pages, conn, found.stories, page, found.has_next)
@@ -120,18 +130,19 @@ def api_router(pages: Pages) -> APIRouter:
     @router.get(
         "/news/", response_class=Response, responses={200: {"model": NewsPageModel, "description": "A page of news"}}
     )
-    async def news_pages(request: Request, page: PageNumber = 1) -> Response:
-        """Published stories, newest first: ``value`` holds one page, ``nextPage`` the next one's number."""
-        return await pages.serve(request, lambda conn: news(pages, conn, page))
+    async def news_pages(request: Request, page: PageNumber = 1, language: Language = None) -> Response:
+        """Published stories, newest first: ``value`` holds one page, ``nextPage`` the next one's number;
+        ``language`` (``en``, ``pt``): only stories in that language."""
+        return await pages.serve(request, lambda conn: news(pages, conn, page, language=language))
 
     @router.get(
         "/news/{topic}/",
         response_class=Response,
         responses={200: {"model": NewsPageModel, "description": "A page of the topic's news"}, **NOT_FOUND},
     )
-    async def topic_news(request: Request, topic: str, page: PageNumber = 1) -> Response:
-        """A topic's published stories (its subtopics' too), newest first."""
-        return await pages.serve(request, lambda conn: news(pages, conn, page, topic))
+    async def topic_news(request: Request, topic: str, page: PageNumber = 1, language: Language = None) -> Response:
+        """A topic's published stories (its subtopics' too), newest first; ``language``: only those in it."""
+        return await pages.serve(request, lambda conn: news(pages, conn, page, topic, language))
 
     @router.get(
         "/stories/{ident}",

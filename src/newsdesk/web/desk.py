@@ -39,7 +39,7 @@ from newsdesk.editing import (
 from newsdesk.judge.gate import decide
 from newsdesk.store.judgements import Decision
 from newsdesk.store.published import story_language
-from newsdesk.store.review import QueueItem, audit_page, desk_story, review_queue
+from newsdesk.store.review import QueueItem, audit_page, desk_story, queue_languages, review_queue
 from newsdesk.store.sources import list_sources, muted_source_ids
 from newsdesk.store.topics import load_topics
 from newsdesk.store.users import Session, list_users
@@ -281,15 +281,19 @@ class Desk:
 
     # ------------------------------------------------------------------ pages
 
-    def queue(self, request: Request, page: int, done: str, story: int | None) -> Response:
+    def queue(self, request: Request, page: int, done: str, story: int | None, language: str = "") -> Response:
         session = self.session(request)
         if session is None:
             return self.need_login(request)
+        code = params.language(language) if language else None
+        if language and code is None:
+            return self.refuse(400, "Bad request", f"{language!r} is not a language code (e.g. en, pt).", session)
         with self.store.transaction() as conn:
-            items, has_next = review_queue(conn, page=page, size=PAGE_SIZE)
+            items, has_next = review_queue(conn, page=page, size=PAGE_SIZE, language=code)
+            languages = queue_languages(conn)
         return self.page(
             "queue.html", session=session, active="queue", items=items, page=page, has_next=has_next,
-            gate=self.queue_gate, notice=self.notice(done, story),
+            gate=self.queue_gate, notice=self.notice(done, story), language=code or "", languages=languages,
         )  # fmt: skip
 
     def queue_gate(self, item: QueueItem) -> str:
@@ -451,8 +455,8 @@ def desk_router(pages: Pages) -> APIRouter:
     router.add_api_route("/logout", threaded(desk.logout), methods=["POST"])
 
     @router.get("/")
-    def queue(request: Request, page: PageNumber = 1, done: str = "", story: str = "") -> Response:
-        return desk.queue(request, page, done, params.integer(story))
+    def queue(request: Request, page: PageNumber = 1, done: str = "", story: str = "", language: str = "") -> Response:
+        return desk.queue(request, page, done, params.integer(story), language[:16])
 
     @router.get("/stories/{key}/")
     def story(request: Request, key: str, done: str = "", story: str = "") -> Response:

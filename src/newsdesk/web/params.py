@@ -43,6 +43,12 @@ def name(text: str) -> str | None:
     return text
 
 
+def language(text: str) -> str | None:
+    """A language as a filter gives it: an ISO 639 code (two or three ASCII letters), lowercased."""
+    code = text.strip().lower()
+    return code if 2 <= len(code) <= 3 and code.isascii() and code.isalpha() else None
+
+
 def day(text: str) -> date | None:
     """A day, ``YYYY-MM-DD`` in ASCII digits (no week dates, no compact form)."""
     if not _DAY.fullmatch(text):
