@@ -44,6 +44,19 @@ def test_pages_hold_published_stories_newest_first() -> None:
     assert (last["page"], last["nextPage"], len(last["value"])) == (3, None, 1)
 
 
+def test_exported_pages_and_feeds_say_each_storys_own_language() -> None:
+    from newsdesk.publish.sitetree import site_files
+
+    site = SiteSettings(page_size=10)
+    languages = {"2024-01-02-s1": "pt-BR"}
+    entries = json.loads(api_pages(stories(3), site, languages)["api/news/index.json"])["value"]
+    assert {e["title"]: e["locale"] for e in entries} == {"Story 2": "en-us", "Story 1": "pt-BR", "Story 0": "en-us"}
+    files = site_files(stories(3), [], [], site, languages)
+    feed = json.loads(files["feed.json"])
+    assert [item.get("language") for item in feed["items"]] == [None, "pt-BR", None]
+    assert feed["language"] == "en-us"
+
+
 def test_an_empty_desk_still_has_a_first_page() -> None:
     assert json.loads(api_pages([], SiteSettings())["api/news/index.json"]) == {
         "page": 1,

@@ -181,6 +181,11 @@ def test_the_google_news_sitemap_holds_only_the_last_two_days() -> None:
     ns = {"n": "http://www.google.com/schemas/sitemap-news/0.9", "s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     assert root.xpath("//n:publication/n:name/text()", namespaces=ns)[0] == "A.I. Every Day"
     assert root.xpath("//n:publication/n:language/text()", namespaces=ns)[0] == "en"
+    # A story in another language than the site's says its own.
+    mixed = etree.fromstring(
+        google_news_sitemap(stories, SITE, LINKS, now=now, languages={"2024-05-02-warehouse-arm": "pt-BR"})
+    )
+    assert mixed.xpath("//n:publication/n:language/text()", namespaces=ns) == ["en", "pt", "en"]  # chip, arm, policy
     assert root.xpath("//n:title/text()", namespaces=ns)[0] == "Chip maker beats forecasts on accelerator demand"
     assert root.xpath("//n:publication_date/text()", namespaces=ns)[0] == "2024-05-02T11:00:00Z"
     hostile = google_news_sitemap([dataclasses.replace(hostile_story(), slug="2024-05-03-x")], SITE, LINKS, now=NOW)

@@ -388,6 +388,14 @@ def test_a_story_page_carries_its_language_tag(client: TestClient, store: Store)
     assert locales["_news/2024-05-02-warehouse-arm.md"] == "pt-br"
     assert set(locales.values()) == {"pt-br", "en-us"}
     assert client.get("/api/stories/2024-05-02-warehouse-arm").json()["locale"] == "pt-br"
+    # Listings mark the story in another language than the site's, and its headline's link says so too.
+    front = html(client, "/")
+    assert front.xpath("//article[@lang]/h2/a/@hreflang") == ["pt-br"]
+    assert front.xpath("//article[@lang='pt-br']//a[contains(@href, 'warehouse-arm')]")
+    # The Google News sitemap gives that story its own language.
+    news = client.get("/news-sitemap.xml").text
+    item = news[news.index("warehouse-arm") :]
+    assert item.index("<news:language>pt</news:language>") < item.index("</url>")
     # The API filters by language: a primary subtag takes its regions; a bad code is a clear 400.
     only = client.get("/api/news/?language=PT").json()["value"]
     assert [e["path"] for e in only] == ["_news/2024-05-02-warehouse-arm.md"]

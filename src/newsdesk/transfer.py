@@ -22,6 +22,7 @@ from newsdesk.store import Store, StoreError
 from newsdesk.store.change import Change
 from newsdesk.store.engine import one_line_error
 from newsdesk.store.newsletters import load_newsletters
+from newsdesk.store.published import story_languages
 from newsdesk.store.stories import load_stories, save_story
 from newsdesk.store.topics import load_topics, save_topic
 from newsdesk.store.writerlock import lock_record_writers
@@ -85,10 +86,11 @@ def export_tree(store: Store, site: SiteSettings, out: Path, *, cache: ImageCach
         issues = load_newsletters(conn)
         if cache is not None:
             stories = with_cache_state(conn, stories, cache)
+        languages = story_languages(conn, [s.slug for s in stories if s.published])
     files = record_files(stories, topics)
-    pages = api_pages(stories, site)
+    pages = api_pages(stories, site, languages)
     files.update(pages)
     files[SITEMAP_PATH] = news_sitemap(stories, site)
-    files.update(site_files(stories, topics, issues, site))
+    files.update(site_files(stories, topics, issues, site, languages))
     changed = write_files(out, files)
     return ExportReport(records=len(stories), api_pages=len(pages), files_changed=changed)

@@ -8,7 +8,7 @@ says its ``page`` and the ``nextPage`` (``null`` on the last).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from newsdesk.publish.recordtree import record_path
 from newsdesk.record import Article, Image, Story
@@ -22,8 +22,12 @@ def api_page_path(page: int) -> str:
     return f"{API_DIR}/index.json" if page == 1 else f"{API_DIR}/page{page}/index.json"
 
 
-def api_pages(stories: Sequence[Story], site: SiteSettings) -> dict[str, bytes]:
-    """Path → bytes of every API page (at least page 1, empty when nothing is published)."""
+def api_pages(
+    stories: Sequence[Story], site: SiteSettings, languages: Mapping[str, str] | None = None
+) -> dict[str, bytes]:
+    """Path → bytes of every API page (at least page 1, empty when nothing is published); ``languages``: each
+    story's own language by slug, where known (its ``locale``)."""
+    own = languages or {}
     published = sorted((s for s in stories if s.published), key=lambda s: (s.primary.published, s.slug), reverse=True)
     size = max(1, site.page_size)
     chunks = [published[i : i + size] for i in range(0, len(published), size)] or [[]]
@@ -31,7 +35,7 @@ def api_pages(stories: Sequence[Story], site: SiteSettings) -> dict[str, bytes]:
     for number, chunk in enumerate(chunks, start=1):
         page = {
             "page": number,
-            "value": [story_entry(s, site) for s in chunk],
+            "value": [story_entry(s, site, own.get(s.slug)) for s in chunk],
             "nextPage": number + 1 if number < len(chunks) else None,
         }
         pages[api_page_path(number)] = (json.dumps(page, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from xml.sax.saxutils import escape
@@ -78,8 +78,20 @@ def news_language(locale: str) -> str:
     return locale if locale in {"zh-cn", "zh-tw"} else locale.split("-")[0]
 
 
-def google_news_sitemap(stories: Sequence[Story], site: SiteSettings, links: SiteLinks, *, now: datetime) -> bytes:
-    """``news-sitemap.xml`` for Google News: published stories of the two days before ``now``, newest first."""
+def google_news_sitemap(
+    stories: Sequence[Story],
+    site: SiteSettings,
+    links: SiteLinks,
+    *,
+    now: datetime,
+    languages: Mapping[str, str] | None = None,
+) -> bytes:
+    """``news-sitemap.xml`` for Google News: published stories of the two days before ``now``, newest first.
+
+    Each story's ``news:language`` is its own (``languages``, by slug: its primary article's) where known,
+    else the site's.
+    """
+    own = languages or {}
     since = now - NEWS_WINDOW
     recent = sorted(
         (s for s in stories if s.published and since <= s.primary.published <= now),
@@ -98,7 +110,7 @@ def google_news_sitemap(stories: Sequence[Story], site: SiteSettings, links: Sit
             "    <news:news>",
             "      <news:publication>",
             f"        <news:name>{escape(xml_text(site.title))}</news:name>",
-            f"        <news:language>{escape(news_language(site.locale))}</news:language>",
+            f"        <news:language>{escape(news_language(own.get(story.slug) or site.locale))}</news:language>",
             "      </news:publication>",
             f"      <news:publication_date>{published}</news:publication_date>",
             f"      <news:title>{escape(xml_text(story.primary.title))}</news:title>",

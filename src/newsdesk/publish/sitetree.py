@@ -9,7 +9,7 @@ function of its input (no clock): exporting twice writes the same bytes.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from newsdesk.publish.api import API_DIR, api_pages
@@ -31,7 +31,13 @@ def _newest(stories: Sequence[Story]) -> list[Story]:
 
 
 def _feeds(
-    stories: Sequence[Story], site: SiteSettings, links: SiteLinks, title: str, home: str, topic_id: str | None
+    stories: Sequence[Story],
+    site: SiteSettings,
+    links: SiteLinks,
+    title: str,
+    home: str,
+    topic_id: str | None,
+    languages: Mapping[str, str],
 ) -> dict[str, bytes]:
     chosen = stories[:FEED_SIZE]
     files = {}
@@ -39,7 +45,7 @@ def _feeds(
         path = links.feed(kind, topic_id)
         info = FeedInfo(
             title=title, description=f"{title}: the newest stories.", home_url=links.url(home),
-            feed_url=links.url(path), language=site.locale, now=_EPOCH,
+            feed_url=links.url(path), language=site.locale, now=_EPOCH, story_languages=languages,
         )  # fmt: skip
         files[path.lstrip("/")] = writer(info, chosen, links)
     return files
@@ -64,17 +70,23 @@ def _quoted(value: str) -> str:
 
 
 def site_files(
-    stories: Sequence[Story], topics: Sequence[Topic], newsletters: Sequence[Newsletter], site: SiteSettings
+    stories: Sequence[Story],
+    topics: Sequence[Topic],
+    newsletters: Sequence[Newsletter],
+    site: SiteSettings,
+    languages: Mapping[str, str] | None = None,
 ) -> dict[str, bytes]:
-    """Path → bytes of the feeds (site and per topic), ``sitemap.xml``, topic API pages and newsletters."""
+    """Path → bytes of the feeds (site and per topic), ``sitemap.xml``, topic API pages and newsletters;
+    ``languages``: each story's own language by slug, where known (its feed items and API entries say it)."""
+    own = languages or {}
     links = SiteLinks.of(site, story_dir=EXPORT_STORY_DIR)
     published = _newest(stories)
-    files = _feeds(published, site, links, site.title, "/", None)
+    files = _feeds(published, site, links, site.title, "/", None, own)
     for topic in topics:
         names = set(covered_names(topic, topics))
         about = [s for s in published if names.intersection(s.topics or ())]
-        files.update(_feeds(about, site, links, f"{topic.name} · {site.title}", links.topic(topic.id), topic.id))
-        for path, data in api_pages(about, site).items():
+        files.update(_feeds(about, site, links, f"{topic.name} · {site.title}", links.topic(topic.id), topic.id, own))
+        for path, data in api_pages(about, site, own).items():
             files[f"{API_DIR}/{topic.id}/{path.removeprefix(API_DIR + '/')}"] = data
     urls = [SitemapUrl(links.url("/"), changefreq="hourly")]
     urls += [SitemapUrl(links.url(links.story(s.slug)), lastmod=s.primary.published) for s in published]

@@ -66,7 +66,8 @@ def site_sitemap(pages: Pages, conn: Connection) -> Rendered:
 def news_sitemap(pages: Pages, conn: Connection) -> Rendered:
     now = pages.clock.now()
     stories = published_since(conn, now - NEWS_WINDOW)
-    body = google_news_sitemap(stories, pages.settings.site, pages.links, now=now)
+    languages = story_languages(conn, [s.slug for s in stories])
+    body = google_news_sitemap(stories, pages.settings.site, pages.links, now=now, languages=languages)
     return Rendered(body=body, media_type=XML, kind="data", ttl=NEWS_SITEMAP_TTL)
 
 

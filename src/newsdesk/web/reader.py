@@ -21,7 +21,16 @@ from starlette.responses import Response
 from newsdesk.publish.topictree import covered_names, find_topic, nav_topics, topic_of_name
 from newsdesk.record import Story, Topic
 from newsdesk.store.newsletters import load_newsletter, newsletter_days
-from newsdesk.store.published import by_heat, days_around, latest_day, on_day, published_story, slug_of, story_language
+from newsdesk.store.published import (
+    by_heat,
+    days_around,
+    latest_day,
+    on_day,
+    published_story,
+    slug_of,
+    story_language,
+    story_languages,
+)
 from newsdesk.store.search import MAX_QUERY_CHARS, search_stories
 from newsdesk.store.topics import load_topics
 from newsdesk.web import params
@@ -76,6 +85,7 @@ def _listing(
         page=page,
         previous_link=_page_link(pages, path, page - 1, **params) if page > 1 else None,
         next_link=_page_link(pages, path, page + 1, **params) if has_next else None,
+        languages=story_languages(conn, [s.slug for s in stories]),
         **_common(conn),
         **context,
     )
@@ -150,6 +160,7 @@ def archive_page(pages: Pages, conn: Connection, day_text: str) -> Rendered:
         before=before,
         after=after,
         has_newsletter=load_newsletter(conn, day) is not None,
+        languages=story_languages(conn, [s.slug for s in stories]),
         **_common(conn),
     )
 
