@@ -128,7 +128,10 @@ def test_init_with_the_politics_starter_in_portuguese(tmp_path: Path) -> None:
     tree = TopicTree.from_topics(read_taxonomy(desk))
     assert [root.name for root in tree.roots] == ["Política"]
     # The site speaks the beat's language: its pages, feeds and sitemaps say pt-br.
-    assert 'locale = "pt-br"' in (desk / "newsdesk.toml").read_text(encoding="utf-8")
+    written = (desk / "newsdesk.toml").read_text(encoding="utf-8")
+    assert 'locale = "pt-br"' in written
+    # ... and is named after its beat, in its language (the reader's words follow: tests/test_web_wording.py).
+    assert 'title = "Política Todo Dia"' in written
     refused = runner.invoke(
         app, ["init", str(tmp_path / "x"), "--starter", "ai", "--lang", "pt"], env={"NEWSDESK_DESK": None}
     )

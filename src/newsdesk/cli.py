@@ -197,7 +197,10 @@ def init(
             )
         beat = translated
     locales = {"pt": "pt-br"}
-    desk, created = init_desk(directory, os.environ, database, locales.get(lang.lower()) if lang else None)
+    # A starter beat names the site after itself (the default title is the AI beat's).
+    titles = {"politics": "Politics Every Day", "politics-pt": "Política Todo Dia"}
+    title = titles.get(beat or "ai") if starter else None
+    desk, created = init_desk(directory, os.environ, database, locales.get(lang.lower()) if lang else None, title)
     with desk:
         verb = "created" if created else "opened existing"
         typer.echo(f"{verb} desk {directory} ({desk.store.backend})")

@@ -29,7 +29,11 @@ class Desk:
 
 
 def init_desk(
-    path: Path, environ: Mapping[str, str], database_url: str | None = None, locale: str | None = None
+    path: Path,
+    environ: Mapping[str, str],
+    database_url: str | None = None,
+    locale: str | None = None,
+    title: str | None = None,
 ) -> tuple[Desk, bool]:
     """Create a desk at ``path`` (or open the one there); returns it and whether it is new.
 
@@ -45,7 +49,7 @@ def init_desk(
         return desk, False
     made_dir = not path.exists()
     path.mkdir(parents=True, exist_ok=True)
-    settings_file.write_text(render_settings(database_url, locale), encoding="utf-8")
+    settings_file.write_text(render_settings(database_url, locale, title), encoding="utf-8")
     try:
         desk = open_desk(path, environ)
         _ensure_key(desk.settings, environ)

@@ -216,10 +216,11 @@ class Settings:
         return url
 
 
-def render_settings(database_url: str | None = None, locale: str | None = None) -> str:
+def render_settings(database_url: str | None = None, locale: str | None = None, title: str | None = None) -> str:
     """The text of a new desk's ``newsdesk.toml``, every key shown with its default (``locale``: the site's
-    language instead of ``en-us``)."""
-    site = SiteSettings() if locale is None else SiteSettings(locale=locale)
+    language instead of ``en-us``; ``title``: the site's title instead of the AI beat's)."""
+    site = SiteSettings()
+    site = dataclasses.replace(site, locale=locale or site.locale, title=title or site.title)
     url = database_url or DatabaseSettings().url
     fetch_lines = "".join(
         f"{f.name} = {_toml_value(getattr(FetchSettings(), f.name))}\n" for f in dataclasses.fields(FetchSettings)

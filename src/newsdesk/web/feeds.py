@@ -37,7 +37,7 @@ def feed(pages: Pages, conn: Connection, kind: str, topic_id: str | None = None)
         topics = load_topics(conn)
         topic = find_topic(topics, topic_id) if params.name(topic_id) else None
         if topic is None:
-            return pages.error_page(404, "No such topic", f"The desk has no topic {topic_id!r}.")
+            return pages.error_page(404, "No such topic", "The desk has no topic {topic}.", topic=repr(topic_id))
         names = covered_names(topic, topics)
         title = f"{topic.name} · {site.title}"
         description = f"Stories about {topic.name} on {site.title}, newest first."

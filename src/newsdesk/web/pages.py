@@ -32,6 +32,7 @@ from newsdesk.settings import Settings
 from newsdesk.store import Store
 from newsdesk.store.generation import current_generation
 from newsdesk.web.templating import make_templates
+from newsdesk.web.wording import Wording
 
 #: Reader pages: our stylesheet, images from anywhere over http(s), known video players, no script at all.
 HTML_POLICY = (
@@ -112,12 +113,15 @@ class Pages:
     clock: Clock
     links: SiteLinks = field(init=False)
     templates: jinja2.Environment = field(init=False)
+    #: The reader site's words in the site's language.
+    words: Wording = field(init=False)
     cache: PageCache = field(init=False)
     _pending: dict[str, tuple[int, asyncio.Future[Entry]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.links = SiteLinks.of(self.settings.site)
         self.templates = make_templates(self.settings.site, self.links)
+        self.words = Wording(self.settings.site.locale)
         self.cache = PageCache(self.settings.web.cache_pages)
 
     # ------------------------------------------------------------------ rendering helpers
@@ -126,8 +130,11 @@ class Pages:
         body = self.templates.get_template(template).render(context).encode("utf-8")
         return Rendered(body=body, media_type="text/html; charset=utf-8", status=status)
 
-    def error_page(self, status: int, title: str, message: str) -> Rendered:
-        return self.html("error.html", status=status, title=title, message=message, nav=())
+    def error_page(self, status: int, title: str, message: str, **values: object) -> Rendered:
+        """An error page; ``title`` and ``message`` are English phrases given in the site's language
+        (``wording``), the message's ``{named}`` places filled with ``values``."""
+        words = self.words
+        return self.html("error.html", status=status, title=words(title), message=words(message, **values), nav=())
 
     # ------------------------------------------------------------------ serving
 

@@ -77,7 +77,7 @@ def _listing(
 ) -> Rendered:
     params = params or {}
     if page > 1 and not stories:
-        return pages.error_page(404, "No such page", f"There is no page {page} here.")
+        return pages.error_page(404, "No such page", "There is no page {page} here.", page=page)
     return pages.html(
         "listing.html",
         heading=heading,
@@ -94,8 +94,8 @@ def _listing(
 def front_page(pages: Pages, conn: Connection, page: int) -> Rendered:
     found = by_heat(conn, page=page, size=pages.settings.web.page_size)
     return _listing(
-        pages, conn, path="/", heading="Top stories", stories=found.stories, page=page, has_next=found.has_next,
-        feed_path="/", front=True,
+        pages, conn, path="/", heading=pages.words("Top stories"), stories=found.stories, page=page,
+        has_next=found.has_next, feed_path="/", front=True,
     )  # fmt: skip
 
 
@@ -103,7 +103,7 @@ def topic_page(pages: Pages, conn: Connection, topic_id: str, page: int) -> Rend
     topics = load_topics(conn)
     topic = find_topic(topics, topic_id) if params.name(topic_id) else None
     if topic is None:
-        return pages.error_page(404, "No such topic", f"The desk has no topic {topic_id!r}.")
+        return pages.error_page(404, "No such topic", "The desk has no topic {topic}.", topic=repr(topic_id))
     if topic.id != topic_id:
         return _redirect(pages, pages.links.topic(topic.id))
     found = by_heat(conn, page=page, size=pages.settings.web.page_size, topic_names=covered_names(topic, topics))
@@ -133,7 +133,7 @@ def story_page(pages: Pages, conn: Connection, ident: str) -> Rendered:
 
 def search_page(pages: Pages, conn: Connection, query: str, page: int) -> Rendered:
     found = search_stories(conn, query, page=page, size=pages.settings.web.page_size)
-    heading = f"Search: {query}" if query.strip() else "Search"
+    heading = pages.words("Search: {query}", query=query) if query.strip() else pages.words("Search")
     return _listing(
         pages, conn, path="/search", heading=heading, stories=found.stories, page=page, has_next=found.has_next,
         params={"q": query}, query=query, searched=bool(query.strip()),
@@ -150,7 +150,7 @@ def archive_latest(pages: Pages, conn: Connection) -> Rendered:
 def archive_page(pages: Pages, conn: Connection, day_text: str) -> Rendered:
     day = params.day(day_text)
     if day is None:
-        return pages.error_page(404, "No such day", f"{day_text!r} is not a date (YYYY-MM-DD).")
+        return pages.error_page(404, "No such day", "{day} is not a date (YYYY-MM-DD).", day=repr(day_text))
     stories = on_day(conn, day)
     before, after = days_around(conn, day)
     return pages.html(
@@ -173,7 +173,7 @@ def newsletter_page(pages: Pages, conn: Connection, day_text: str) -> Rendered:
     day = params.day(day_text)
     issue = load_newsletter(conn, day) if day is not None else None
     if issue is None:
-        return pages.error_page(404, "No such newsletter", f"No newsletter was archived for {day_text!r}.")
+        return pages.error_page(404, "No such newsletter", "No newsletter was archived for {day}.", day=repr(day_text))
     return Rendered(body=issue.html.encode("utf-8"), media_type="text/html; charset=utf-8", kind="newsletter")
 
 

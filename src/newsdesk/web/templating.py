@@ -10,6 +10,7 @@ from markupsafe import Markup
 from newsdesk.publish.links import SiteLinks
 from newsdesk.publish.safehtml import body_html, embed_html, safe_url
 from newsdesk.settings import SiteSettings
+from newsdesk.web.wording import Wording
 
 
 def when(value: datetime) -> str:
@@ -21,11 +22,6 @@ def iso(value: datetime | date) -> str:
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return value.isoformat()
-
-
-def long_day(value: date) -> str:
-    """``Thursday, 2 May 2024``."""
-    return f"{value.strftime('%A')}, {value.day} {value.strftime('%B %Y')}"
 
 
 def make_templates(site: SiteSettings, links: SiteLinks) -> jinja2.Environment:
@@ -41,9 +37,12 @@ def make_templates(site: SiteSettings, links: SiteLinks) -> jinja2.Environment:
     environment.filters["safe_url"] = safe_url
     environment.filters["when"] = when
     environment.filters["iso"] = iso
-    environment.filters["long_day"] = long_day
+    wording = Wording(site.locale)
+    environment.filters["long_day"] = wording.long_day
     environment.filters["body_html"] = lambda text: Markup(body_html(text))  # nh3-sanitised
     environment.filters["embed_html"] = lambda text: Markup(embed_html(text))  # nh3-sanitised
     environment.globals["site"] = site
     environment.globals["links"] = links
+    #: ``t("phrase {x}", x=...)``: the reader site's words in the site's language (``wording``).
+    environment.globals["t"] = wording
     return environment
