@@ -131,8 +131,7 @@ def api_router(pages: Pages) -> APIRouter:
         "/news/", response_class=Response, responses={200: {"model": NewsPageModel, "description": "A page of news"}}
     )
     async def news_pages(request: Request, page: PageNumber = 1, language: Language = None) -> Response:
-        """Published stories, newest first: ``value`` holds one page, ``nextPage`` the next one's number;
-        ``language`` (``en``, ``pt``): only stories in that language."""
+        """Published stories, newest first: ``value`` holds one page, ``nextPage`` the next one's number."""
         return await pages.serve(request, lambda conn: news(pages, conn, page, language=language))
 
     @router.get(
@@ -141,7 +140,7 @@ def api_router(pages: Pages) -> APIRouter:
         responses={200: {"model": NewsPageModel, "description": "A page of the topic's news"}, **NOT_FOUND},
     )
     async def topic_news(request: Request, topic: str, page: PageNumber = 1, language: Language = None) -> Response:
-        """A topic's published stories (its subtopics' too), newest first; ``language``: only those in it."""
+        """A topic's published stories (its subtopics' too), newest first."""
         return await pages.serve(request, lambda conn: news(pages, conn, page, topic, language))
 
     @router.get(

@@ -169,6 +169,11 @@ def _example(parameter: Mapping[str, Any]) -> str:
     return str(parameter.get("name", "value")).upper()
 
 
+def _shown(parameter: Mapping[str, Any]) -> bool:
+    schema = parameter.get("schema") or {}
+    return bool(parameter.get("required")) or any(schema.get(k) is not None for k in ("example", "default", "minimum"))
+
+
 def _anchor(method: str, path: str) -> str:
     words = "".join(c if c.isascii() and c.isalnum() else "-" for c in path).strip("-")
     return f"{method}-{'-'.join(w for w in words.split('-') if w)}"
@@ -178,7 +183,9 @@ def _curl(method: str, path: str, parameters: list[Mapping[str, Any]], links: Si
     for p in parameters:
         if p.get("in") == "path":
             path = path.replace("{" + str(p.get("name")) + "}", _example(p))
-    query = urlencode([(str(p.get("name")), _example(p)) for p in parameters if p.get("in") == "query"])
+    # A query parameter goes in the example when it is required or has a value to show (an optional filter
+    # with nothing to show, ``language``, is described in the table only).
+    query = urlencode([(str(p.get("name")), _example(p)) for p in parameters if p.get("in") == "query" and _shown(p)])
     url = links.url(path) + (f"?{query}" if query else "")
     verb = "" if method == "get" else f"-X {method.upper()} "
     return f"curl -s {verb}'{url}'"
