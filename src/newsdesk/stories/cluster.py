@@ -4,7 +4,7 @@ How an article is placed:
 
 1. **Features.** The title, the lead and the text's first words become a TF-IDF vector, weighted by field,
    with the IDF learned online from the articles seen so far; the entities likewise (``features``, read by
-   ``reading``, here or a chunk ahead in another process: ``readahead``).
+   ``reading``).
 2. **Candidates.** The article's most salient terms and entities are looked up in an inverted index
    (``index``) that maps each key to the stories holding it, most recent first; the stories with the largest
    summed key weight that are still open (``life``: coverage still arriving) are kept. A story
@@ -177,7 +177,7 @@ class StoryClusterer:
         self.config = config or ClusterConfig()
         self._reader = StoryReader(self.config.reading)
         self._vocabulary = self._reader.vocabulary
-        #: Whether articles were read here (:meth:`features`) or came read (``read_ahead``): never both.
+        #: Whether articles were read here (:meth:`features`) or came read by a separate reader: never both.
         self._reading: str | None = None
         self._index = StoryIndex(self.config.postings_depth, _GENERATION_BITS)
         self._zeros: Weights = np.zeros(1024)
@@ -240,7 +240,7 @@ class StoryClusterer:
         """Place one article (with its normalised embedding) and say where it went.
 
         ``features``: the article read ahead by a :class:`StoryReader` of the same configuration that read
-        every earlier article of this clusterer in the same order (``readahead``); read here when ``None``.
+        every earlier article of this clusterer in the same order; read here when ``None``.
         """
         vec = np.asarray(vector, dtype=np.float32).reshape(-1)
         if vec.shape[0] != DIMENSIONS:

@@ -2,7 +2,7 @@
 
 Reading depends on the article and on the stream's document frequencies so far (the IDF), never on which
 stories exist: a :class:`StoryReader` fed the same articles in the same order gives the same features,
-whether it runs in the clusterer's process or ahead of it in another (``readahead``). Each article's
+whether it is the clusterer's own or a separate one (in another process, say). Each article's
 features carry the names its reading added to the vocabulary, so a clusterer placing features read
 elsewhere keeps the same ids and names as the reader.
 """
@@ -108,5 +108,5 @@ class StoryReader:
         )
 
     def process(self, articles: Sequence[StoryArticle]) -> list[ArticleFeatures]:
-        """Each article's features, in order (as :meth:`read` one by one): a ``readahead`` stage."""
+        """Each article's features, in order (as :meth:`read` one by one)."""
         return [self.read(article) for article in articles]
