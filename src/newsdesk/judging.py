@@ -45,7 +45,7 @@ from newsdesk.store.judgements import (
 from newsdesk.store.placements import formed_members, resolve_key, story_articles, story_member_ids
 from newsdesk.store.topics import load_topics
 from newsdesk.stories.embed import Embedder, Vectors
-from newsdesk.stories.languages import UNKNOWN
+from newsdesk.stories.languages import UNKNOWN, stream_of
 from newsdesk.stories.model import StoryArticle
 from newsdesk.stories.primary import PrimaryChoice, normalise_url
 
@@ -114,8 +114,8 @@ class DeskJudge:
         """An article's relevance to the beat and, when on it, its topics (pure: nothing is stored)."""
         text = f"{article.lead}\n{article.text}".strip()
         wanted = self.settings.language_codes
-        language = (article.language or "").split("-", 1)[0].lower()
-        if wanted and language and language != UNKNOWN and language not in wanted:
+        language = stream_of(article.language)
+        if wanted and language != UNKNOWN and language not in wanted:
             why = f"in {language}, not one of the desk's languages ({', '.join(sorted(wanted))}: judge.languages)"
             return Assessment(0.0, False, (why,), ())
         if self.beat is None or self.tagger is None:

@@ -177,8 +177,6 @@ class StoryClusterer:
         self.config = config or ClusterConfig()
         self._reader = StoryReader(self.config.reading)
         self._vocabulary = self._reader.vocabulary
-        #: Whether articles were read here (:meth:`features`) or came read by a separate reader: never both.
-        self._reading: str | None = None
         self._index = StoryIndex(self.config.postings_depth, _GENERATION_BITS)
         self._zeros: Weights = np.zeros(1024)
         self._live = 0
@@ -236,12 +234,8 @@ class StoryClusterer:
 
     # -- the public API ------------------------------------------------------------------------------------
 
-    def add(self, article: StoryArticle, vector: Vectors, features: ArticleFeatures | None = None) -> Placement:
-        """Place one article (with its normalised embedding) and say where it went.
-
-        ``features``: the article read ahead by a :class:`StoryReader` of the same configuration that read
-        every earlier article of this clusterer in the same order; read here when ``None``.
-        """
+    def add(self, article: StoryArticle, vector: Vectors) -> Placement:
+        """Place one article (with its normalised embedding) and say where it went."""
         vec = np.asarray(vector, dtype=np.float32).reshape(-1)
         if vec.shape[0] != DIMENSIONS:
             raise ValueError(f"vector has {vec.shape[0]} dimensions, expected {DIMENSIONS}")
@@ -250,11 +244,7 @@ class StoryClusterer:
         cfg = self.config
         if self._placed and self._placed % cfg.sweep_every == 0:
             self.close_quiet()
-        if features is None:
-            features = self.features(article)
-        else:
-            self._read_by("ahead")
-            self._vocabulary.adopt(features.vocabulary_before, features.new_names)
+        features = self.features(article)
         if not features.time <= self._now:
             self._now = features.time if math.isnan(self._now) else max(self._now, features.time)
         related = self._related(article)
@@ -323,14 +313,7 @@ class StoryClusterer:
 
     def features(self, article: StoryArticle) -> ArticleFeatures:
         """Read the article's terms and entities, counting them into the online document frequencies."""
-        self._read_by("here")
         return self._reader.read(article)
-
-    def _read_by(self, who: str) -> None:
-        if self._reading is None:
-            self._reading = who
-        elif self._reading != who:
-            raise ValueError("articles read here and articles read ahead elsewhere cannot go in one clusterer")
 
     def _candidates(self, features: ArticleFeatures, related: Ids) -> Ids:
         """Open stories sharing the most salient key weight with the article, and those it is linked with."""

@@ -192,18 +192,6 @@ class Vocabulary:
                 self.entity[found] = True
         return out
 
-    def adopt(self, before: int, names: Sequence[str]) -> None:
-        """Take the names another vocabulary added (its size was ``before``): the same ids here, no counts.
-
-        Raises ``ValueError`` when this vocabulary is not at that size (the readings came out of order).
-        """
-        if before != len(self.names):
-            raise ValueError(
-                f"a reading that found {before} names before it, but this vocabulary has {len(self.names)}"
-            )
-        if names:
-            self.ids(names)
-
     def _learn(self, token: str) -> int:
         """The id of the one term ``token`` counts as; -1 for none, -2 for several (kept apart)."""
         found = _token_terms(token)

@@ -1,16 +1,12 @@
 """Reading an article for the clusterer: its weighted terms, entities, salient keys and event evidence.
 
 Reading depends on the article and on the stream's document frequencies so far (the IDF), never on which
-stories exist: a :class:`StoryReader` fed the same articles in the same order gives the same features,
-whether it is the clusterer's own or a separate one (in another process, say). Each article's
-features carry the names its reading added to the vocabulary, so a clusterer placing features read
-elsewhere keeps the same ids and names as the reader.
+stories exist: a :class:`StoryReader` fed the same articles in the same order gives the same features.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,9 +54,6 @@ class ArticleFeatures:
     time: float
     #: What tells this happening from others of its kind: days, places, numbers, quotes, links.
     events: EventEvidence
-    #: The vocabulary's size before this article was read, and the names (terms, entities) it added.
-    vocabulary_before: int = 0
-    new_names: tuple[str, ...] = ()
 
 
 class StoryReader:
@@ -74,7 +67,6 @@ class StoryReader:
         """The article's features; its terms and entities are counted (the next article sees them)."""
         cfg = self.config
         vocabulary = self.vocabulary
-        before = len(vocabulary)
         text_words = cfg.fields.text_words
         term_ids, counts = vocabulary.term_counts(field_tokens(article.title, article.lead, article.text, cfg.fields))
         names = entity_names(article.title, article.lead, article.text, text_words)
@@ -103,10 +95,4 @@ class StoryReader:
             keys[: cfg.index_keys],
             published,
             events,
-            before,
-            tuple(vocabulary.names[before:]),
         )
-
-    def process(self, articles: Sequence[StoryArticle]) -> list[ArticleFeatures]:
-        """Each article's features, in order (as :meth:`read` one by one)."""
-        return [self.read(article) for article in articles]
