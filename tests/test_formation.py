@@ -282,3 +282,79 @@ def test_a_story_that_swallows_a_runs_articles_is_reported_as_suspicious(store: 
     assert StoryFormation(store, HashingEmbedder()).run(SystemClock()).suspicious == ()
     assert suspicious_stories([1] * 9 + [2] * 30) == ((2, 30, 39),)
     assert suspicious_stories([1] * 10 + list(range(2, 40))) == ()
+
+
+def test_the_collapse_guard_keeps_a_story_from_swallowing_a_run_and_tells_the_editors(store: Store) -> None:
+    from newsdesk.store.review import desk_story, review_queue
+    from newsdesk.stories.cluster import ClusterConfig
+    from newsdesk.stories.languages import StreamsConfig
+
+    # Every score passes, none is strong evidence; a story holding 3 of the latest 12 articles is guarded.
+    broken = ClusterConfig(threshold=-10.0, merge_threshold=10.0, guard_window=12, guard_share=0.25)
+    fetched = [
+        article(i, f"Daily report number {i}", f"Our desk's daily report. {' '.join(f'w{i}x{j}' for j in range(60))}",
+                "o.example", i)
+        for i in range(1, 13)
+    ]  # fmt: skip
+    stored(store, fetched)
+    formation = StoryFormation(store, HashingEmbedder(), StreamsConfig(dense=broken, lexical=broken))
+    report = formation.run(SystemClock())
+    # Articles 1-3 fill story 1; 4 is refused and starts story 4, which fills in turn; and so on.
+    assert [formation.clusterer.story_of(i) for i in range(1, 13)] == [1, 1, 1, 4, 4, 4, 7, 7, 7, 10, 10, 10]
+    refused = dict(report.guarded)
+    assert sorted(refused) == [1, 4, 7]
+    assert refused[1] >= 3
+    assert any(w.startswith(f"guarded: story 1 refused {refused[1]} articles") for w in report.warnings())
+    with store.transaction() as conn:
+        items, _more = review_queue(conn)
+        flagged = desk_story(conn, 1)
+    assert {item.key: item.suspicious for item in items}[1]
+    assert flagged is not None
+    assert ("formation", "guarded", {"refused": refused[1]}) in [(e.actor, e.action, e.detail) for e in flagged.audit]
+
+
+def test_a_restart_restores_the_idf_of_every_article_not_only_the_replayed_ones(store: Store) -> None:
+    """The lexical IDF counts every article a stream read; a restart replays only the open stories and restores
+    the rest from the stored counts, also after a run that stopped before saving them, and from the articles
+    themselves when the stored counts are lost or damaged."""
+    from newsdesk.store.vocabularies import load_vocabularies, save_vocabularies
+
+    quick = cluster_config(StoriesSettings(quiet_articles=0))
+    first = [*wire_copies()[:1], article(10, "Zurich lab's robot arm learns to grasp in three tries", ROBOTS,
+                                         "o1.example", 0)]  # fmt: skip
+    second = [
+        article(11, "Robot arm from Zurich lab learns grasps by watching", ROBOTS_RETOLD, "o2.example", 40 * 1440),
+        article(12, "EU fines chipmaker Nortek again", WIRE.replace("1.2", "2"), "a.example", 41 * 1440),
+    ]
+    stored(store, first)
+    StoryFormation(store, HashingEmbedder(), quick).run(SystemClock())
+    with store.transaction() as conn:
+        after_first = load_vocabularies(conn)
+    assert after_first[0] == 2
+    assert after_first[1]["en"][0] == 2
+    stored(store, second)
+    uninterrupted = StoryFormation(store, HashingEmbedder(), quick)
+    uninterrupted.run(SystemClock())
+    everything = uninterrupted.clusterer.document_counts()["en"]
+    assert everything.documents == 3  # the second Nortek fine is a copy of the first: never clustered
+
+    def restarted() -> dict[str, int]:
+        formation = StoryFormation(store, HashingEmbedder(), quick)
+        assert formation.clusterer.open_story_count == 1  # the first stories closed: they are not replayed
+        counts = formation.clusterer.document_counts()["en"]
+        assert counts.documents == 3
+        return dict(counts.counts)
+
+    assert restarted() == dict(everything.counts)
+    # A run that stopped before saving: the stored counts run through placement 2 only.
+    with store.transaction() as conn:
+        save_vocabularies(conn, after_first[1], through_seq=after_first[0], now=T0)
+    assert restarted() == dict(everything.counts)
+    # Lost, or damaged: rebuilt from the articles.
+    with store.transaction() as conn:
+        conn.execute(schema.stream_vocabularies.delete())
+    assert restarted() == dict(everything.counts)
+    with store.transaction() as conn:
+        save_vocabularies(conn, after_first[1], through_seq=after_first[0], now=T0)
+        conn.execute(schema.stream_vocabularies.update().values(counts=b"not zlib"))
+    assert restarted() == dict(everything.counts)

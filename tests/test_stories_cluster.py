@@ -305,3 +305,50 @@ def test_many_stories_stay_apart_and_storage_grows() -> None:
     assert len(joined) <= 1
     assert clusterer.story_count == 1500 - len(joined)
     assert clusterer.members(1499) == (1499,)
+
+
+def _collapsed(count: int, same_event: bool) -> tuple[list[StoryArticle], Vectors]:
+    """``count`` articles that a broken representation maps close together (cosine about 0.8, as the English
+    model does on a language it cannot read), sharing a few common words: each on its own event (words of its
+    own), or all on one event (the same words)."""
+    articles = []
+    for i in range(count):
+        word = "alpha" if same_event else f"w{i}x"
+        articles.append(
+            _article(
+                i + 1,
+                f"{word}a {word}b {word}c minister",
+                f"{word}d {word}e {word}f {word}g {word}h {word}i in parliament after the vote.",
+                hours=i * 0.1,
+            )
+        )
+    noise = np.random.default_rng(7).normal(size=(count, DIMENSIONS)).astype(np.float32)
+    vectors = np.eye(1, DIMENSIONS, dtype=np.float32) + 0.5 * noise / np.linalg.norm(noise, axis=1, keepdims=True)
+    return articles, vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_the_collapse_guard_stops_one_story_from_swallowing_the_stream() -> None:
+    articles, vectors = _collapsed(120, same_event=False)
+    unguarded = StoryClusterer(ClusterConfig(guard_window=0))
+    unguarded.add_batch(articles, vectors)
+    assert unguarded.story_count == 1  # what a representation that cannot read the text does
+
+    clusterer = StoryClusterer()
+    placements = clusterer.add_batch(articles, vectors)
+    guard = ClusterConfig().guard_articles
+    assert guard == 50
+    sizes = sorted((len(clusterer.members(s)) for s in {p.story_id for p in placements}), reverse=True)
+    assert sizes[0] == guard
+    refusals = [p for p in placements if p.refused]
+    # Article 51 is the first the full story refuses; it starts a story of its own, which then fills up in turn.
+    assert refusals[0].article_id == guard + 1
+    assert refusals[0].refused == (1,)
+    assert refusals[0].new_story
+
+
+def test_the_collapse_guard_lets_one_event_grow_on_strong_evidence() -> None:
+    articles, vectors = _collapsed(120, same_event=True)
+    clusterer = StoryClusterer()
+    placements = clusterer.add_batch(articles, vectors)
+    assert clusterer.story_count == 1
+    assert not any(p.refused for p in placements)

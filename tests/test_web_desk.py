@@ -274,7 +274,7 @@ def test_the_queue_filters_by_language(running: Running) -> None:
 
 
 def test_a_story_formation_found_suspicious_is_flagged_in_the_queue_and_on_its_page(running: Running) -> None:
-    from newsdesk.store.audit import SUSPICIOUS, log_change
+    from newsdesk.store.audit import GUARDED, SUSPICIOUS, log_change
 
     client = running.client()
     log_in(client)
@@ -291,6 +291,13 @@ def test_a_story_formation_found_suspicious_is_flagged_in_the_queue_and_on_its_p
     page = client.get(f"/desk/stories/{fine}/").text
     assert "Suspicious: this story took a large share" in page
     assert "formation</b> suspicious: took 30 of the 40 articles placed in one run" in page
+    assert "Guarded" not in page
+    with running.store.transaction() as conn:
+        log_change(conn, at=FORMED_AT, actor="formation", action=GUARDED, entity="story", key=str(fine),
+                   detail={"refused": 3})  # fmt: skip
+    page = client.get(f"/desk/stories/{fine}/").text
+    assert "Guarded: this story already held a quarter" in page
+    assert "formation</b> guarded: refused 3 articles without strong evidence in one run" in page
 
 
 def test_an_editors_title_excerpt_and_category_reach_the_page_the_feed_and_the_api(running: Running) -> None:

@@ -14,7 +14,7 @@ memory, and a restart does not bring it back.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -27,7 +27,7 @@ from newsdesk.read.langid import LanguageGuesser
 from newsdesk.settings import StoriesSettings
 from newsdesk.store import Store
 from newsdesk.store.articles import fill_languages, load_articles
-from newsdesk.store.audit import SUSPICIOUS, log_change
+from newsdesk.store.audit import GUARDED, SUSPICIOUS, log_change
 from newsdesk.store.judgements import Decision, decisions, formed_story_keys
 from newsdesk.store.placements import (
     PlacementRow,
@@ -44,14 +44,16 @@ from newsdesk.store.placements import (
     unplaced_articles,
     write_formed_story,
 )
+from newsdesk.store.vocabularies import DamagedVocabulary, load_vocabularies, save_vocabularies
 from newsdesk.stories.dedup import NearDuplicateIndex
 from newsdesk.stories.embed import DIMENSIONS, Embedder, Vectors
 from newsdesk.stories.explain import explain_story
-from newsdesk.stories.features import embedding_text
-from newsdesk.stories.languages import LanguageStreams, StreamsConfig
+from newsdesk.stories.features import DocumentCounts, embedding_text
+from newsdesk.stories.languages import LanguageStreams, StreamsConfig, stream_of
 from newsdesk.stories.life import LifeConfig, story_life
 from newsdesk.stories.model import CopyOf, Match, Placement, StoryArticle
 from newsdesk.stories.primary import PrimaryChoice, choose_primary
+from newsdesk.stories.reading import StoryReader
 
 
 def cluster_config(stories: StoriesSettings) -> StreamsConfig:
@@ -78,6 +80,36 @@ def replayed_stories(rows: Sequence[PlacementRow], published: dict[int, datetime
     return {key for key, stamp in latest.items() if stamp >= horizon} | recent
 
 
+def idf_backgrounds(
+    config: StreamsConfig,
+    stored: Mapping[str, DocumentCounts],
+    *,
+    replayed: Sequence[StoryArticle],
+    unreplayed: Sequence[StoryArticle],
+) -> dict[str, DocumentCounts]:
+    """Per stream, the document frequencies of the articles a restart does not place again.
+
+    ``stored``: the streams' counts as saved after a run (through some placement); ``replayed``: the articles
+    placed up to then that the restart places again (they count themselves, in order, as they did the first
+    time); ``unreplayed``: those placed after it (a run stopped before saving) that it does not place again.
+    So the restarted IDF counts every article the streams read, and when everything is replayed it is exactly
+    the IDF of an uninterrupted run.
+    """
+    backgrounds = dict(stored)
+    for articles, sign in ((replayed, -1), (unreplayed, 1)):
+        readers: dict[str, StoryReader] = {}
+        for article in articles:
+            language = stream_of(article.language)
+            reader = readers.get(language)
+            if reader is None:
+                reader = readers[language] = StoryReader(config.for_language(language).reading)
+            reader.read(article)
+        for language, reader in readers.items():
+            base = backgrounds.get(language, DocumentCounts())
+            backgrounds[language] = base.plus(reader.vocabulary.counts(), sign)
+    return {language: counts for language, counts in backgrounds.items() if counts.documents > 0}
+
+
 @dataclass(frozen=True, slots=True)
 class FormationReport:
     placed: int
@@ -89,13 +121,22 @@ class FormationReport:
     off_beat: int = 0
     #: Stories that took a suspicious share of this run's clustered articles: (story id, articles, of how many).
     suspicious: tuple[tuple[int, int, int], ...] = ()
+    #: Stories the collapse guard kept from growing in this run: (story id, articles it refused).
+    guarded: tuple[tuple[int, int], ...] = ()
 
     def warnings(self) -> list[str]:
-        """What an editor should look at: a story that absorbed a large share of the run's articles."""
+        """What an editor should look at: a story that absorbed a large share of the run's articles, and one
+        the collapse guard stopped."""
         return [
             f"suspicious: story {story} took {count} of the {total} articles placed in this run "
             f"({count / total:.0%}); check that it is one event (`newsdesk story {story}`)"
             for story, count, total in self.suspicious
+        ] + [
+            f"guarded: story {story} refused {count} article{'s' if count != 1 else ''} that scored high enough to "
+            "join it, without strong evidence (a link, or a score two stories need to merge): it already held a "
+            "quarter of its language's latest articles; they started stories of their own "
+            f"(`newsdesk story {story}`)"
+            for story, count in self.guarded
         ]
 
 
@@ -132,30 +173,45 @@ class StoryFormation:
         self.store = store
         self.embedder = embedder
         self.judge = judge
-        self.clusterer = LanguageStreams(config)
+        self.config = config or StreamsConfig()
         self._guesser = LanguageGuesser()
         self.dedup = NearDuplicateIndex()
-        self._replay()
+        self.clusterer = self._replay()
 
-    def _replay(self) -> None:
+    def _replay(self) -> LanguageStreams:
+        """The clusterer as the stored placements left it: the stories that may still be open placed again, in
+        order, over the IDF of every article the streams read (:func:`idf_backgrounds`)."""
         with self.store.transaction() as conn:
             rows = load_placements(conn)
             articles = story_articles(conn, [r.article_id for r in rows]) if rows else {}
+            try:
+                through, stored = load_vocabularies(conn)
+            except DamagedVocabulary:
+                through, stored = 0, {}  # rebuilt from the articles themselves
         published = {i: a.published for i, a in articles.items()}
-        wanted = replayed_stories(rows, published, self.clusterer.config.life)
+        wanted = replayed_stories(rows, published, self.config.life)
+        # A copy dedup found was never clustered; one an editor marked later was, and is replayed as placed.
+        clustered = [(row, self._with_language(articles[row.article_id])) for row in rows if row.vector is not None]
+        backgrounds = idf_backgrounds(
+            self.config,
+            {language: DocumentCounts(documents, counts) for language, (documents, counts) in stored.items()},
+            replayed=[a for row, a in clustered if row.story_key in wanted and row.seq <= through],
+            unreplayed=[a for row, a in clustered if row.story_key not in wanted and row.seq > through],
+        )
+        clusterer = LanguageStreams(self.config, backgrounds)
         for row in rows:
             if row.story_key not in wanted:
                 continue
             if row.copy_of is not None and row.vector is None:
-                # A copy dedup found was never clustered; one an editor marked later was, and is replayed as placed.
                 continue
             if row.signature is not None:
                 self.dedup.add_signature(row.article_id, row.signature)
             vector = np.frombuffer(row.vector or b"", dtype=np.float32)
             if vector.shape != (DIMENSIONS,):
                 vector = np.zeros(DIMENSIONS, dtype=np.float32)
-            self.clusterer.add(self._with_language(articles[row.article_id]), vector)
-        self.clusterer.close_quiet()
+            clusterer.add(self._with_language(articles[row.article_id]), vector)
+        clusterer.close_quiet()
+        return clusterer
 
     def run(
         self,
@@ -171,6 +227,7 @@ class StoryFormation:
         start = time.perf_counter()
         placed = copies = new_stories = merges = off_beat = 0
         clustered: list[int] = []
+        refused: dict[int, int] = {}
         while (limit is None or placed + off_beat < limit) and not stop():
             size = batch if limit is None else min(batch, limit - placed - off_beat)
             with self.store.transaction() as conn:
@@ -202,24 +259,37 @@ class StoryFormation:
                     new_stories += outcome.new_story
                     merges += len(outcome.merged)
                     clustered.append(article.id)
+                    for story in outcome.refused:
+                        refused[story] = refused.get(story, 0) + 1
             progress(len(articles))
+        if clustered:
+            with self.store.transaction() as conn:
+                counts = {k: (v.documents, v.counts) for k, v in self.clusterer.document_counts().items()}
+                save_vocabularies(conn, counts, through_seq=stream_position(conn)[1], now=clock.now())
         suspicious = suspicious_stories([self.clusterer.story_of(i) for i in clustered])
-        if suspicious:
-            self._flag(suspicious, clock)
-        return FormationReport(placed, copies, new_stories, merges, time.perf_counter() - start, off_beat, suspicious)
+        guarded = tuple(sorted(refused.items()))
+        if suspicious or guarded:
+            self._flag(suspicious, guarded, clock)
+        return FormationReport(
+            placed, copies, new_stories, merges, time.perf_counter() - start, off_beat, suspicious, guarded
+        )
 
-    def _flag(self, suspicious: Sequence[tuple[int, int, int]], clock: Clock) -> None:
-        """Log each suspicious story in the audit log, where the editors' desk shows it."""
+    def _flag(
+        self, suspicious: Sequence[tuple[int, int, int]], guarded: Sequence[tuple[int, int]], clock: Clock
+    ) -> None:
+        """Log each suspicious or guarded story in the audit log, where the editors' desk shows it."""
+        entries = [(story, SUSPICIOUS, {"articles": count, "of": total}) for story, count, total in suspicious]
+        entries += [(story, GUARDED, {"refused": count}) for story, count in guarded]
         with self.store.transaction() as conn:
-            for story, count, total in suspicious:
+            for story, action, detail in entries:
                 log_change(
                     conn,
                     at=clock.now(),
                     actor="formation",
-                    action=SUSPICIOUS,
+                    action=action,
                     entity="story",
                     key=str(resolve_key(conn, story)),
-                    detail={"articles": count, "of": total},
+                    detail=detail,
                 )
 
     def _with_language(self, article: StoryArticle) -> StoryArticle:

@@ -58,6 +58,8 @@ class ClusteringEvalReport:
     embedding_seconds: float
     #: Per language stream: its articles and their scores against the gold stories.
     languages: tuple[tuple[str, int, ClusteringScores], ...] = ()
+    #: Articles the collapse guard kept out of a story (``ClusterConfig.guard_window``).
+    refused: int = 0
 
     @property
     def articles_per_second(self) -> float:
@@ -163,11 +165,12 @@ def run_clustering_eval(
         embedding_seconds = time.perf_counter() - started
     matrix = np.asarray(vectors, dtype=np.float32)
     clusterer = LanguageStreams(config)
-    merges = 0
+    merges = refused = 0
     started = time.perf_counter()
     for i, article in enumerate(articles):
         placement = clusterer.add(article, matrix[i])
         merges += len(placement.merged)
+        refused += bool(placement.refused)
         if progress is not None:
             progress()
     clustering_seconds = time.perf_counter() - started
@@ -182,6 +185,7 @@ def run_clustering_eval(
         clustering_seconds=clustering_seconds,
         embedding_seconds=embedding_seconds,
         languages=per_language(articles, gold, predicted),
+        refused=refused,
     )
 
 
@@ -213,6 +217,7 @@ def format_clustering_report(report: ClusteringEvalReport) -> list[str]:
         "gold_stories": report.gold_stories,
         "stories": report.stories,
         "merges": report.merges,
+        "refused": report.refused,
         "articles_per_second": round(report.articles_per_second, 1),
         "embeddings_per_second": round(report.embeddings_per_second, 1),
     }
@@ -231,7 +236,7 @@ def format_clustering_report(report: ClusteringEvalReport) -> list[str]:
         f"NMI: {s.nmi:.4f}",
         f"languages: {mix or 'none'}",
         *by_language,
-        f"stories: {report.stories} ({report.merges} merges)",
+        f"stories: {report.stories} ({report.merges} merges; {report.refused} articles kept out by the collapse guard)",
         f"clustering: {report.articles_per_second:.1f} articles/s ({report.clustering_seconds:.2f} s)",
         f"embedding (MiniLM, timed apart): {report.embeddings_per_second:.1f} articles/s "
         f"({report.embedding_seconds:.2f} s)",

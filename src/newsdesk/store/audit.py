@@ -13,6 +13,8 @@ from newsdesk.store.timestamps import to_db
 
 #: The action formation logs for a story that took a suspicious share of a run's articles (``formation``).
 SUSPICIOUS = "suspicious"
+#: The action formation logs for a story the collapse guard kept from growing (``ClusterConfig.guard_window``).
+GUARDED = "guarded"
 
 
 def log_change(

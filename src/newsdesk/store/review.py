@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Select, func, or_, select
 
 from newsdesk.record import Story
 from newsdesk.store import schema
-from newsdesk.store.audit import SUSPICIOUS, flagged
+from newsdesk.store.audit import GUARDED, SUSPICIOUS, flagged
 from newsdesk.store.judgements import Decision, article_judgements, decisions, story_topic_names
 from newsdesk.store.placements import load_placements, merges_into, resolve_key, story_articles, story_member_ids
 from newsdesk.store.published import in_language
@@ -126,7 +126,7 @@ def review_queue(
     placements = load_placements(conn, story_keys=keys) if keys else []
     primaries = {key: (story_member_ids(conn, key) or [key])[0] for key in keys}
     judged = article_judgements(conn, list(primaries.values())) if primaries else {}
-    suspicious = flagged(conn, keys, SUSPICIOUS)
+    suspicious = flagged(conn, keys, SUSPICIOUS) | flagged(conn, keys, GUARDED)
     items = []
     for r in shown:
         key = int(r.cluster_key)

@@ -214,6 +214,19 @@ placements = Table(
     Column("placed_at", DateTime(timezone=True), nullable=False),
 )
 
+#: Each language stream's document frequencies (the IDF of its story clustering), as of placement ``through_seq``:
+#: a restart replays only the stories that may still be open, and restores the rest of the IDF from here.
+stream_vocabularies = Table(
+    "stream_vocabularies",
+    metadata,
+    Column("language", String(35), primary_key=True),
+    Column("through_seq", Integer, nullable=False),
+    Column("documents", Integer, nullable=False),
+    # zlib-compressed JSON object: key name → articles that held it.
+    Column("counts", LargeBinary, nullable=False),
+    Column("saved_at", DateTime(timezone=True), nullable=False),
+)
+
 #: Stories found to be one: the absorbed id leads to the one that stays (the older).
 story_merges = Table(
     "story_merges",

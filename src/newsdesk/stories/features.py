@@ -10,8 +10,8 @@ articles arrive, so IDF is learned online from what has been seen so far.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -142,6 +142,29 @@ def embedding_text(title: str, lead: str, text: str, characters: int = 2000) -> 
     return " ".join(part for part in (title, lead, text) if part)[:characters]
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentCounts:
+    """A stream's document frequencies by name: how many articles it counted, and how many held each key.
+
+    What a stream's IDF is made of, kept apart from its ids (which follow the order of first sight), so it can be
+    stored, restored, added and taken away.
+    """
+
+    documents: int = 0
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+    def plus(self, other: DocumentCounts, sign: int = 1) -> DocumentCounts:
+        """These counts with ``other``'s added (``sign`` -1: taken away; never below zero)."""
+        counts = dict(self.counts)
+        for name, count in other.counts.items():
+            value = counts.get(name, 0) + sign * count
+            if value > 0:
+                counts[name] = value
+            else:
+                counts.pop(name, None)
+        return DocumentCounts(max(0, self.documents + sign * other.documents), counts)
+
+
 class Vocabulary:
     """Ids for terms and entities in order of first sight, and how many articles so far held each.
 
@@ -149,9 +172,21 @@ class Vocabulary:
     one dictionary lookup per token after the first sight.
     """
 
-    __slots__ = ("_frequencies", "_ids", "_multi", "_tokens", "documents", "entity", "idf_floor", "names")
+    __slots__ = (
+        "_background",
+        "_frequencies",
+        "_ids",
+        "_multi",
+        "_tokens",
+        "documents",
+        "entity",
+        "idf_floor",
+        "names",
+    )
 
-    def __init__(self, idf_floor: float = 1.0) -> None:
+    def __init__(self, idf_floor: float = 1.0, background: DocumentCounts | None = None) -> None:
+        """``background``: articles counted before this vocabulary's first (a restart's stored counts of the
+        articles it does not read again); a key gets its count when first seen."""
         #: Added to every IDF: 1 keeps words in every article weighing (English drops its stop words before);
         #: 0 lets a word every article holds weigh nothing (a language whose stop words nobody listed).
         self.idf_floor = idf_floor
@@ -162,7 +197,8 @@ class Vocabulary:
         self._frequencies = np.zeros(1024, dtype=np.int64)
         #: By id: whether the key is an entity (not a term).
         self.entity: Flags = np.zeros(1024, dtype=bool)
-        self.documents = 0
+        self._background: Mapping[str, int] = background.counts if background is not None else {}
+        self.documents = background.documents if background is not None else 0
 
     def __len__(self) -> int:
         return len(self.names)
@@ -187,10 +223,21 @@ class Vocabulary:
             entity = np.zeros(size, dtype=bool)
             entity[: len(self.entity)] = self.entity
             self.entity = entity
+        background = self._background
         for found in new:
-            if self.names[found].startswith(ENTITY_PREFIX):
+            name = self.names[found]
+            if name.startswith(ENTITY_PREFIX):
                 self.entity[found] = True
+            if background:
+                self._frequencies[found] = background.get(name, 0)
         return out
+
+    def counts(self) -> DocumentCounts:
+        """The document frequencies by name (keys no article held left out), with the background's."""
+        frequencies = self._frequencies[: len(self.names)].tolist()
+        held = {name: count for name, count in zip(self.names, frequencies, strict=True) if count > 0}
+        unseen = {name: count for name, count in self._background.items() if name not in self._ids}
+        return DocumentCounts(self.documents, held | unseen)
 
     def _learn(self, token: str) -> int:
         """The id of the one term ``token`` counts as; -1 for none, -2 for several (kept apart)."""

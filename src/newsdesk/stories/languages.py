@@ -17,11 +17,12 @@ Story ids are article ids, unique across streams, so ``story_of`` needs no langu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
 from newsdesk.stories.embed import Vectors
+from newsdesk.stories.features import DocumentCounts
 from newsdesk.stories.life import LifeConfig
 from newsdesk.stories.model import Placement, StoryArticle
 
@@ -59,8 +60,12 @@ def stream_of(language: str | None) -> str:
 class LanguageStreams:
     """One :class:`StoryClusterer` per language, created as articles of that language arrive."""
 
-    def __init__(self, config: StreamsConfig | None = None) -> None:
+    def __init__(
+        self, config: StreamsConfig | None = None, backgrounds: Mapping[str, DocumentCounts] | None = None
+    ) -> None:
+        """``backgrounds``: per stream, the document frequencies of articles read before (a restart's)."""
         self.config = config or StreamsConfig()
+        self._backgrounds = dict(backgrounds or {})
         self._streams: dict[str, StoryClusterer] = {}
         self._stream_of_article: dict[int, str] = {}
 
@@ -69,7 +74,9 @@ class LanguageStreams:
         language = stream_of(article.language)
         stream = self._streams.get(language)
         if stream is None:
-            stream = self._streams[language] = StoryClusterer(self.config.for_language(language))
+            stream = self._streams[language] = StoryClusterer(
+                self.config.for_language(language), self._backgrounds.get(language)
+            )
         placement = stream.add(article, vector)
         self._stream_of_article[article.id] = language
         return placement
@@ -80,6 +87,11 @@ class LanguageStreams:
     def close_quiet(self) -> tuple[int, ...]:
         """Close every quiet story in every stream (see :meth:`StoryClusterer.close_quiet`)."""
         return tuple(story for language in sorted(self._streams) for story in self._streams[language].close_quiet())
+
+    def document_counts(self) -> dict[str, DocumentCounts]:
+        """Each stream's document frequencies by name (what a restart restores its IDF from)."""
+        # A stream with a background but no article since has only its background.
+        return self._backgrounds | {language: stream.document_counts() for language, stream in self._streams.items()}
 
     @property
     def languages(self) -> Iterable[str]:

@@ -63,7 +63,10 @@ class Placement:
 
     ``story_id`` is the id of the story's first article, so ids are stable and
     deterministic; when two stories merge, the older id stays and ``merged``
-    lists the ids that now lead to it.
+    lists the ids that now lead to it. ``refused`` lists the stories the article
+    scored high enough to join but that refused it: each already held a
+    suspicious share of its stream's latest articles and the evidence was not
+    strong (the collapse guard, ``ClusterConfig.guard_window``).
     """
 
     article_id: int
@@ -71,3 +74,4 @@ class Placement:
     new_story: bool
     match: Match | None = None
     merged: tuple[int, ...] = ()
+    refused: tuple[int, ...] = ()

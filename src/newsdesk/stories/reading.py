@@ -14,6 +14,7 @@ import numpy as np
 from newsdesk.stories.events import EventEvidence, evidence
 from newsdesk.stories.features import (
     ENTITY_PREFIX,
+    DocumentCounts,
     FieldWeights,
     Vocabulary,
     entity_names,
@@ -59,9 +60,10 @@ class ArticleFeatures:
 class StoryReader:
     """Reads articles in stream order, counting their terms and entities into the document frequencies."""
 
-    def __init__(self, config: ReadingConfig) -> None:
+    def __init__(self, config: ReadingConfig, background: DocumentCounts | None = None) -> None:
+        """``background``: the stream's counts of articles read before this reader (a restart's)."""
         self.config = config
-        self.vocabulary = Vocabulary(config.idf_floor)
+        self.vocabulary = Vocabulary(config.idf_floor, background)
 
     def read(self, article: StoryArticle) -> ArticleFeatures:
         """The article's features; its terms and entities are counted (the next article sees them)."""
