@@ -287,7 +287,9 @@ class StoryClusterer:
         slot = int(signals.slots[best])
         match = self._match(slot, features, int(signals.member_rows[best]), float(scores[best]))
         self._join(slot, row, article, features, vec)
-        reached = (scores >= cfg.threshold) & ~np.isin(signals.slots, refused)
+        reached = scores >= cfg.threshold
+        if refused:
+            reached &= ~np.isin(signals.slots, refused)
         others = signals.slots[reached][np.argsort(ids[reached], kind="stable")]
         merged = self._merge_into(slot, others.tolist())
         return Placement(
@@ -487,9 +489,13 @@ class StoryClusterer:
         ``guard_articles`` of the stream's latest articles) and the evidence is not strong: then the next one.
         """
         cfg = self.config
+        order = np.lexsort((ids, -scores))
         guard = cfg.guard_articles
+        best = int(order[0])
+        if not guard or self._recent[signals.slots[best]] < guard:
+            return (best, []) if scores[best] >= cfg.threshold else (-1, [])
         refused: list[int] = []
-        for i in np.lexsort((ids, -scores)).tolist():
+        for i in order.tolist():
             score = float(scores[i])
             if score < cfg.threshold:
                 break
