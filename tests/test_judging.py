@@ -119,6 +119,30 @@ def test_a_desk_set_to_its_languages_keeps_articles_in_others_off_the_beat(
     assert JudgeSettings().language_codes == frozenset()
 
 
+def test_judging_a_batch_gives_what_judging_each_article_gives(desk_store: Store, minilm: MemoEmbedder) -> None:
+    import dataclasses
+
+    articles = [
+        StoryArticle(1, "AI tops the charts: pop star's new single", POP_SONG, POP_SONG, T0),
+        StoryArticle(2, "Robot arm learns to grasp new objects", ROBOTS[:200], ROBOTS, T0),
+        StoryArticle(3, "Hospital robot sorts medicine", HOSPITAL[:200], HOSPITAL, T0, language="pt"),
+        StoryArticle(4, "A robot arm for warehouses", ROBOTS_THIRD[:200], ROBOTS_THIRD, T0),
+    ]
+    vectors = minilm.embed([embedding_text(a.title, a.lead, a.text) for a in articles])
+    with desk_store.transaction() as conn:
+        judge = DeskJudge.load(conn, JudgeSettings(languages="en"), minilm)
+    one_by_one = [judge.assess(a, v) for a, v in zip(articles, vectors, strict=True)]
+    batched = judge.assess_many(articles, vectors)
+    assert [a.on_beat for a in batched] == [False, True, False, True]
+    assert [(a.on_beat, a.evidence, [t.topic_id for t in a.topics]) for a in batched] == [
+        (a.on_beat, a.evidence, [t.topic_id for t in a.topics]) for a in one_by_one
+    ]
+    assert [a.relevance for a in batched] == pytest.approx([a.relevance for a in one_by_one], abs=1e-4)
+    with pytest.raises(ValueError, match="4 articles but 3 vectors"):
+        judge.assess_many(articles, vectors[:3])
+    assert dataclasses.replace(batched[2]).evidence[0].startswith("in pt, not one of the desk's languages")
+
+
 def heat_of(store: Store, key: int) -> int:
     with store.transaction() as conn:
         state = story_state(conn, key)

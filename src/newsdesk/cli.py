@@ -882,6 +882,28 @@ def bench_clustering(
     _print_figures(lines[:-1], json.loads(lines[-1]), require)
 
 
+@bench_app.command("pipeline")
+@user_errors
+def bench_pipeline(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Full-text article sets (clustering JSON Lines, e.g. giveme5w1h.jsonl).")
+    ],
+    articles: Annotated[int, typer.Option("--articles", help="Articles served (the files' first ones).")] = 600,
+    hosts: Annotated[int, typer.Option("--hosts", help="Loopback hosts the outlets are spread over.")] = 16,
+    require: RequireOption = None,
+) -> None:
+    """The whole desk on a news site served on loopback: fetch, read, form, judge, publish; articles/s."""
+    from newsdesk.bench.pipeline import format_pipeline_bench, run_pipeline_bench
+
+    for path in paths:
+        if not path.is_file():
+            raise typer.BadParameter(f"{path}: no such file", param_hint="PATHS")
+    with err.status("serving the articles and running the desk over them"):
+        report = run_pipeline_bench(paths, articles, hosts)
+    lines = format_pipeline_bench(report)
+    _print_figures(lines[:-1], json.loads(lines[-1]), require)
+
+
 # --------------------------------------------------------------------------- keeping: images, secured, keys
 
 

@@ -22,7 +22,7 @@ import numpy as np
 from sqlalchemy import Connection
 
 from newsdesk.fetch.clock import Clock
-from newsdesk.judging import DeskJudge
+from newsdesk.judging import Assessment, DeskJudge
 from newsdesk.read.langid import LanguageGuesser
 from newsdesk.settings import StoriesSettings
 from newsdesk.store import Store
@@ -123,6 +123,11 @@ class FormationReport:
     suspicious: tuple[tuple[int, int, int], ...] = ()
     #: Stories the collapse guard kept from growing in this run: (story id, articles it refused).
     guarded: tuple[tuple[int, int], ...] = ()
+    #: Of ``seconds``: embedding the articles (batched), judging them (relevance, topics, quality) and placing
+    #: them in the clusterer; the rest is reading and writing the store and rewriting the stories they changed.
+    embed_seconds: float = 0.0
+    judge_seconds: float = 0.0
+    cluster_seconds: float = 0.0
 
     def warnings(self) -> list[str]:
         """What an editor should look at: a story that absorbed a large share of the run's articles, and one
@@ -177,6 +182,7 @@ class StoryFormation:
         self._guesser = LanguageGuesser()
         self.dedup = NearDuplicateIndex()
         self.clusterer = self._replay()
+        self._cluster_seconds = 0.0
 
     def _replay(self) -> LanguageStreams:
         """The clusterer as the stored placements left it: the stories that may still be open placed again, in
@@ -228,6 +234,8 @@ class StoryFormation:
         placed = copies = new_stories = merges = off_beat = 0
         clustered: list[int] = []
         refused: dict[int, int] = {}
+        spent = {"embed": 0.0, "judge": 0.0}
+        self._cluster_seconds = 0.0
         while (limit is None or placed + off_beat < limit) and not stop():
             size = batch if limit is None else min(batch, limit - placed - off_beat)
             with self.store.transaction() as conn:
@@ -244,12 +252,24 @@ class StoryFormation:
                 )
             if not articles:
                 break
+            began = time.perf_counter()
             vectors = self.embedder.embed([embedding_text(a.title, a.lead, a.text) for a in articles])
+            spent["embed"] += time.perf_counter() - began
             self.dedup.prepare(articles)
-            for article, vector in zip(articles, vectors, strict=True):
+            began = time.perf_counter()
+            assessments = self.judge.assess_many(articles, vectors) if self.judge is not None else None
+            spent["judge"] += time.perf_counter() - began
+            for k, (article, vector) in enumerate(zip(articles, vectors, strict=True)):
                 if stop():
                     break
-                if self.judge is not None and not self._judge(self.judge, article, vector, clock):
+                began = time.perf_counter()
+                on_beat = (
+                    self.judge is None
+                    or assessments is None
+                    or self._judge(self.judge, article, vector, assessments[k], clock)
+                )
+                spent["judge"] += time.perf_counter() - began
+                if not on_beat:
                     off_beat += 1
                     continue
                 outcome = self._place(article, vector, clock)
@@ -271,7 +291,17 @@ class StoryFormation:
         if suspicious or guarded:
             self._flag(suspicious, guarded, clock)
         return FormationReport(
-            placed, copies, new_stories, merges, time.perf_counter() - start, off_beat, suspicious, guarded
+            placed,
+            copies,
+            new_stories,
+            merges,
+            time.perf_counter() - start,
+            off_beat,
+            suspicious,
+            guarded,
+            spent["embed"],
+            spent["judge"],
+            self._cluster_seconds,
         )
 
     def _flag(
@@ -299,13 +329,15 @@ class StoryFormation:
             return article
         return replace(article, language=self._guesser.guess_article(article.title, article.lead, article.text))
 
-    def _judge(self, judge: DeskJudge, article: StoryArticle, vector: Vectors, clock: Clock) -> bool:
-        """Judge and store the article's relevance and topics; whether it goes on to be placed.
+    def _judge(
+        self, judge: DeskJudge, article: StoryArticle, vector: Vectors, assessment: Assessment, clock: Clock
+    ) -> bool:
+        """Store the article's relevance and topics (``assessment``, judged with its batch); whether it goes on
+        to be placed.
 
         An article judged off the beat that is a copy of an original already placed (so on the beat) follows
         its original: the same text is the same news whatever its headline says.
         """
-        assessment = judge.assess(article, vector)
         if not assessment.on_beat:
             copy = self.dedup.check(article)
             if copy is not None:
@@ -339,7 +371,9 @@ class StoryFormation:
                 )
                 self._write_story(conn, key, now)
                 return copy
+            began = time.perf_counter()
             placement = self.clusterer.add(article, np.asarray(vector, dtype=np.float32))
+            self._cluster_seconds += time.perf_counter() - began
             match = placement.match
             # Stories merged since (by the clusterer or an editor) lead to the story that took them.
             story_key = resolve_key(conn, placement.story_id)

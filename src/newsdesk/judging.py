@@ -112,7 +112,42 @@ class DeskJudge:
 
     def assess(self, article: StoryArticle, vector: Vectors) -> Assessment:
         """An article's relevance to the beat and, when on it, its topics (pure: nothing is stored)."""
+        early = self._early(article)
+        if early is not None or self.beat is None or self.tagger is None:
+            return early or Assessment(1.0, True, (), ())
         text = f"{article.lead}\n{article.text}".strip()
+        unit = np.asarray(vector, dtype=np.float32)
+        relevance = self.beat.judge(article.title, text, unit)
+        tags = self.tagger.tag(article.title, text, unit) if relevance.on_beat else []
+        return Assessment(relevance.score, relevance.on_beat, relevance.evidence, tuple(tags))
+
+    def assess_many(self, articles: Sequence[StoryArticle], vectors: Vectors) -> list[Assessment]:
+        """:meth:`assess` for many articles at once: the beat's second look (each text without its keywords) is
+        embedded in one batch, which is what makes judging a round of articles cheap."""
+        if len(articles) != len(vectors):
+            raise ValueError(f"{len(articles)} articles but {len(vectors)} vectors")
+        out: list[Assessment | None] = [None] * len(articles)
+        judged: list[int] = []
+        for i, article in enumerate(articles):
+            early = self._early(article)
+            if early is None:
+                judged.append(i)
+            else:
+                out[i] = early
+        if judged and self.beat is not None and self.tagger is not None:
+            items = [(articles[i].title, f"{articles[i].lead}\n{articles[i].text}".strip()) for i in judged]
+            matrix = np.asarray(vectors, dtype=np.float32)[judged]
+            verdicts = self.beat.judge_many(items, matrix)
+            on = [k for k, verdict in enumerate(verdicts) if verdict.on_beat]
+            tags = self.tagger.tag_many([items[k] for k in on], matrix[on]) if on else []
+            tags_of = dict(zip(on, tags, strict=True))
+            for k, (i, verdict) in enumerate(zip(judged, verdicts, strict=True)):
+                out[i] = Assessment(verdict.score, verdict.on_beat, verdict.evidence, tuple(tags_of.get(k, [])))
+        return [a for a in out if a is not None]
+
+    def _early(self, article: StoryArticle) -> Assessment | None:
+        """The verdict that needs no reading: an article in a language the desk does not cover, or every article
+        of a desk without a taxonomy; ``None`` otherwise."""
         wanted = self.settings.language_codes
         language = stream_of(article.language)
         if wanted and language != UNKNOWN and language not in wanted:
@@ -120,10 +155,7 @@ class DeskJudge:
             return Assessment(0.0, False, (why,), ())
         if self.beat is None or self.tagger is None:
             return Assessment(1.0, True, ("the desk has no taxonomy: every article is on its beat",), ())
-        unit = np.asarray(vector, dtype=np.float32)
-        relevance = self.beat.judge(article.title, text, unit)
-        tags = self.tagger.tag(article.title, text, unit) if relevance.on_beat else []
-        return Assessment(relevance.score, relevance.on_beat, relevance.evidence, tuple(tags))
+        return None
 
     def as_copy(self, assessment: Assessment, article: StoryArticle, vector: Vectors, original_id: int) -> Assessment:
         """A syndicated copy follows its original onto the beat: the same text is the same news."""
