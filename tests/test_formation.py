@@ -229,7 +229,7 @@ def test_a_closed_story_stays_closed_across_a_restart_and_says_why(store: Store)
 def test_a_restart_replays_the_stories_that_may_still_be_open_or_recalled() -> None:
     from newsdesk.formation import replayed_stories
     from newsdesk.store.placements import PlacementRow
-    from newsdesk.stories.life import LifeConfig
+    from newsdesk.stories.lifeconfig import LifeConfig
 
     def at(days: float) -> datetime:
         return T0 + timedelta(days=days)

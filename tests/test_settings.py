@@ -37,6 +37,9 @@ def test_the_environment_overrides_the_database(tmp_path: Path) -> None:
         ("[site\n", "Expected ']'"),
         ("[stories]\nquiet_days = -1\n", "stories.quiet_days must not be negative, not -1.0"),
         ("[stories]\nquiet_articles = 2.5\n", "stories.quiet_articles must be a int, not 2.5"),
+        ('[embedding]\ndevice = "tpu"\n', "embedding.device must be one of auto, cpu, cuda, not 'tpu'"),
+        ('[embedding]\nprecision = "int4"\n', "embedding.precision must be one of auto, float32, bfloat16"),
+        ("[embedding]\nbatch_size = 0\n", "embedding.batch_size must be at least 1, not 0"),
     ],
 )
 def test_bad_settings_name_the_file_and_key(tmp_path: Path, text: str, problem: str) -> None:

@@ -280,3 +280,32 @@ def test_a_record_at_every_bound_the_parser_allows_is_stored_and_comes_back(stor
         save_story(conn, hot, actor="t", now=NOW)
     with store.transaction() as conn:
         assert {s.slug: s for s in load_stories(conn)} == {"edge": story, "hot": hot}
+
+
+def test_the_newest_migration_is_read_from_the_files_as_alembic_reads_it(tmp_path: Path) -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from newsdesk.store.engine import head_revision
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(schema.__file__).parent / "migrations"))
+    assert head_revision() == ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_a_store_at_the_newest_schema_opens_without_loading_alembic(tmp_path: Path) -> None:
+    """Every command opens the store; one that is up to date must not pay for Alembic's import."""
+    import subprocess
+    import sys
+
+    from newsdesk.store.engine import head_revision
+
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    Store.open(url).close()  # created: migrated by Alembic
+    probe = (
+        f"import sys; from newsdesk.store import Store; Store.open({url!r}).close(); print('alembic' in sys.modules)"
+    )
+    opened = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert opened.stdout.strip() == "False"
+    with Store.open(url) as store, store.transaction() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()

@@ -17,7 +17,7 @@ import pytest
 
 from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
 from newsdesk.stories.embed import DIMENSIONS, Vectors
-from newsdesk.stories.life import LifeConfig
+from newsdesk.stories.lifeconfig import LifeConfig
 from newsdesk.stories.model import StoryArticle
 
 from .embedders import HashingEmbedder

@@ -6,51 +6,32 @@ line on stderr and exit 1; tracebacks are for bugs only.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import os
 import secrets
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from newsdesk import __version__
-from newsdesk.contenttree import read_capped, read_record_file, read_tree, record_paths, write_files
-from newsdesk.desk import Desk, init_desk, open_desk
-from newsdesk.documents import read_document
-from newsdesk.editing import EditError
-from newsdesk.evaluation.extraction import ExtractionEvalError
-from newsdesk.fetch.client import Fetcher, Request
-from newsdesk.fetch.clock import SystemClock
-from newsdesk.fetch.errors import FetchError
-from newsdesk.identify import SOURCE_KINDS, identify
-from newsdesk.keep.caching import CacheReport
-from newsdesk.keep.imagecache import ImageCache
-from newsdesk.keep.keyring import KeyRing, KeyRingError
-from newsdesk.keep.secured import SecuredError
-from newsdesk.pipeline import RunReport, SourceOutcome, fetch_sources, sources_to_fetch
-from newsdesk.publish.articlejson import article_json
-from newsdesk.publish.mailer import MailError
-from newsdesk.read.values import ReadError
-from newsdesk.record import FetchedArticle, Source
-from newsdesk.recordfile import RecordError, roundtrip_difference
-from newsdesk.settings import FetchSettings, SettingsError, load_fetch_settings
-from newsdesk.sources.errors import SourceError
-from newsdesk.sources.opml import OpmlOutline, parse_opml, render_opml
-from newsdesk.store import StoreError
-from newsdesk.store.cachedimages import ImageOutcome
-from newsdesk.store.sources import add_source, list_sources
-from newsdesk.store.stats import counts
-from newsdesk.store.users import UserError
-from newsdesk.transfer import export_tree, import_tree
+
+if TYPE_CHECKING:
+    from newsdesk.desk import Desk
+    from newsdesk.keep.caching import CacheReport
+    from newsdesk.keep.imagecache import ImageCache
+    from newsdesk.keep.keyring import KeyRing
+    from newsdesk.pipeline import RunReport, SourceOutcome
+    from newsdesk.record import FetchedArticle
+    from newsdesk.settings import FetchSettings
+    from newsdesk.store.cachedimages import ImageOutcome
 
 app = typer.Typer(
     help="newsdesk: a self-hosted topical news desk.",
@@ -90,6 +71,25 @@ DeskOption = Annotated[
 ]
 
 
+def _user_error_types() -> tuple[type[Exception], ...]:
+    """The library's errors that are the user's to mend (imported only when something went wrong)."""
+    from newsdesk.editing import EditError
+    from newsdesk.evaluation.extraction import ExtractionEvalError
+    from newsdesk.fetch.errors import FetchError
+    from newsdesk.keep.keyring import KeyRingError
+    from newsdesk.keep.secured import SecuredError
+    from newsdesk.publish.mailer import MailError
+    from newsdesk.read.values import ReadError
+    from newsdesk.recordfile import RecordError
+    from newsdesk.settings import SettingsError
+    from newsdesk.sources.errors import SourceError
+    from newsdesk.store import StoreError
+    from newsdesk.store.users import UserError
+
+    return (RecordError, SettingsError, StoreError, SourceError, FetchError, ReadError, ExtractionEvalError,
+            KeyRingError, SecuredError, MailError, EditError, UserError)  # fmt: skip
+
+
 def user_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn the library's user-facing errors into one line on stderr and exit status 1."""
 
@@ -97,30 +97,26 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
-        except (
-            RecordError,
-            SettingsError,
-            StoreError,
-            SourceError,
-            FetchError,
-            ReadError,
-            ExtractionEvalError,
-            KeyRingError,
-            SecuredError,
-            MailError,
-            EditError,
-            UserError,
-        ) as error:
-            typer.echo(f"error: {error}", err=True)
-            raise typer.Exit(1) from None
         except BrokenPipeError:
             raise  # the reader went away (`| head`): click exits quietly, as Unix tools do
-        except OSError as error:
-            where = f"{error.filename}: " if error.filename else ""
-            typer.echo(f"error: {where}{error.strerror or error}", err=True)
-            raise typer.Exit(1) from None
+        except Exception as error:
+            if isinstance(error, _user_error_types()):
+                typer.echo(f"error: {error}", err=True)
+                raise typer.Exit(1) from None
+            if isinstance(error, OSError):
+                where = f"{error.filename}: " if error.filename else ""
+                typer.echo(f"error: {where}{error.strerror or error}", err=True)
+                raise typer.Exit(1) from None
+            raise
 
     return wrapper
+
+
+def _run(work: Coroutine[Any, Any, R]) -> R:
+    """Run a coroutine to the end (asyncio is loaded only by the commands that need it)."""
+    import asyncio
+
+    return asyncio.run(work)
 
 
 def _now() -> datetime:
@@ -128,6 +124,8 @@ def _now() -> datetime:
 
 
 def _print_stats(desk: Desk) -> None:
+    from newsdesk.store.stats import counts
+
     with desk.store.transaction() as conn:
         for name, value in counts(conn).items():
             typer.echo(f"{name}: {value}")
@@ -182,6 +180,7 @@ def init(
     ] = None,
 ) -> None:
     """Create a desk: a directory with newsdesk.toml and its database."""
+    from newsdesk.desk import init_desk
     from newsdesk.judge.defaults import STARTER_BEATS
 
     if beat is not None and (not starter or beat not in STARTER_BEATS):
@@ -222,6 +221,8 @@ def _furnish(desk: Desk, beat: str = "ai") -> None:
 @user_errors
 def stats(desk: DeskOption = Path("desk")) -> None:
     """Counts of what the desk's store holds, one `name: count` line each."""
+    from newsdesk.desk import open_desk
+
     with open_desk(desk, os.environ) as opened:
         _print_stats(opened)
 
@@ -236,6 +237,10 @@ def import_command(
     ] = False,
 ) -> None:
     """Load a content tree into the desk, in one transaction; rerunning it changes nothing."""
+    from newsdesk.contenttree import read_tree
+    from newsdesk.desk import open_desk
+    from newsdesk.transfer import import_tree
+
     contents = read_tree(tree)
     for problem in contents.problems:
         typer.echo(f"{'skipped' if skip_bad else 'bad record'}: {problem}", err=True)
@@ -259,6 +264,9 @@ def export(
     desk: DeskOption = Path("desk"),
 ) -> None:
     """Write the desk as a content tree: _news records, api/news pages, feeds, sitemaps, newsletters."""
+    from newsdesk.desk import open_desk
+    from newsdesk.transfer import export_tree
+
     with open_desk(desk, os.environ) as opened:
         _seal_formed(opened)
         report = export_tree(opened.store, opened.settings.site, directory, cache=_image_cache(opened))
@@ -274,6 +282,9 @@ def records_check(
     paths: Annotated[list[Path], typer.Argument(help="Record files, or directories of them.")],
 ) -> None:
     """Read and rewrite each record in memory; list those that do not come back byte for byte."""
+    from newsdesk.contenttree import read_capped, record_paths
+    from newsdesk.recordfile import RecordError, roundtrip_difference
+
     checked = identical = 0
     for path in record_paths(paths):
         checked += 1
@@ -316,14 +327,18 @@ def sources_add(
     ] = None,
 ) -> None:
     """Watch a source. A home page is searched for its feed (<link rel="alternate">)."""
+    from newsdesk.desk import open_desk
+    from newsdesk.identify import SOURCE_KINDS, identify
     from newsdesk.read.language import normalize_language
+    from newsdesk.record import Source
+    from newsdesk.store.sources import add_source
 
     language = normalize_language(lang) if lang is not None else None
     if lang is not None and language is None:
         raise typer.BadParameter(f"'{lang}' is not a language tag (pt, pt-br, de...)", param_hint="--lang")
     with open_desk(desk, os.environ) as opened:
         if kind is None:
-            url, kind, found_title = asyncio.run(identify(opened.settings.fetch, url))
+            url, kind, found_title = _run(identify(opened.settings.fetch, url))
             title = title or found_title
         elif kind not in SOURCE_KINDS:
             raise typer.BadParameter(f"--kind must be one of {', '.join(SOURCE_KINDS)}")
@@ -350,6 +365,12 @@ def sources_import(
     desk: DeskOption = Path("desk"),
 ) -> None:
     """Watch every feed of an OPML file (folders become categories)."""
+    from newsdesk.contenttree import read_capped
+    from newsdesk.desk import open_desk
+    from newsdesk.record import Source
+    from newsdesk.sources.opml import parse_opml
+    from newsdesk.store.sources import add_source
+
     outlines = parse_opml(read_capped(opml, 10 * 1024 * 1024), str(opml))
     added = existing = 0
     with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
@@ -370,6 +391,11 @@ def sources_export(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")] = None,
 ) -> None:
     """The desk's feeds as an OPML subscription list."""
+    from newsdesk.contenttree import write_files
+    from newsdesk.desk import open_desk
+    from newsdesk.sources.opml import OpmlOutline, render_opml
+    from newsdesk.store.sources import list_sources
+
     with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
         sources = list_sources(conn)
         title = opened.settings.site.title
@@ -390,6 +416,8 @@ def sources_export(
 @user_errors
 def sources_list(desk: DeskOption = Path("desk")) -> None:
     """Every source: last fetch, HTTP status, items seen, pages still to read, next due, last error in plain words."""
+    from newsdesk.desk import open_desk
+    from newsdesk.store.sources import list_sources
     from newsdesk.store.unread import UnreadCounts, unread_counts
 
     with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
@@ -415,9 +443,11 @@ def fetch(
     every: Annotated[bool, typer.Option("--all", help="Every source, due or not.")] = False,
 ) -> None:
     """Fetch the sources that are due, read their articles and store them."""
+    from newsdesk.desk import open_desk
+
     with open_desk(desk, os.environ) as opened:
         while True:
-            report = asyncio.run(_fetch_round(opened, every=every))
+            report = _run(_fetch_round(opened, every=every))
             typer.echo(
                 f"fetched {len(report.outcomes)} sources: {report.new_articles} new articles, "
                 f"{sum(o.not_modified for o in report.outcomes)} not modified, {report.failed} failed"
@@ -436,6 +466,9 @@ FETCH_LOOP_SECONDS = 60
 
 
 async def _fetch_round(desk: Desk, *, every: bool) -> RunReport:
+    from newsdesk.fetch.client import Fetcher
+    from newsdesk.pipeline import fetch_sources, sources_to_fetch
+
     async with Fetcher(desk.settings.fetch) as fetcher:
         sources = sources_to_fetch(desk.store, fetcher, every=every)
         with _progress() as progress:
@@ -459,7 +492,13 @@ def read(
     ] = None,
 ) -> None:
     """What newsdesk makes of each page or feed: one JSON object per article, per line."""
+    from newsdesk.fetch.errors import FetchError
+    from newsdesk.publish.articlejson import article_json
+    from newsdesk.read.values import ReadError
+    from newsdesk.recordfile import RecordError
     from newsdesk.savedfiles import read_file_target
+    from newsdesk.settings import load_fetch_settings
+    from newsdesk.sources.errors import SourceError
 
     settings = load_fetch_settings(desk, os.environ)
     if url is not None and len(targets) != 1:
@@ -469,7 +508,7 @@ def read(
         try:
             articles = read_file_target(target, url, settings.max_body_bytes, now=_now())
             if articles is None:
-                articles = asyncio.run(_read_target(settings, target))
+                articles = _run(_read_target(settings, target))
         except (SourceError, FetchError, ReadError, RecordError) as error:
             typer.echo(f"error: {error}", err=True)
             failed += 1
@@ -481,6 +520,9 @@ def read(
 
 
 async def _read_target(settings: FetchSettings, target: str) -> list[FetchedArticle]:
+    from newsdesk.documents import read_document
+    from newsdesk.fetch.client import Fetcher, Request
+
     async with Fetcher(settings) as fetcher:
         response = await fetcher.get(Request(url=target, obey_robots=True))
     return read_document(response.body, response.url, response.content_type, now=_now())
@@ -493,12 +535,14 @@ def stories_form(
     limit: Annotated[int | None, typer.Option("--limit", help="Place at most this many articles.")] = None,
 ) -> None:
     """Place every fetched article not yet in a story, oldest first: copies, joins, new stories, merges."""
+    from newsdesk.desk import open_desk
+    from newsdesk.fetch.clock import SystemClock
     from newsdesk.formation import StoryFormation, cluster_config
     from newsdesk.judging import DeskJudge
-    from newsdesk.stories.embed import MiniLM
+    from newsdesk.stories.embed import desk_encoder
 
     with open_desk(desk, os.environ) as opened:
-        embedder = MiniLM()
+        embedder = desk_encoder(opened.settings.embedding)
         with opened.store.transaction() as conn, err.status(LOADING_MODEL):
             judge = DeskJudge.load(conn, opened.settings.judge, embedder)
         formation = StoryFormation(opened.store, embedder, cluster_config(opened.settings.stories), judge=judge)
@@ -519,12 +563,13 @@ def stories_form(
 @user_errors
 def stories_judge(desk: DeskOption = Path("desk")) -> None:
     """Judge every formed story again now: heat cools as time passes, quality follows editors' records."""
+    from newsdesk.desk import open_desk
     from newsdesk.formation import StoryFormation, cluster_config
     from newsdesk.judging import DeskJudge
-    from newsdesk.stories.embed import MiniLM
+    from newsdesk.stories.embed import desk_encoder
 
     with open_desk(desk, os.environ) as opened:
-        embedder = MiniLM()
+        embedder = desk_encoder(opened.settings.embedding)
         with opened.store.transaction() as conn, err.status(LOADING_MODEL):
             judge = DeskJudge.load(conn, opened.settings.judge, embedder)
         formation = StoryFormation(opened.store, embedder, cluster_config(opened.settings.stories), judge=judge)
@@ -545,6 +590,7 @@ StoryArgument = Annotated[int, typer.Argument(help="The story's id.")]
 
 
 def _set_published(desk: Path, story_id: int, published: bool, by: str) -> None:
+    from newsdesk.desk import open_desk
     from newsdesk.editing import set_published
 
     with open_desk(desk, os.environ) as opened:
@@ -575,6 +621,7 @@ def stories_topics(
     by: ByOption = "",
 ) -> None:
     """Set a story's topics (parents added); the tagger learns from the correction."""
+    from newsdesk.desk import open_desk
     from newsdesk.editing import set_topics
 
     with open_desk(desk, os.environ) as opened:
@@ -591,6 +638,7 @@ def stories_primary(
     by: ByOption = "",
 ) -> None:
     """Make a member article the story's primary (applied when the story is next written)."""
+    from newsdesk.desk import open_desk
     from newsdesk.editing import set_primary
 
     with open_desk(desk, os.environ) as opened:
@@ -606,6 +654,7 @@ def explain(
     article: Annotated[bool, typer.Option("--article", help="ITEM_ID is an article's id.")] = False,
 ) -> None:
     """Every signal of the judge with its value and weight: relevance, topics, quality, heat, the gate."""
+    from newsdesk.desk import open_desk
     from newsdesk.formation import cluster_config, life_line
     from newsdesk.judging import DeskJudge, explain_article, explain_story_judgement
 
@@ -631,6 +680,7 @@ def story(
     desk: DeskOption = Path("desk"),
 ) -> None:
     """A story, with why each member joined it and why the primary is the primary."""
+    from newsdesk.desk import open_desk
     from newsdesk.formation import cluster_config, explain
 
     with open_desk(desk, os.environ) as opened:
@@ -768,6 +818,7 @@ def eval_clustering_cv(
         load_set,
     )
     from newsdesk.read.langid import LanguageGuesser
+    from newsdesk.store.users import UserError
     from newsdesk.stories.embed import MiniLM
 
     for path in paths:
@@ -798,6 +849,7 @@ def eval_language(
 ) -> None:
     """How often the language guesser is right on each file's titles and leads."""
     from newsdesk.evaluation.language import run_language_eval
+    from newsdesk.store.users import UserError
 
     parsed = []
     for pair in pairs:
@@ -882,6 +934,19 @@ def bench_clustering(
     _print_figures(lines[:-1], json.loads(lines[-1]), require)
 
 
+@bench_app.command("startup")
+@user_errors
+def bench_startup(
+    runs: Annotated[int, typer.Option("--runs", help="Runs of each command; the best counts.")] = 5,
+    require: RequireOption = None,
+) -> None:
+    """How fast `newsdesk --version` and `newsdesk stats` start: the best of several runs."""
+    from newsdesk.bench.startup import format_startup_bench, run_startup_bench
+
+    lines = format_startup_bench(run_startup_bench(runs))
+    _print_figures(lines[:-1], json.loads(lines[-1]), require)
+
+
 @bench_app.command("pipeline")
 @user_errors
 def bench_pipeline(
@@ -908,6 +973,8 @@ def bench_pipeline(
 
 
 def _image_cache(desk: Desk) -> ImageCache:
+    from newsdesk.keep.imagecache import ImageCache
+
     return ImageCache(desk.settings.keep.cache_path(desk.settings.desk))
 
 
@@ -952,6 +1019,8 @@ def images_fetch(
     limit: Annotated[int | None, typer.Option("--limit", help="Fetch at most this many images.")] = None,
 ) -> None:
     """Fetch, verify, measure and cache every image not cached yet (lead images and provider logos)."""
+    from newsdesk.desk import open_desk
+    from newsdesk.fetch.client import Fetcher
     from newsdesk.keep.caching import cache_new_images, image_fetch_settings
 
     with open_desk(desk, os.environ) as opened:
@@ -970,7 +1039,7 @@ def images_fetch(
 
                     return await cache_new_images(opened.store, fetcher, cache, keep, limit=limit, progress=done)
 
-        report = asyncio.run(run())
+        report = _run(run())
     typer.echo(
         f"images: {report.count('cached')} cached, {report.count('refused')} refused, {report.count('missing')} missing"
     )
@@ -985,6 +1054,8 @@ def images_verify(
     ] = False,
 ) -> None:
     """Re-check the cache against the store: every cached file present, same bytes, thumbnail readable."""
+    from newsdesk.desk import open_desk
+    from newsdesk.fetch.client import Fetcher
     from newsdesk.keep.caching import image_fetch_settings, repair_cache, verify_cache
 
     with open_desk(desk, os.environ) as opened:
@@ -1006,7 +1077,7 @@ def images_verify(
                 async with Fetcher(settings) as fetcher:
                     return await repair_cache(opened.store, fetcher, cache, opened.settings.keep, report)
 
-            repaired = asyncio.run(run())
+            repaired = _run(run())
             for outcome in repaired.outcomes:
                 typer.echo(f"repair: {_image_line(outcome)}")
             typer.echo(
@@ -1028,7 +1099,9 @@ def secured_show(
     desk: DeskOption = Path("desk"),
 ) -> None:
     """Decrypt a record's secured content (for the desk's owner) and print it as JSON."""
-    from newsdesk.keep.secured import unseal
+    from newsdesk.contenttree import read_record_file
+    from newsdesk.desk import open_desk
+    from newsdesk.keep.secured import SecuredError, unseal
     from newsdesk.store.sealing import find_story, secured_from_text
 
     with open_desk(desk, os.environ) as opened:
@@ -1057,6 +1130,7 @@ def secured_show(
 @user_errors
 def secured_check(desk: DeskOption = Path("desk")) -> None:
     """Decrypt every secured value of ours; count them by key, and those secured by another key."""
+    from newsdesk.desk import open_desk
     from newsdesk.store.sealing import value_census
 
     with open_desk(desk, os.environ) as opened:
@@ -1088,6 +1162,8 @@ def secured_note(
     actor: Annotated[str, typer.Option("--actor", help="Who writes the note.")] = "editor",
 ) -> None:
     """Add an editor's private note to a formed story and reseal the story's secured value."""
+    from newsdesk.desk import open_desk
+    from newsdesk.keep.secured import SecuredError
     from newsdesk.store.sealing import add_note, find_story, seal_story
 
     with open_desk(desk, os.environ) as opened:
@@ -1111,6 +1187,7 @@ def keys_rotate(
     ] = False,
 ) -> None:
     """Make a new key and re-encrypt every secured value of ours under it; rerun to resume a stopped pass."""
+    from newsdesk.desk import open_desk
     from newsdesk.keep.rotation import retire_old_keys, rotate_keys
 
     with open_desk(desk, os.environ) as opened:
@@ -1150,6 +1227,8 @@ def serve(
     """Serve the reader site, the JSON API (docs at /api/docs), feeds and sitemaps."""
     import uvicorn
 
+    from newsdesk.desk import open_desk
+    from newsdesk.fetch.clock import SystemClock
     from newsdesk.web.app import create_app
     from newsdesk.web.server import guarded_protocol
 
@@ -1166,9 +1245,11 @@ def serve(
 
 def _serve_desk(opened: Desk, host: str | None, port: int | None, round_seconds: float, hint: str) -> None:
     """Run an open desk's web app and pipeline (`newsdesk run`, `newsdesk demo`) until Ctrl-C."""
+    from newsdesk.fetch.client import Fetcher
+    from newsdesk.fetch.clock import SystemClock
     from newsdesk.keep.caching import cache_new_images, image_fetch_settings
     from newsdesk.running import RunningDesk
-    from newsdesk.stories.embed import MiniLM
+    from newsdesk.stories.embed import MiniLM, desk_encoder
     from newsdesk.web.app import create_app
 
     web = opened.settings.web
@@ -1186,7 +1267,7 @@ def _serve_desk(opened: Desk, host: str | None, port: int | None, round_seconds:
 
     def embedder() -> MiniLM:
         err.print(f"{LOADING_MODEL} ...", markup=False, highlight=False)
-        return MiniLM()
+        return desk_encoder(opened.settings.embedding)
 
     running = RunningDesk(
         opened,
@@ -1200,7 +1281,7 @@ def _serve_desk(opened: Desk, host: str | None, port: int | None, round_seconds:
         cache_images=images,
     )
     typer.echo(f"{opened.settings.site.title}: http://{host}:{port}/ {hint}; Ctrl-C stops", err=True)
-    asyncio.run(running.serve(create_app(opened.settings, opened.store, clock)))
+    _run(running.serve(create_app(opened.settings, opened.store, clock)))
 
 
 @app.command("run")
@@ -1217,6 +1298,8 @@ def run_desk(
 
     A desk that does not exist yet is created with the default AI taxonomy and sources.
     """
+    from newsdesk.desk import init_desk
+
     opened, created = init_desk(desk, os.environ)
     with opened:
         if created:
@@ -1242,8 +1325,11 @@ def demo(
     pop single called "AI", a market-research press release) go through the real pipeline.
     """
     from newsdesk.demo import allow_own_addresses, newsroom, serve_newsroom
+    from newsdesk.desk import init_desk
+    from newsdesk.record import Source
     from newsdesk.settings import SETTINGS_FILE
     from newsdesk.starter import furnish
+    from newsdesk.store.sources import add_source
 
     environ = {**os.environ, "NEWSDESK_ALLOW_PRIVATE": "1"}
     opened, created = init_desk(desk, environ)
@@ -1274,6 +1360,8 @@ def digest(
     send: Annotated[bool, typer.Option("--send", help="Send it over SMTP to newsletter.to.")] = False,
 ) -> None:
     """The daily newsletter: the day's top stories by heat per topic, archived at /newsletters/<date>/."""
+    from newsdesk.contenttree import write_files
+    from newsdesk.desk import open_desk
     from newsdesk.publish.links import SiteLinks
     from newsdesk.publish.mailer import newsletter_message, send_message
     from newsdesk.publish.newsletter import render_newsletter
@@ -1345,6 +1433,8 @@ PasswordFileOption = Annotated[
 
 def _new_password(password_file: Path | None) -> str:
     """The password from a file's first line, else asked for on the terminal (twice), hashed with argon2."""
+    from newsdesk.contenttree import read_capped
+    from newsdesk.store.users import UserError
     from newsdesk.web.auth import hash_password
 
     if password_file is not None:
@@ -1367,6 +1457,7 @@ def users_add(
     desk: DeskOption = Path("desk"),
 ) -> None:
     """Add a user who may log in to the desk; the password is kept as an argon2 hash."""
+    from newsdesk.desk import open_desk
     from newsdesk.store.users import ROLES, add_user, check_name
 
     check_name(name)
@@ -1383,6 +1474,7 @@ def users_add(
 @user_errors
 def users_list(desk: DeskOption = Path("desk")) -> None:
     """Every user: name, role, since when, and whether disabled."""
+    from newsdesk.desk import open_desk
     from newsdesk.store.users import list_users
 
     with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
@@ -1400,7 +1492,8 @@ def users_passwd(
     desk: DeskOption = Path("desk"),
 ) -> None:
     """Set a user's password; their open sessions end."""
-    from newsdesk.store.users import set_password_hash, user_by_name
+    from newsdesk.desk import open_desk
+    from newsdesk.store.users import UserError, set_password_hash, user_by_name
 
     with open_desk(desk, os.environ) as opened:
         with opened.store.transaction() as conn:
@@ -1418,6 +1511,7 @@ def users_disable(
     name: Annotated[str, typer.Argument(help="The user's login name.")], desk: DeskOption = Path("desk")
 ) -> None:
     """Stop a user logging in; their open sessions end."""
+    from newsdesk.desk import open_desk
     from newsdesk.store.users import set_disabled
 
     with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
@@ -1431,6 +1525,7 @@ def users_enable(
     name: Annotated[str, typer.Argument(help="The user's login name.")], desk: DeskOption = Path("desk")
 ) -> None:
     """Let a disabled user log in again."""
+    from newsdesk.desk import open_desk
     from newsdesk.store.users import set_disabled
 
     with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:

@@ -50,7 +50,8 @@ from newsdesk.stories.embed import DIMENSIONS, Embedder, Vectors
 from newsdesk.stories.explain import explain_story
 from newsdesk.stories.features import DocumentCounts, embedding_text
 from newsdesk.stories.languages import LanguageStreams, StreamsConfig, stream_of
-from newsdesk.stories.life import LifeConfig, story_life
+from newsdesk.stories.life import story_life
+from newsdesk.stories.lifeconfig import LifeConfig
 from newsdesk.stories.model import CopyOf, Match, Placement, StoryArticle
 from newsdesk.stories.primary import PrimaryChoice, choose_primary
 from newsdesk.stories.reading import StoryReader

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from newsdesk.stories.life import LifeConfig
+from newsdesk.stories.lifeconfig import LifeConfig
+from newsdesk.stories.runtime import DEVICES, PRECISIONS
 
 _T = TypeVar("_T")
 
@@ -190,6 +191,27 @@ class JudgeSettings:
         return frozenset(c.strip().lower().split("-", 1)[0] for c in self.languages.split(",") if c.strip())
 
 
+@dataclass(frozen=True, slots=True)
+class EmbeddingSettings:
+    """Where the sentence-embedding model runs (docs/stories.md#the-encoder)."""
+
+    #: ``auto`` (a CUDA GPU where there is one, else the CPU), ``cpu`` or ``cuda``.
+    device: str = "auto"
+    #: ``auto`` (half precision on a GPU; bfloat16 on a CPU that computes it natively, else float32),
+    #: ``float32``, ``bfloat16`` or ``float16``.
+    precision: str = "auto"
+    #: Texts embedded at once.
+    batch_size: int = 16
+
+    def __post_init__(self) -> None:
+        if self.device not in DEVICES:
+            raise ValueError(f"embedding.device must be one of {', '.join(DEVICES)}, not {self.device!r}")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"embedding.precision must be one of {', '.join(PRECISIONS)}, not {self.precision!r}")
+        if self.batch_size < 1:
+            raise ValueError(f"embedding.batch_size must be at least 1, not {self.batch_size}")
+
+
 #: A story's life (docs/stories.md): when it closes, and how long a closed one can still be recalled.
 StoriesSettings = LifeConfig
 
@@ -205,6 +227,7 @@ class Settings:
     newsletter: NewsletterSettings = field(default_factory=NewsletterSettings)
     judge: JudgeSettings = field(default_factory=JudgeSettings)
     stories: StoriesSettings = field(default_factory=StoriesSettings)
+    embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
 
     @property
     def database_url(self) -> str:
@@ -265,6 +288,10 @@ def render_settings(database_url: str | None = None, locale: str | None = None, 
         "[stories]\n"
         "# When a story closes and how long a closed one can be recalled; docs/stories.md explains them.\n"
         f"{_section_lines(StoriesSettings())}"
+        "\n"
+        "[embedding]\n"
+        "# Where the sentence-embedding model runs; docs/stories.md explains the choice.\n"
+        f"{_section_lines(EmbeddingSettings())}"
     )
 
 
@@ -305,7 +332,8 @@ def load_settings(desk: Path, environ: Mapping[str, str]) -> Settings:
     newsletter = _section(path, data, "newsletter", NewsletterSettings)
     judge = _section(path, data, "judge", JudgeSettings)
     stories = _section(path, data, "stories", StoriesSettings)
-    unknown = set(data) - {"database", "site", "fetch", "keep", "web", "newsletter", "judge", "stories"}
+    embedding = _section(path, data, "embedding", EmbeddingSettings)
+    unknown = set(data) - {"database", "site", "fetch", "keep", "web", "newsletter", "judge", "stories", "embedding"}
     if unknown:
         raise SettingsError(f"{path}: unknown section [{sorted(unknown)[0]}]")
     env_url = environ.get("NEWSDESK_DATABASE_URL")
@@ -323,6 +351,7 @@ def load_settings(desk: Path, environ: Mapping[str, str]) -> Settings:
         newsletter=newsletter,
         judge=judge,
         stories=stories,
+        embedding=embedding,
     )
 
 

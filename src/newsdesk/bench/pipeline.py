@@ -199,7 +199,7 @@ def run_pipeline_bench(paths: Sequence[Path], articles: int = 600, hosts: int = 
     from newsdesk.starter import furnish
     from newsdesk.store.sources import add_source
     from newsdesk.store.stats import counts
-    from newsdesk.stories.embed import MiniLM
+    from newsdesk.stories.embed import desk_encoder
     from newsdesk.transfer import export_tree
 
     chosen: list[StoryArticle] = []
@@ -223,7 +223,7 @@ def run_pipeline_bench(paths: Sequence[Path], articles: int = 600, hosts: int = 
                     add_source(conn, Source(url=url, kind="feed"), now=clock.now())
             furnish(opened, clock.now(), beat="politics")
             started = time.perf_counter()
-            embedder = MiniLM()
+            embedder = desk_encoder(opened.settings.embedding)
             embedder.embed(["warm up"])
             with opened.store.transaction() as conn:
                 judge = DeskJudge.load(conn, opened.settings.judge, embedder)

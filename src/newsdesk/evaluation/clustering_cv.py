@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -93,13 +94,16 @@ def load_set(
     articles, gold = read_articles(path, guesser or LanguageGuesser())
     if not embed:
         return DevelopmentSet(path.stem, articles, gold, np.zeros((len(articles), DIMENSIONS), dtype=np.float32))
-    cached = cache / f"{path.stem}-{content_hash(path)}.npy" if cache is not None else None
+    model = embedder or MiniLM()
+    # Named by the file's content and the encoder (its device and precision give slightly different vectors).
+    tag = re.sub(r"[^a-z0-9]+", "-", str(getattr(model, "name", type(model).__name__)).lower()).strip("-")
+    cached = cache / f"{path.stem}-{content_hash(path)}-{tag}.npy" if cache is not None else None
     if cached is not None and cached.is_file():
         vectors = np.load(cached).astype(np.float32)
         if vectors.shape[0] != len(articles):
             raise ValueError(f"{cached}: {vectors.shape[0]} vectors for {len(articles)} articles")
     else:
-        vectors = (embedder or MiniLM()).embed([embedding_text(a.title, a.lead, a.text) for a in articles])
+        vectors = model.embed([embedding_text(a.title, a.lead, a.text) for a in articles])
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
             np.save(cached, vectors)

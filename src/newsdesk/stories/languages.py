@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
 from newsdesk.stories.embed import Vectors
 from newsdesk.stories.features import DocumentCounts
-from newsdesk.stories.life import LifeConfig
+from newsdesk.stories.lifeconfig import LifeConfig
 from newsdesk.stories.model import Placement, StoryArticle
 
 #: The lexical representation: no dense signal, IDF without a floor, its own join threshold.

@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
+from newsdesk.stories.lifeconfig import LifeConfig
 from newsdesk.stories.sparse import Weights
 
 Bools = npt.NDArray[np.bool_]
@@ -38,31 +39,6 @@ _DAY = 86_400.0
 #: A title needs this many words to recall a closed story on its own ("Update", "Live" never do).
 _TITLE_WORDS = 5
 _WORD = re.compile(r"[^\W_]+")
-
-
-@dataclass(frozen=True, slots=True)
-class LifeConfig:
-    """When a story closes, and how long a closed story can still be recalled."""
-
-    #: A story closes after this many days without a new article ...
-    quiet_days: float = 3.0
-    #: ... plus this share of the days it has run ...
-    quiet_growth: float = 0.5
-    #: ... but never more than this many days ...
-    quiet_max_days: float = 14.0
-    #: ... and only once this many articles were placed since its latest one.
-    quiet_articles: int = 1000
-    #: A closed story is reopened by a link to a member or its same title for this many days after its latest.
-    recall_days: float = 30.0
-
-    def __post_init__(self) -> None:
-        for name in ("quiet_days", "quiet_growth", "quiet_max_days", "quiet_articles", "recall_days"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"stories.{name} must not be negative, not {getattr(self, name)}")
-
-    def quiet_period_days(self, span_days: float) -> float:
-        """Days of silence that close a story whose articles span ``span_days``."""
-        return min(self.quiet_max_days, self.quiet_days + self.quiet_growth * max(span_days, 0.0))
 
 
 def closed_mask(config: LifeConfig, first: Weights, last: Weights, since: Weights, now: float) -> Bools:
