@@ -934,6 +934,27 @@ def bench_clustering(
     _print_figures(lines[:-1], json.loads(lines[-1]), require)
 
 
+@bench_app.command("encoder")
+@user_errors
+def bench_encoder(
+    paths: Annotated[list[Path], typer.Argument(help="Full-text article sets (clustering JSON Lines).")],
+    articles: Annotated[int, typer.Option("--articles", help="Articles embedded (the files' first ones).")] = 500,
+    require: RequireOption = None,
+) -> None:
+    """The encoder the desk chose beside PyTorch float32 MiniLM on the same full articles: rates, agreement."""
+    from newsdesk.bench.encoder import format_encoder_bench, run_encoder_bench
+
+    for path in paths:
+        if not path.is_file():
+            raise typer.BadParameter(f"{path}: no such file", param_hint="PATHS")
+    with err.status("embedding the articles twice"):
+        try:
+            lines = format_encoder_bench(run_encoder_bench(paths, articles))
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="PATHS") from None
+    _print_figures(lines[:-1], json.loads(lines[-1]), require)
+
+
 @bench_app.command("startup")
 @user_errors
 def bench_startup(
