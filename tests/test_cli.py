@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -206,3 +207,17 @@ def test_loading_the_model_shows_no_library_progress_bar(tmp_path: Path) -> None
     assert result.stdout == "judged 0 stories\n"
     assert "Loading weights" not in result.stderr
     assert "%|" not in result.stderr
+
+
+def test_progress_shows_count_and_rate_on_stderr_when_asked_and_stays_quiet_in_a_pipe(tmp_path: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
+    command = [sys.executable, "-m", "newsdesk.cli"]
+    subprocess.run([*command, "init", tmp_path / "desk"], check=True, capture_output=True, env=environ)
+    quiet = subprocess.run([*command, "export", tmp_path / "out", "--desk", tmp_path / "desk"],
+                           check=True, capture_output=True, text=True, env=environ)  # fmt: skip
+    assert quiet.stderr == ""
+    shown = subprocess.run([*command, "--progress", "export", tmp_path / "out2", "--desk", tmp_path / "desk"],
+                           check=True, capture_output=True, text=True, env=environ)  # fmt: skip
+    assert "writing files" in shown.stderr
+    assert re.search(r"\d+/\d+ [\d.]+/s", shown.stderr), shown.stderr
+    assert shown.stdout.startswith("exported 0 records")

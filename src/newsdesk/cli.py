@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+from rich.text import Text
 
 from newsdesk import __version__
 
@@ -131,10 +132,21 @@ def _print_stats(desk: Desk) -> None:
             typer.echo(f"{name}: {value}")
 
 
+class _Rate(ProgressColumn):
+    """Items a second so far."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f}/s" if speed else "")
+
+
 def _progress() -> Progress:
+    """A progress bar on stderr (count, rate, time left): shown on a terminal, or anywhere with ``--progress``
+    (or ``NEWSDESK_PROGRESS=1``), for a log."""
+    forced = os.environ.get(PROGRESS_ENV) == "1"
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _Rate(), TimeRemainingColumn(),
+        console=err, transient=err.is_terminal, disable=not (err.is_terminal or forced),
     )  # fmt: skip
 
 
@@ -153,8 +165,18 @@ def main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
+    progress: Annotated[
+        bool, typer.Option("--progress", help="Show progress bars on stderr even when it is not a terminal.")
+    ] = False,
 ) -> None:
     """newsdesk: sources to a published, curated feed about one beat."""
+    if progress:
+        # What every command's progress bar reads (and what a service can set itself).
+        os.environ[PROGRESS_ENV] = "1"
+
+
+#: Set to 1, progress bars show on stderr even when it is not a terminal (``--progress``).
+PROGRESS_ENV = "NEWSDESK_PROGRESS"
 
 
 @app.command()
@@ -269,7 +291,15 @@ def export(
 
     with open_desk(desk, os.environ) as opened:
         _seal_formed(opened)
-        report = export_tree(opened.store, opened.settings.site, directory, cache=_image_cache(opened))
+        with _progress() as bar:
+            task = bar.add_task("writing files", total=None)
+            report = export_tree(
+                opened.store,
+                opened.settings.site,
+                directory,
+                cache=_image_cache(opened),
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
     typer.echo(
         f"exported {report.records} records and {report.api_pages} API page(s) to {directory} "
         f"({report.files_changed} file(s) written)",
@@ -573,7 +603,11 @@ def stories_judge(desk: DeskOption = Path("desk")) -> None:
         with opened.store.transaction() as conn, err.status(LOADING_MODEL):
             judge = DeskJudge.load(conn, opened.settings.judge, embedder)
         formation = StoryFormation(opened.store, embedder, cluster_config(opened.settings.stories), judge=judge)
-        count = formation.rejudge(_now())
+        with _progress() as bar:
+            task = bar.add_task("judging stories", total=None)
+            count = formation.rejudge(
+                _now(), progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
     typer.echo(f"judged {count} stories")
 
 

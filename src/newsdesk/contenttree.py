@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,8 +102,9 @@ def read_tree(root: Path) -> ContentTree:
     return ContentTree(tuple(stories), tuple(topics), tuple(problems))
 
 
-def write_files(root: Path, files: Mapping[str, bytes]) -> int:
-    """Write ``files`` (relative path → bytes) under ``root``; returns how many changed.
+def write_files(root: Path, files: Mapping[str, bytes], advance: Callable[[], None] = lambda: None) -> int:
+    """Write ``files`` (relative path → bytes) under ``root``; returns how many changed. ``advance`` is called
+    after each file (written or found unchanged).
 
     Each file is written to a temporary file beside it and renamed into place,
     so a crash leaves either the old file or the new one, never half of one.
@@ -112,6 +113,7 @@ def write_files(root: Path, files: Mapping[str, bytes]) -> int:
     for relative, data in files.items():
         target = root / relative
         if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+            advance()
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -123,4 +125,5 @@ def write_files(root: Path, files: Mapping[str, bytes]) -> int:
             Path(tmp).unlink(missing_ok=True)
             raise
         changed += 1
+        advance()
     return changed

@@ -405,9 +405,16 @@ class StoryFormation:
     def _write_story(self, conn: Connection, key: int, now: datetime) -> None:
         rewrite_story(conn, key, now, self.judge)
 
-    def rejudge(self, now: datetime, *, since: datetime | None = None, stop: Callable[[], bool] = lambda: False) -> int:
+    def rejudge(
+        self,
+        now: datetime,
+        *,
+        since: datetime | None = None,
+        stop: Callable[[], bool] = lambda: False,
+        progress: Callable[[int, int], None] = lambda _done, _total: None,
+    ) -> int:
         """Judge every formed story (whose primary is from ``since`` on) again at ``now``: heat cools as time
-        passes. How many were judged."""
+        passes. How many were judged; ``progress`` hears (judged so far, of how many) after each."""
         if self.judge is None:
             return 0
         with self.store.transaction() as conn:
@@ -419,6 +426,7 @@ class StoryFormation:
             with self.store.transaction() as conn:
                 self._write_story(conn, key, now)
             judged += 1
+            progress(judged, len(keys))
         return judged
 
 

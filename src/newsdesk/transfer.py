@@ -74,11 +74,19 @@ class ExportReport:
     files_changed: int
 
 
-def export_tree(store: Store, site: SiteSettings, out: Path, *, cache: ImageCache | None = None) -> ExportReport:
+def export_tree(
+    store: Store,
+    site: SiteSettings,
+    out: Path,
+    *,
+    cache: ImageCache | None = None,
+    progress: Callable[[int, int], None] = lambda _done, _total: None,
+) -> ExportReport:
     """Write the desk as a content tree under ``out``: records, taxonomy, API pages, sitemap.
 
     With ``cache``, the images of the stories newsdesk formed say ``isCached: true`` exactly where
-    the cached copy exists and is readable; imported records are written as they were read.
+    the cached copy exists and is readable; imported records are written as they were read. ``progress`` hears
+    (files written or found unchanged so far, of how many).
     """
     with store.transaction() as conn:
         stories = load_stories(conn)
@@ -92,5 +100,11 @@ def export_tree(store: Store, site: SiteSettings, out: Path, *, cache: ImageCach
     files.update(pages)
     files[SITEMAP_PATH] = news_sitemap(stories, site)
     files.update(site_files(stories, topics, issues, site, languages))
-    changed = write_files(out, files)
+    done = [0]
+
+    def advance() -> None:
+        done[0] += 1
+        progress(done[0], len(files))
+
+    changed = write_files(out, files, advance)
     return ExportReport(records=len(stories), api_pages=len(pages), files_changed=changed)
