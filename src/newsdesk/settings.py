@@ -193,12 +193,12 @@ class JudgeSettings:
 
 @dataclass(frozen=True, slots=True)
 class EmbeddingSettings:
-    """Where the sentence-embedding model runs (docs/stories.md#the-encoder)."""
+    """Where the sentence-embedding model runs and at what precision (docs/stories.md#the-encoder)."""
 
     #: ``auto`` (a CUDA GPU where there is one, else the CPU), ``cpu`` or ``cuda``.
     device: str = "auto"
-    #: ``auto`` (half precision on a GPU; bfloat16 on a CPU that computes it natively, else float32),
-    #: ``float32``, ``bfloat16`` or ``float16``.
+    #: ``auto`` (float32: the model's own vectors), ``float32``, ``bfloat16`` (a CPU that computes it natively:
+    #: faster, vectors at cosine 0.99999) or ``float16`` (a GPU).
     precision: str = "auto"
     #: Texts embedded at once.
     batch_size: int = 16

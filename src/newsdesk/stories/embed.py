@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from newsdesk.stories.runtime import choose_runtime, read_cpu_flags
+from newsdesk.stories.runtime import DEVICES, PRECISIONS, choose_runtime, read_cpu_flags
 
 Vectors = npt.NDArray[np.float32]
 DIMENSIONS = 384
@@ -26,12 +26,15 @@ class Embedder(Protocol):
 
 
 class MiniLM:
-    """all-MiniLM-L6-v2, loaded lazily on first use, on the device and at the precision chosen (``auto``: see
-    :func:`choose_runtime`); ``batch_size`` texts at a time (16: the fastest on two cores, texts sorted by length
-    so a batch pads little)."""
+    """all-MiniLM-L6-v2, loaded lazily on first use, on the device and at the precision chosen (see
+    :func:`~newsdesk.stories.runtime.choose_runtime`); ``batch_size`` texts at a time (sorted by length, so a
+    batch pads little)."""
 
     def __init__(self, batch_size: int = 16, *, device: str = "auto", precision: str = "auto") -> None:
-        choose_runtime(device, precision, cuda=False, flags=frozenset())  # refuse a bad setting at once
+        if device not in DEVICES:  # a bad setting is refused at once, not when the model loads
+            raise ValueError(f"embedding device must be one of {', '.join(DEVICES)}, not {device!r}")
+        if precision not in PRECISIONS:
+            raise ValueError(f"embedding precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
         self.batch_size = batch_size
         self.device, self.precision = device, precision
         self._model: Any = None
@@ -99,5 +102,8 @@ class EncoderSettings(Protocol):
 
 
 def desk_encoder(settings: EncoderSettings) -> MiniLM:
-    """The desk's encoder, as its ``[embedding]`` settings say."""
-    return MiniLM(settings.batch_size, device=settings.device, precision=settings.precision)
+    """The desk's encoder, as its ``[embedding]`` settings say (settled on this machine now, so a precision it
+    cannot compute is refused before any work: :class:`~newsdesk.stories.runtime.EncoderError`)."""
+    model = MiniLM(settings.batch_size, device=settings.device, precision=settings.precision)
+    model.name  # noqa: B018 (settles the device and precision)
+    return model

@@ -6,6 +6,12 @@ from __future__ import annotations
 #: Where the model runs and at what precision: ``auto`` chooses (see :func:`choose_runtime`).
 DEVICES = ("auto", "cpu", "cuda")
 PRECISIONS = ("auto", "float32", "bfloat16", "float16")
+#: CPU flags that say it computes bfloat16 itself.
+BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
+
+
+class EncoderError(ValueError):
+    """A device or precision this machine cannot run the encoder at."""
 
 
 def cpu_flags(cpuinfo: str) -> frozenset[str]:
@@ -19,21 +25,27 @@ def cpu_flags(cpuinfo: str) -> frozenset[str]:
 def choose_runtime(device: str, precision: str, *, cuda: bool, flags: frozenset[str]) -> tuple[str, str]:
     """The device and precision the model runs at.
 
-    ``auto`` device: a CUDA GPU where there is one, else the CPU. ``auto`` precision: half precision on a GPU;
-    on a CPU, bfloat16 where the CPU computes it natively (``avx512_bf16`` or ``amx_bf16``): twice as fast as
-    float32 on two cores, with vectors at cosine 0.99999 of float32's (``docs/stories.md``); float32 elsewhere,
-    where bfloat16 would be emulated and slower.
+    ``auto`` device: a CUDA GPU where there is one, else the CPU. ``auto`` precision: float32, the model's own
+    vectors, so every quality bar measured with them holds. ``bfloat16`` is the desk's choice to make: on a CPU
+    that computes it natively (``flags`` has ``avx512_bf16`` or ``amx_bf16``) it embeds full articles twice as
+    fast, with vectors at cosine 0.99999 of float32's, and moves googlenews-ts's B-cubed F1 from 0.9100 to 0.9091
+    (docs/stories.md#the-encoder); on a CPU without it, it is emulated and slower, so it is refused there.
     """
     if device not in DEVICES:
         raise ValueError(f"embedding device must be one of {', '.join(DEVICES)}, not {device!r}")
     if precision not in PRECISIONS:
         raise ValueError(f"embedding precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
     chosen = ("cuda" if cuda else "cpu") if device == "auto" else device
-    if precision != "auto":
-        return chosen, precision
-    if chosen == "cuda":
-        return chosen, "float16"
-    return chosen, "bfloat16" if flags & {"avx512_bf16", "amx_bf16"} else "float32"
+    if precision == "auto":
+        return chosen, "float32"
+    if chosen == "cpu" and precision == "bfloat16" and not flags & BF16_FLAGS:
+        raise EncoderError(
+            "embedding.precision bfloat16 needs a CPU that computes it (avx512_bf16 or amx_bf16 in /proc/cpuinfo); "
+            "this one would emulate it, slower than float32"
+        )
+    if chosen == "cpu" and precision == "float16":
+        raise EncoderError("embedding.precision float16 is for a GPU; on a CPU use bfloat16 or float32")
+    return chosen, precision
 
 
 def read_cpu_flags() -> frozenset[str]:
