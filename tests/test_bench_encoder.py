@@ -8,13 +8,16 @@ from pathlib import Path
 import pytest
 
 from newsdesk.bench.encoder import format_encoder_bench, run_encoder_bench
+from newsdesk.stories.runtime import BF16_FLAGS, read_cpu_flags
 
 from .test_bench_pipeline import _articles
 
 
 def test_the_bench_embeds_the_same_articles_with_both_and_compares_the_vectors(tmp_path: Path) -> None:
     _articles(tmp_path / "set.jsonl")
-    report = run_encoder_bench([tmp_path / "set.jsonl"], articles=4)
+    precision = "bfloat16" if read_cpu_flags() & BF16_FLAGS else "float32"
+    report = run_encoder_bench([tmp_path / "set.jsonl"], articles=4, precision=precision)
+    assert report.chosen == f"all-MiniLM-L6-v2 (cpu, {precision})"
     assert report.articles == 4
     assert report.anchor == "all-MiniLM-L6-v2 (cpu, float32)"
     assert report.min_cosine > 0.999
