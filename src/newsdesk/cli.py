@@ -975,19 +975,25 @@ def bench_encoder(
     paths: Annotated[list[Path], typer.Argument(help="Full-text article sets (clustering JSON Lines).")],
     articles: Annotated[int, typer.Option("--articles", help="Articles embedded (the files' first ones).")] = 500,
     precision: Annotated[
-        str, typer.Option("--precision", help="The precision set beside float32 (embedding.precision).")
-    ] = "bfloat16",
+        str | None,
+        typer.Option(
+            "--precision",
+            help="The precision set beside float32 (embedding.precision); default: bfloat16 where the CPU has it.",
+        ),
+    ] = None,
     require: RequireOption = None,
 ) -> None:
     """MiniLM at a faster precision beside float32 on the same full articles: both rates, their agreement."""
     from newsdesk.bench.encoder import format_encoder_bench, run_encoder_bench
+    from newsdesk.stories.runtime import BF16_FLAGS, read_cpu_flags
 
     for path in paths:
         if not path.is_file():
             raise typer.BadParameter(f"{path}: no such file", param_hint="PATHS")
     with err.status("embedding the articles twice"):
         try:
-            lines = format_encoder_bench(run_encoder_bench(paths, articles, precision))
+            chosen = precision or ("bfloat16" if read_cpu_flags() & BF16_FLAGS else "float32")
+            lines = format_encoder_bench(run_encoder_bench(paths, articles, chosen))
         except ValueError as error:
             raise typer.BadParameter(str(error), param_hint="PATHS") from None
     _print_figures(lines[:-1], json.loads(lines[-1]), require)
@@ -1014,6 +1020,7 @@ def bench_pipeline(
     ],
     articles: Annotated[int, typer.Option("--articles", help="Articles served (the files' first ones).")] = 600,
     hosts: Annotated[int, typer.Option("--hosts", help="Loopback hosts the outlets are spread over.")] = 16,
+    precision: Annotated[str, typer.Option("--precision", help="The desk's embedding.precision.")] = "auto",
     require: RequireOption = None,
 ) -> None:
     """The whole desk on a news site served on loopback: fetch, read, form, judge, publish; articles/s."""
@@ -1023,7 +1030,7 @@ def bench_pipeline(
         if not path.is_file():
             raise typer.BadParameter(f"{path}: no such file", param_hint="PATHS")
     with err.status("serving the articles and running the desk over them"):
-        report = run_pipeline_bench(paths, articles, hosts)
+        report = run_pipeline_bench(paths, articles, hosts, precision)
     lines = format_pipeline_bench(report)
     _print_figures(lines[:-1], json.loads(lines[-1]), require)
 

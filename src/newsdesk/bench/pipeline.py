@@ -64,6 +64,7 @@ class PipelineBenchReport:
     stories: int
     published_records: int
     model_seconds: float
+    encoder: str
     stages: tuple[Stage, ...]
     #: Of the form stage: embedding, judging articles, clustering.
     embed_seconds: float
@@ -171,13 +172,15 @@ def _served(root: Path, port: int, addresses: Sequence[str]) -> Iterator[None]:
             child.stdout.close()
 
 
-def _desk_settings(text: str) -> str:
-    """A new desk's settings with loopback fetching allowed and no spacing between requests to a host."""
+def _desk_settings(text: str, precision: str) -> str:
+    """A new desk's settings with loopback fetching allowed, no spacing between requests to a host, and the
+    encoder's precision."""
     replaced = {
         "allow_private_addresses": "true",
         "host_interval": "0.0",
         "max_pages_per_source": "100000",
         "max_connections": "32",
+        "precision": f'"{precision}"',
     }
     for key, value in replaced.items():
         text, found = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
@@ -186,7 +189,9 @@ def _desk_settings(text: str) -> str:
     return text
 
 
-def run_pipeline_bench(paths: Sequence[Path], articles: int = 600, hosts: int = 16) -> PipelineBenchReport:
+def run_pipeline_bench(
+    paths: Sequence[Path], articles: int = 600, hosts: int = 16, precision: str = "auto"
+) -> PipelineBenchReport:
     """Serve the first ``articles`` full-text articles of ``paths`` as a news site and run the desk over it."""
     from newsdesk.desk import init_desk, open_desk
     from newsdesk.fetch.client import Fetcher
@@ -215,7 +220,7 @@ def run_pipeline_bench(paths: Sequence[Path], articles: int = 600, hosts: int = 
         desk, _ = init_desk(desk_path, environ, title="Bench Desk")
         desk.close()
         settings_file = desk_path / SETTINGS_FILE
-        settings_file.write_text(_desk_settings(settings_file.read_text(encoding="utf-8")), encoding="utf-8")
+        settings_file.write_text(_desk_settings(settings_file.read_text(encoding="utf-8"), precision), encoding="utf-8")
         clock = SystemClock()
         with open_desk(desk_path, environ) as opened, _served(root / "site", port, addresses):
             with opened.store.transaction() as conn:
@@ -261,6 +266,7 @@ def run_pipeline_bench(paths: Sequence[Path], articles: int = 600, hosts: int = 
             stories=int(totals.get("stories", 0)),
             published_records=exported.records,
             model_seconds=model_seconds,
+            encoder=embedder.name,
             stages=tuple(stages),
             embed_seconds=formed.embed_seconds,
             judge_seconds=formed.judge_seconds,
@@ -278,7 +284,7 @@ def format_pipeline_bench(report: PipelineBenchReport) -> list[str]:
         f"served {report.articles} articles from {report.outlets} outlets on {report.hosts} loopback hosts",
         f"stored {report.stored}; placed {report.placed} ({report.copies} copies), {report.off_beat} judged off "
         f"the beat; {report.stories} stories; {report.published_records} records published",
-        f"loading the model (once per process, not counted): {report.model_seconds:.1f} s",
+        f"loading the model, {report.encoder} (once per process, not counted): {report.model_seconds:.1f} s",
     ]
     for stage in report.stages:
         share = stage.seconds / total if total > 0 else 0.0
