@@ -172,6 +172,23 @@ def test_a_given_vector_is_used_and_the_keyword_free_text_embedded_once() -> Non
     assert judged == [judge.judge(title, text, vectors[i]) for i, (title, text) in enumerate(items)]
 
 
+def test_the_second_look_is_taken_only_where_it_could_change_the_verdict() -> None:
+    """It can only lower a score: an article already off the beat without it keeps its verdict unembedded."""
+    embedder = CountingEmbedder()
+    judge = BeatJudge.build(read_taxonomy(FIXTURE_TOPICS), embedder)
+    embedder.calls.clear()
+    items = [("AI", "A word in a long piece about the harvest, the rain and the price of wheat this autumn.")]
+    far = -HashingEmbedder().embed(["AI start-up raises money for its invoice reader"])  # far from the beat
+    alone = judge.judge(items[0][0], items[0][1], far[0])
+    embedder.calls.clear()
+    [together] = judge.judge_many(items, far)
+    assert embedder.calls == []
+    assert not alone.on_beat
+    assert not together.on_beat
+    assert together.evidence[-1].startswith("off the beat before the second look")
+    assert together.score >= alone.score
+
+
 def test_without_off_beat_examples_there_is_no_second_embedding() -> None:
     embedder = CountingEmbedder()
     judge = BeatJudge.build([_topic("AI", None, "keywords:\n  - AI\n")], embedder)

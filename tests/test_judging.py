@@ -134,10 +134,17 @@ def test_judging_a_batch_gives_what_judging_each_article_gives(desk_store: Store
     one_by_one = [judge.assess(a, v) for a, v in zip(articles, vectors, strict=True)]
     batched = judge.assess_many(articles, vectors)
     assert [a.on_beat for a in batched] == [False, True, False, True]
-    assert [(a.on_beat, a.evidence, [t.topic_id for t in a.topics]) for a in batched] == [
-        (a.on_beat, a.evidence, [t.topic_id for t in a.topics]) for a in one_by_one
+    assert [(a.on_beat, [t.topic_id for t in a.topics]) for a in batched] == [
+        (a.on_beat, [t.topic_id for t in a.topics]) for a in one_by_one
     ]
-    assert [a.relevance for a in batched] == pytest.approx([a.relevance for a in one_by_one], abs=1e-4)
+    for alone, together in zip(one_by_one, batched, strict=True):
+        if any(line.startswith("off the beat before the second look") for line in together.evidence):
+            # Off the beat before the keyword-free second look, which could only lower the score: not taken.
+            assert not together.on_beat
+            assert together.relevance >= alone.relevance - 1e-4
+        else:
+            assert together.evidence == alone.evidence
+            assert together.relevance == pytest.approx(alone.relevance, abs=1e-4)
     with pytest.raises(ValueError, match="4 articles but 3 vectors"):
         judge.assess_many(articles, vectors[:3])
     assert dataclasses.replace(batched[2]).evidence[0].startswith("in pt, not one of the desk's languages")

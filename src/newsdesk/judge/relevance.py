@@ -37,6 +37,7 @@ off-beat examples.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -92,6 +93,10 @@ class BeatSignals:
     context: Closeness
 
 
+#: The context of an article whose second look was not taken: no off-beat example, so no contrast penalty.
+_NO_CONTRAST = Closeness(np.zeros(0), (), None, None)
+
+
 class BeatJudge:
     """Judges articles against one taxonomy's beat."""
 
@@ -111,16 +116,47 @@ class BeatJudge:
         return self.decide(self.signals_many([(title, text)], None if vector is None else _rows(vector))[0])
 
     def judge_many(self, items: Sequence[tuple[str, str]], vectors: Vectors | None = None) -> list[Relevance]:
-        """Judge ``(title, text)`` articles, embedding them in one batch unless ``vectors`` are given."""
-        return [self.decide(signals) for signals in self.signals_many(items, vectors)]
+        """Judge ``(title, text)`` articles, embedding them in one batch unless ``vectors`` are given.
+
+        The second look (the text without its keywords, embedded again) can only lower an article's score, so
+        it is taken only for the articles it could still put off the beat: one already off the beat without it
+        keeps that verdict, and its score is the one before the second look (said in its evidence). On a round
+        of general news most articles are such, and the second embedding is most of judging's time.
+        """
+        if self.config.contrast_weight < 0:  # a second look that could raise a score: take it for every article
+            return [self.decide(found) for found in self.signals_many(items, vectors)]
+        signals = self.signals_many(items, vectors, second_look=False)
+        out: list[Relevance | None] = [None] * len(items)
+        looked: list[int] = []
+        for i, found in enumerate(signals):
+            verdict = self.decide(found)
+            if found.context is not _NO_CONTRAST:
+                out[i] = verdict
+            elif verdict.on_beat:
+                looked.append(i)
+            else:
+                note = "off the beat before the second look (the text without its keywords), which only lowers it"
+                out[i] = dataclasses.replace(verdict, evidence=(*verdict.evidence, note))
+        if looked:
+            matrix = _rows(vectors) if vectors is not None else None
+            again = self.signals_many(
+                [items[i] for i in looked], matrix[looked] if matrix is not None else None, second_look=True
+            )
+            for i, found in zip(looked, again, strict=True):
+                out[i] = self.decide(found)
+        return [r for r in out if r is not None]
 
     def keyword_hits(self, title: str, text: str) -> tuple[list[Hit], list[Hit]]:
         """The beat's keywords found in the title and the text; in a title in capitals, case-blind ones only."""
         return self._matcher.find(title, "title"), self._matcher.find(text, "text")
 
-    def signals_many(self, items: Sequence[tuple[str, str]], vectors: Vectors | None = None) -> list[BeatSignals]:
+    def signals_many(
+        self, items: Sequence[tuple[str, str]], vectors: Vectors | None = None, *, second_look: bool = True
+    ) -> list[BeatSignals]:
         """The signals of many articles: embeddings (of those without vectors, and of the keyword-free texts)
-        made in one batch each."""
+        made in one batch each. Without ``second_look`` the keyword-free texts are not embedded: an article
+        with keywords then gets a context that is its whole text's closeness with no off-beat example
+        (:data:`_NO_CONTRAST`), marked so by ``context is not closeness``."""
         if vectors is None:
             vectors = self.space.embed_articles(items)
         matrix = _rows(vectors)
@@ -129,10 +165,13 @@ class BeatJudge:
         hits = [self.keyword_hits(title, text) for title, text in items]
         needs_context = bool(self.tree.off_beat_examples)
         masked_at = [i for i, (t, x) in enumerate(hits) if needs_context and (t or x)]
-        masked = self.space.embed_texts(
-            [embedding_text(_cut(items[i][0], hits[i][0]), "", _cut(items[i][1], hits[i][1])) for i in masked_at]
-        )
-        context_of = {i: self.space.closeness(masked[k]) for k, i in enumerate(masked_at)}
+        if second_look:
+            masked = self.space.embed_texts(
+                [embedding_text(_cut(items[i][0], hits[i][0]), "", _cut(items[i][1], hits[i][1])) for i in masked_at]
+            )
+            context_of = {i: self.space.closeness(masked[k]) for k, i in enumerate(masked_at)}
+        else:
+            context_of = dict.fromkeys(masked_at, _NO_CONTRAST)
         out: list[BeatSignals] = []
         for i, (title_hits, text_hits) in enumerate(hits):
             closeness = self.space.closeness(matrix[i])
