@@ -999,6 +999,21 @@ def bench_encoder(
     _print_figures(lines[:-1], json.loads(lines[-1]), require)
 
 
+@bench_app.command("reading")
+@user_errors
+def bench_reading(
+    path: Annotated[Path, typer.Argument(help="trafilatura's evaluation set (../shared/data/extraction/...).")],
+    pages: Annotated[int, typer.Option("--pages", help="Pages read (the set's first ones).")] = 300,
+    require: RequireOption = None,
+) -> None:
+    """Pages read per second by the desk's reader beside plain trafilatura.extract on the same pages."""
+    from newsdesk.bench.reading import format_reading_bench, run_reading_bench
+
+    with err.status("reading the pages"):
+        lines = format_reading_bench(run_reading_bench(path, pages))
+    _print_figures(lines[:-1], json.loads(lines[-1]), require)
+
+
 @bench_app.command("startup")
 @user_errors
 def bench_startup(

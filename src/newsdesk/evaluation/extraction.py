@@ -205,6 +205,22 @@ def _trafilatura(path: Path, now: datetime, tick: Callable[[], None]) -> Extract
     return ExtractionEvalReport(TRAFILATURA, pages, unreadable, missing, segments, {"title": title, "date": date})
 
 
+def trafilatura_pages(path: Path) -> list[tuple[str, bytes]]:
+    """The evaluated pages of trafilatura's set under ``path``: (URL, HTML) in the archive's order (pages keyed
+    by a label get the stand-in URL the evaluation reads them with)."""
+    evaldata = _json(path / "evaldata.json")
+    archive = path / TRAFILATURA_ARCHIVE
+    if not archive.is_file():
+        raise ExtractionEvalError(f"{path}: {TRAFILATURA_ARCHIVE} is missing")
+    chosen = _chosen_members(archive)
+    wanted: dict[str, str] = {}
+    for url, item in evaldata.items():
+        member = chosen.get(unicodedata.normalize("NFC", item["file"]))
+        if member is not None and member not in wanted:
+            wanted[member] = url if url.startswith(("http://", "https://")) else _stand_in(item)
+    return [(wanted[member], html) for member, html in _members(archive, set(wanted))]
+
+
 def _json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
@@ -22,7 +22,12 @@ def registrable_domain(host_or_url: str) -> str:
     site is its own domain. An IP address, ``localhost`` or a bare public
     suffix is returned as it is (lower case, no trailing dot).
     """
-    host = _host(host_or_url)
+    return _host_domain(_host(host_or_url))
+
+
+@lru_cache(maxsize=4096)
+def _host_domain(host: str) -> str:
+    """A host's registrable domain (a page links to the same few hosts again and again)."""
     if not host or is_ip(host):
         return host
     try:

@@ -32,11 +32,15 @@ def body_links(root: HtmlElement, text: str, base: str, own_domain: str) -> tupl
     lines = {squash(line) for line in text.splitlines()}
     found: dict[str, None] = {}
     for anchor in root.iter("a"):
-        url = absolute_url(anchor.get("href"), base)
+        href = anchor.get("href")
+        # Most anchors are navigation outside the text: that is the cheap test, so it goes first.
+        if not href or not _in_body(anchor, body, lines):
+            continue
+        url = absolute_url(href, base)
         if url is None:
             continue
         url = clean_url(url)
-        if url in found or registrable_domain(url) == own_domain or not _in_body(anchor, body, lines):
+        if url in found or registrable_domain(url) == own_domain:
             continue
         found[url] = None
         if len(found) >= _MAX_LINKS:
