@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 
 from newsdesk.fetch.clock import SystemClock
 from newsdesk.publish.links import SiteLinks
-from newsdesk.publish.mailer import MailError, newsletter_message, send_message
+from newsdesk.publish.mailer import MailError, newsletter_messages, send_messages
 from newsdesk.publish.newsletter import OTHER_SECTION, digest_sections, newsletter_subject, render_newsletter
 from newsdesk.settings import NewsletterSettings, SiteSettings, load_settings
 from newsdesk.store import Store
@@ -146,14 +146,21 @@ def mail_settings(port: int, **changes: Any) -> NewsletterSettings:
     return dataclasses.replace(base, **changes)
 
 
-def test_the_issue_is_sent_as_text_and_html_alternatives(smtp: tuple[Inbox, int]) -> None:
+def test_the_issue_is_sent_as_text_and_html_alternatives_one_message_per_reader(smtp: tuple[Inbox, int]) -> None:
     inbox, port = smtp
     issue = render_newsletter(DAY, day_stories(), TOPICS, SITE, LINKS)
     settings = mail_settings(port, smtp_user="desk")
-    send_message(newsletter_message(issue, settings, now=NOW), settings, "s3cret")
+    send_messages(newsletter_messages(issue, settings, now=NOW), settings, "s3cret")
     assert inbox.logins == ["desk"]
-    [(recipients, message)] = inbox.messages
-    assert recipients == ["a@example.org", "b@example.org"]
+    # Two readers, two messages: each names its own reader and no other, in the envelope and every header.
+    assert [recipients for recipients, _ in inbox.messages] == [["a@example.org"], ["b@example.org"]]
+    for (recipients, message), other in zip(inbox.messages, ["b@example.org", "a@example.org"], strict=True):
+        assert message["To"] == recipients[0]
+        assert all(other not in str(value) for value in message.values())
+        assert message["List-Unsubscribe"] == "<mailto:desk@news.example?subject=unsubscribe>"
+        assert message["List-Id"] == "<newsletter.news.example>"
+    message = inbox.messages[0][1]
+    assert inbox.messages[0][1]["Message-ID"] != inbox.messages[1][1]["Message-ID"]
     assert message["Subject"] == "A.I. Every Day (2024-05-02)"
     assert message["From"] == "desk@news.example"
     assert message.get_content_type() == "multipart/alternative"
@@ -166,17 +173,17 @@ def test_the_issue_is_sent_as_text_and_html_alternatives(smtp: tuple[Inbox, int]
 def test_sending_fails_with_one_clear_line(smtp: tuple[Inbox, int]) -> None:
     inbox, port = smtp
     issue = render_newsletter(DAY, day_stories(), TOPICS, SITE, LINKS)
-    message = newsletter_message(issue, mail_settings(port), now=NOW)
+    messages = newsletter_messages(issue, mail_settings(port), now=NOW)
     with pytest.raises(MailError, match="refused the login of 'desk'"):
-        send_message(message, mail_settings(port, smtp_user="desk"), "wrong")
+        send_messages(messages, mail_settings(port, smtp_user="desk"), "wrong")
     with pytest.raises(MailError, match="holds no password"):
-        send_message(message, mail_settings(port, smtp_user="desk"), None)
+        send_messages(messages, mail_settings(port, smtp_user="desk"), None)
     with pytest.raises(MailError, match="does not offer STARTTLS"):
-        send_message(message, mail_settings(port, starttls=True), None)
+        send_messages(messages, mail_settings(port, starttls=True), None)
     with pytest.raises(MailError, match=f"cannot send the newsletter through 127.0.0.1:{_free_port()}|refused"):
-        send_message(message, mail_settings(_free_port()), None)
+        send_messages(messages, mail_settings(_free_port()), None)
     with pytest.raises(MailError, match="names no recipients"):
-        newsletter_message(issue, mail_settings(port, to=" , "), now=NOW)
+        newsletter_messages(issue, mail_settings(port, to=" , "), now=NOW)
     assert inbox.messages == []
 
 
@@ -227,7 +234,7 @@ def test_digest_sends_over_smtp(desk: Path, smtp: tuple[Inbox, int]) -> None:
     toml.write_text(text, encoding="utf-8")
     code, stdout, stderr = newsdesk("digest", "--desk", desk, "--date", "2024-05-02", "--send")
     assert code == 0, stderr
-    assert stdout.splitlines()[-1] == "sent to 1 recipient(s)"
+    assert stdout.splitlines()[-1] == "sent to 1 recipient(s), one message each"
     [(recipients, message)] = inbox.messages
     assert recipients == ["reader@example.org"]
     assert message["Subject"] == "A.I. Every Day (2024-05-02)"

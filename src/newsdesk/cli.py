@@ -1444,7 +1444,7 @@ def digest(
     from newsdesk.contenttree import write_files
     from newsdesk.desk import open_desk
     from newsdesk.publish.links import SiteLinks
-    from newsdesk.publish.mailer import newsletter_message, send_message
+    from newsdesk.publish.mailer import newsletter_messages, send_messages
     from newsdesk.publish.newsletter import render_newsletter
     from newsdesk.store.newsletters import mark_sent, save_newsletter
     from newsdesk.store.published import on_day
@@ -1465,7 +1465,7 @@ def digest(
         issue = render_newsletter(
             when, stories, topics, settings.site, links, per_section=settings.newsletter.per_topic
         )
-        message = newsletter_message(issue, settings.newsletter, now=_now()) if send else None
+        messages = newsletter_messages(issue, settings.newsletter, now=_now()) if send else None
         with opened.store.transaction() as conn:
             save_newsletter(conn, issue, now=_now())
         count = f"{issue.stories} {'story' if issue.stories == 1 else 'stories'}"
@@ -1473,11 +1473,11 @@ def digest(
         if out is not None:
             write_files(out.parent, {out.name: issue.html.encode(), out.with_suffix(".txt").name: issue.text.encode()})
             typer.echo(f"written to {out} and {out.with_suffix('.txt')}")
-        if message is not None:
-            send_message(message, settings.newsletter, os.environ.get(settings.newsletter.password_env))
+        if messages is not None:
+            send_messages(messages, settings.newsletter, os.environ.get(settings.newsletter.password_env))
             with opened.store.transaction() as conn:
                 mark_sent(conn, when, now=_now())
-            typer.echo(f"sent to {len(settings.newsletter.recipients)} recipient(s)")
+            typer.echo(f"sent to {len(messages)} recipient(s), one message each")
 
 
 @bench_app.command("web")
