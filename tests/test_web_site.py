@@ -268,6 +268,24 @@ def test_a_write_shows_at_once_and_unchanged_pages_cost_a_304(client: TestClient
     assert client.get("/api/news/").json()["value"][0]["title"] == "Breaking: a brand new story"
 
 
+def test_conditional_requests_compare_tags_weakly_and_text_is_gzipped_when_asked(client: TestClient) -> None:
+    plain = client.get("/", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    tag = plain.headers["etag"]
+    assert tag.startswith('"')
+    # What nginx sends back after gzipping (a weak tag), a list of tags, and "*" all mean "unchanged".
+    for asked in (f"W/{tag}", f'"other", {tag}', "*"):
+        assert client.get("/", headers={"If-None-Match": asked}).status_code == 304, asked
+    assert client.get("/", headers={"If-None-Match": '"other"'}).status_code == 200
+    packed = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["content-encoding"] == "gzip"
+    assert packed.headers["etag"] == f"W/{tag}"
+    assert "Accept-Encoding" in packed.headers["vary"]
+    assert packed.content == plain.content  # httpx undoes the gzip
+    assert client.get("/api/news/", headers={"Accept-Encoding": "gzip"}).headers["content-encoding"] == "gzip"
+    assert client.get("/", headers={"Accept-Encoding": "gzip;q=0"}).headers.get("content-encoding") is None
+
+
 @pytest.fixture
 def hostile_client(store: Store, tmp_path: Path, clock: ManualClock) -> Iterator[TestClient]:
     body = "<script>alert(4)</script> [link](javascript:alert(5)) <a href=x onclick=alert(6)>a</a>\n"

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from newsdesk.keep.imagecache import ImageCache, cached_image_response
+from newsdesk.web.conditional import none_match
 
 
 def images_router(cache: ImageCache) -> APIRouter:
@@ -22,7 +23,7 @@ def images_router(cache: ImageCache) -> APIRouter:
         found = cached_image_response(cache, sha256, "thumbnail" if variant == "thumbnail" else "original")
         if found is None:
             raise HTTPException(status_code=404)
-        if request.headers.get("if-none-match") == found.etag:
+        if none_match(request.headers.get("if-none-match"), found.etag):
             keep = {k: v for k, v in found.headers.items() if k in ("Cache-Control", "ETag")}
             return Response(status_code=304, headers=keep)
         return FileResponse(found.path, headers=found.headers, media_type=found.content_type)

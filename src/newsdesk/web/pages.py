@@ -31,6 +31,7 @@ from newsdesk.publish.safehtml import EMBED_HOSTS
 from newsdesk.settings import Settings
 from newsdesk.store import Store
 from newsdesk.store.generation import current_generation
+from newsdesk.web.conditional import accepts_gzip, gzipped, none_match
 from newsdesk.web.templating import make_templates
 from newsdesk.web.wording import Wording
 
@@ -69,6 +70,8 @@ class Entry:
     rendered: Rendered
     etag: str
     born: float
+    #: The body gzipped once when rendered (``None``: too small to gain).
+    compressed: bytes | None = None
 
 
 def _etag(body: bytes) -> str:
@@ -154,7 +157,7 @@ class Pages:
         self._pending[key] = (generation, future)
         try:
             rendered = await run_in_threadpool(self._render_now, render)
-            entry = Entry(generation, rendered, _etag(rendered.body), self.clock.monotonic())
+            entry = Entry(generation, rendered, _etag(rendered.body), self.clock.monotonic(), gzipped(rendered.body))
             if rendered.status == 200:
                 self.cache.put(key, entry)
             future.set_result(entry)
@@ -193,9 +196,15 @@ def respond(request: Request, entry: Entry) -> Response:
     rendered = entry.rendered
     headers = security_headers(rendered.kind)
     headers.update(rendered.headers)
+    body = rendered.body
+    headers["Vary"] = "Accept-Encoding"
+    if entry.compressed is not None and accepts_gzip(request.headers.get("accept-encoding")):
+        body = entry.compressed
+        headers["Content-Encoding"] = "gzip"
     if rendered.status == 200:
-        headers["ETag"] = entry.etag
+        # The gzipped bytes are another representation: the same tag, weak (as a compressing proxy would make it).
+        headers["ETag"] = f"W/{entry.etag}" if body is not rendered.body else entry.etag
         headers["Cache-Control"] = "no-cache"
-        if request.headers.get("if-none-match") == entry.etag:
+        if none_match(request.headers.get("if-none-match"), entry.etag):
             return Response(status_code=304, headers=headers)
-    return Response(content=rendered.body, status_code=rendered.status, media_type=rendered.media_type, headers=headers)
+    return Response(content=body, status_code=rendered.status, media_type=rendered.media_type, headers=headers)

@@ -1,0 +1,46 @@
+"""RFC 9110's rules for conditional and compressed responses, as pure functions."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from newsdesk.web.conditional import GZIP_MIN_BYTES, accepts_gzip, gzipped, none_match
+
+
+@pytest.mark.parametrize(
+    ("header", "matches"),
+    [
+        ('"abc"', True),
+        ('W/"abc"', True),  # weak comparison: a compressing proxy's tag is the same representation's
+        ('"x", W/"abc"', True),
+        ("*", True),
+        ('"abd"', False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_if_none_match_is_a_list_compared_weakly(header: str | None, matches: bool) -> None:
+    assert none_match(header, '"abc"') is matches
+    assert none_match(header, 'W/"abc"') is matches
+
+
+@pytest.mark.parametrize(
+    ("header", "takes"),
+    [("gzip, deflate, br", True), ("br;q=1.0, gzip;q=0.5", True), ("gzip;q=0", False), ("identity", False),
+     ("*", True), ("", False), (None, False), ("gzip;q=zero", False)],
+)  # fmt: skip
+def test_accept_encoding(header: str | None, takes: bool) -> None:
+    assert accepts_gzip(header) is takes
+
+
+def test_bodies_are_gzipped_deterministically_when_it_pays() -> None:
+    small = b"x" * (GZIP_MIN_BYTES - 1)
+    assert gzipped(small) is None
+    body = b"<p>news</p>" * 500
+    packed = gzipped(body)
+    assert packed is not None
+    assert packed == gzipped(body)  # no time stamp inside: the same bytes every time
+    assert gzip.decompress(packed) == body
+    assert len(packed) < len(body) // 10
