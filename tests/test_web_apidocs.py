@@ -131,6 +131,13 @@ def test_the_openapi_schema_is_served_as_json_listing_the_api(client: TestClient
         "$ref": "#/components/schemas/ErrorModel"
     }
     assert "422" not in news["responses"]
+    # What a page past the last answers is declared too, and the API's address keeps the site's path.
+    assert news["responses"]["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorModel"
+    }
+    assert schema["servers"][0]["url"] == "/"
+    past = client.get("/api/news/?page=999")
+    assert (past.status_code, set(past.json())) == (404, {"detail"})
     assert "HTTPValidationError" not in schema["components"]["schemas"]
     assert client.get("/api/news/?page=0").status_code == 400, "what the schema says is what the desk answers"
 

@@ -170,7 +170,11 @@ def test_unknown_addresses_and_bad_parameters_get_clean_pages(client: TestClient
     api = client.get("/api/no-such")
     assert (api.status_code, api.json()) == (404, {"detail": "not found"})
     assert client.get("/api/news/?page=x").status_code == 400
-    assert client.post("/").status_code == 405
+    refused = client.post("/")
+    assert refused.status_code == 405
+    assert refused.headers["allow"] == "GET"  # RFC 9110: a 405 says what the address does answer
+    assert "This address answers GET only." in refused.text
+    assert client.delete("/api/news/").headers["allow"] == "GET"
 
 
 def test_the_news_api_has_the_real_shape_newest_first(client: TestClient) -> None:

@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
@@ -267,19 +267,27 @@ def api_reference(schema: Mapping[str, Any], links: SiteLinks) -> ApiReference:
     )
 
 
-def desk_openapi(app: FastAPI) -> dict[str, Any]:
+def desk_openapi(app: FastAPI, site_url: str | None = None) -> dict[str, Any]:
     """The app's OpenAPI schema as the desk answers: ``400`` with ``ErrorModel`` for a parameter that is not
-    valid (the desk's error handler), instead of FastAPI's ``422`` and its validation-error models."""
+    valid (the desk's error handler), instead of FastAPI's ``422`` and its validation-error models; ``404`` with
+    the same model where an operation can find nothing (a page past the last, no such story); ``servers`` at the
+    site's path (``site.url``'s), so a client generated from the document keeps a path prefix."""
     if app.openapi_schema is None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        error = {"content": {"application/json": {"schema": {"$ref": f"{_REF}ErrorModel"}}}}
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 responses = operation.get("responses", {})
                 if responses.pop("422", None) is not None and operation.get("parameters"):
-                    responses["400"] = {
-                        "description": "A parameter is not valid (the detail says which, and why)",
-                        "content": {"application/json": {"schema": {"$ref": f"{_REF}ErrorModel"}}},
-                    }
+                    responses["400"] = {"description": "A parameter is not valid (the detail says which, and why)"}
+                    responses["400"].update(error)
+                if operation.get("parameters"):
+                    responses.setdefault("404", {"description": "Nothing here: a page past the last, or no such story"})
+                    responses["404"].update(error)
+        if site_url is not None:
+            # The site's path (relative: resolved against wherever the document was fetched, whatever the host
+            # and port the desk is served on), so an API under a prefix keeps it.
+            schema["servers"] = [{"url": urlsplit(site_url).path.rstrip("/") or "/", "description": "This desk's site"}]
         schemas = schema.get("components", {}).get("schemas", {})
         for name in ("HTTPValidationError", "ValidationError"):
             schemas.pop(name, None)

@@ -104,7 +104,7 @@ def create_app(settings: Settings, store: Store, clock: Clock) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    app.openapi = lambda: desk_openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: desk_openapi(app, settings.site.url)  # type: ignore[method-assign]
     app.state.pages = pages
     app.include_router(apidocs_router(pages, app.openapi))
     app.include_router(reader_router(pages))
@@ -135,7 +135,9 @@ def create_app(settings: Settings, store: Store, clock: Clock) -> FastAPI:
         if exc.status_code == 404:
             return error(request, 404, "Not found", "There is no page at this address.")
         if exc.status_code == 405:
-            return error(request, 405, "Method not allowed", "This address only answers GET.")
+            # RFC 9110: a 405 names the methods the address does answer.
+            allow = dict(exc.headers or {}).get("Allow") or "GET, HEAD"
+            return error(request, 405, "Method not allowed", f"This address answers {allow} only.", {"Allow": allow})
         return error(request, exc.status_code, "Error", str(exc.detail), exc.headers)
 
     @app.exception_handler(RequestValidationError)
