@@ -61,3 +61,13 @@ def test_private_addresses_are_allowed_by_setting_or_environment(tmp_path: Path)
     by_file = load_settings(write(tmp_path, "[fetch]\nallow_private_addresses = true\ntimeout = 5\n"), {})
     assert by_file.fetch.allow_private_addresses
     assert by_file.fetch.timeout == 5.0
+
+
+def test_a_default_site_address_follows_the_port_it_is_served_on(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, ""), {})
+    assert settings.serving_at("127.0.0.1", 8731).site.url == "http://127.0.0.1:8731"
+    assert settings.serving_at("0.0.0.0", 9000).site.url == "http://127.0.0.1:9000"
+    assert settings.serving_at("::1", 9000).site.url == "http://[::1]:9000"
+    assert settings.serving_at("127.0.0.1", 8000) is settings
+    chosen = load_settings(write(tmp_path, '[site]\nurl = "https://news.example/ai/"\n'), {})
+    assert chosen.serving_at("127.0.0.1", 8731).site.url == "https://news.example/ai/"  # set by hand: it stays

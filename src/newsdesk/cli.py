@@ -1316,7 +1316,7 @@ def serve(
     with open_desk(desk, os.environ) as opened:
         web = opened.settings.web
         host, port = host or web.host, port or web.port
-        site = create_app(opened.settings, opened.store, SystemClock())
+        site = create_app(opened.settings.serving_at(host, port), opened.store, SystemClock())
         typer.echo(f"serving {opened.settings.site.title} at http://{host}:{port}/", err=True)
         uvicorn.run(
             site, host=host, port=port, log_level="warning", access_log=False, server_header=False,
@@ -1362,7 +1362,7 @@ def _serve_desk(opened: Desk, host: str | None, port: int | None, round_seconds:
         cache_images=images,
     )
     typer.echo(f"{opened.settings.site.title}: http://{host}:{port}/ {hint}; Ctrl-C stops", err=True)
-    _run(running.serve(create_app(opened.settings, opened.store, clock)))
+    _run(running.serve(create_app(opened.settings.serving_at(host, port), opened.store, clock)))
 
 
 @app.command("run")

@@ -229,6 +229,19 @@ class Settings:
     stories: StoriesSettings = field(default_factory=StoriesSettings)
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
 
+    def serving_at(self, host: str, port: int) -> Settings:
+        """These settings for a site served at ``host:port``: a ``site.url`` left at its default follows the
+        address (feeds, sitemaps, canonicals and the newsletter then link where readers can reach them); one set
+        by hand stays. A wildcard host (0.0.0.0, ::) names no address a reader can use: loopback stands in."""
+        if self.site.url.rstrip("/") != SiteSettings().url:
+            return self
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        shown = f"[{shown}]" if ":" in shown else shown
+        url = f"http://{shown}:{port}"
+        if url == self.site.url.rstrip("/"):
+            return self
+        return dataclasses.replace(self, site=dataclasses.replace(self.site, url=url))
+
     @property
     def database_url(self) -> str:
         """The database URL, with a relative SQLite path made absolute under the desk."""
