@@ -430,3 +430,19 @@ def test_a_story_page_carries_its_language_tag(client: TestClient, store: Store)
         assert entry["locale"] == "pt-br"
     # A story whose language is not known is in the site's own (the page's lang): no tag of its own.
     assert html(client, "/stories/2024-05-02-chip-results/").xpath("//article[contains(@class, 'full')]/@lang") == []
+
+
+def test_relative_record_urls_are_resolved_against_their_outlet_or_article_and_bad_ones_are_null() -> None:
+    from newsdesk.web.api import safe_entry
+
+    entry = {
+        "webUrl": "https://outlet.example/news/1",
+        "images": [{"url": "/img/lead.jpg"}, {"url": "javascript:alert(1)"}],
+        "provider": {"name": "Outlet", "domain": "outlet.example", "images": [{"url": "/logo.png"}]},
+        "related": [{"webUrl": "https://other.example/a/b", "images": [{"url": "pic.png"}]}],
+    }
+    served = safe_entry(entry)
+    assert served["images"] == [{"url": "https://outlet.example/img/lead.jpg"}, {"url": None}]
+    assert served["provider"]["images"] == [{"url": "https://outlet.example/logo.png"}]
+    assert served["related"][0]["images"] == [{"url": "https://other.example/a/pic.png"}]
+    assert safe_entry({"webUrl": "/relative/only"}) == {"webUrl": None}  # nothing to resolve it against

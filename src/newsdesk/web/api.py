@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Annotated, Any
+from urllib.parse import urljoin, urlsplit
 
 import orjson
 from fastapi import APIRouter, Query
@@ -38,25 +39,45 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorModel, "descri
 _URL_KEYS = frozenset({"url", "webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl", "sourceUrl"})
 
 
-def safe_entry(value: Any) -> Any:
+def safe_entry(value: Any, base: str | None = None) -> Any:
     """An entry as the API serves it: links that are not http(s) become null, featured HTML is sanitised.
 
     A client that puts ``webUrl`` in an ``href`` or ``featuredContent`` in a page runs no stranger's script;
-    titles and excerpts stay text, for the client to escape as it prints them.
+    titles and excerpts stay text, for the client to escape as it prints them. A relative link (a record's
+    ``/logo.png``) is resolved against what it belongs to: a provider's against its domain, an article's against
+    its own address; one that cannot be resolved to http(s) is null, as the schema says it may be.
     """
     if isinstance(value, list):
-        return [safe_entry(v) for v in value]
+        return [safe_entry(v, base) for v in value]
     if not isinstance(value, dict):
         return value
+    domain = value.get("domain")
+    if isinstance(domain, str) and domain.strip():
+        base = f"https://{domain.strip().strip('/')}/"
+    else:
+        own = value.get("webUrl") or value.get("originalUrl")
+        if isinstance(own, str) and safe_url(own):
+            base = own
     cleaned: dict[str, Any] = {}
     for key, item in value.items():
         if key in _URL_KEYS and isinstance(item, str):
-            cleaned[key] = safe_url(item)
+            cleaned[key] = safe_url(_resolved(item, base))
         elif key == "featuredContent" and isinstance(item, str):
             cleaned[key] = embed_html(item) or None
         else:
-            cleaned[key] = safe_entry(item)
+            cleaned[key] = safe_entry(item, base)
     return cleaned
+
+
+def _resolved(url: str, base: str | None) -> str:
+    """``url``, resolved against ``base`` when it is relative (no scheme): ``/logo.png``, ``//cdn.x/a.png``."""
+    stripped = url.strip()
+    if base is None or not stripped or urlsplit(stripped).scheme:
+        return url
+    try:
+        return urljoin(base, stripped)
+    except ValueError:
+        return url
 
 
 def _json(value: object, status: int = 200) -> Rendered:

@@ -10,7 +10,9 @@ from pydantic import BaseModel, Field
 
 
 class ImageModel(BaseModel):
-    url: str
+    #: Absolute http(s); a record's relative URL is resolved against its outlet or article; null when no such
+    #: URL can be made of it (``javascript:``, ``data:``).
+    url: str | None
     width: int | None
     height: int | None
     title: str | None
