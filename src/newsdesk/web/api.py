@@ -30,7 +30,10 @@ from newsdesk.web.pages import Pages, Rendered
 from newsdesk.web.reader import PageNumber
 
 #: ``?language=``: a language code; checked in :func:`news` (a clear 400 names a bad one).
-Language = Annotated[str | None, Query(max_length=16, description="Only stories in this language (en, pt, ...).")]
+Language = Annotated[
+    str | None,
+    Query(pattern="^[A-Za-z]{2,3}$", description="Only stories in this language: an ISO 639 code (en, pt, ...)."),
+]
 
 JSON = "application/json"
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorModel, "description": "No such topic or story"}}
