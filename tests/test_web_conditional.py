@@ -44,3 +44,21 @@ def test_bodies_are_gzipped_deterministically_when_it_pays() -> None:
     assert packed == gzipped(body)  # no time stamp inside: the same bytes every time
     assert gzip.decompress(packed) == body
     assert len(packed) < len(body) // 10
+
+
+def test_if_modified_since_counts_only_without_if_none_match() -> None:
+    from datetime import UTC, datetime
+
+    from newsdesk.web.conditional import http_date, not_modified
+
+    rendered = datetime(2026, 12, 7, 8, 0, 30, 500_000, tzinfo=UTC)
+    stamp = http_date(rendered)
+    assert stamp == "Mon, 07 Dec 2026 08:00:30 GMT"
+    assert not_modified(None, stamp, '"t"', rendered)  # the same second: unchanged
+    assert not_modified(None, "Mon, 07 Dec 2026 09:00:00 GMT", '"t"', rendered)
+    assert not not_modified(None, "Mon, 07 Dec 2026 07:59:59 GMT", '"t"', rendered)
+    assert not not_modified(None, "yesterday", '"t"', rendered)  # unreadable: ignored
+    assert not not_modified(None, stamp, '"t"', None)
+    # If-None-Match decides when sent, whatever the date says.
+    assert not not_modified('"other"', stamp, '"t"', rendered)
+    assert not_modified('W/"t"', "Mon, 01 Jan 1990 00:00:00 GMT", '"t"', rendered)

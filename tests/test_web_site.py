@@ -287,6 +287,12 @@ def test_conditional_requests_compare_tags_weakly_and_text_is_gzipped_when_asked
     assert "Accept-Encoding" in packed.headers["vary"]
     assert packed.content == plain.content  # httpx undoes the gzip
     assert client.get("/api/news/", headers={"Accept-Encoding": "gzip"}).headers["content-encoding"] == "gzip"
+    # Feed readers that revalidate by date get a 304 too.
+    feed = client.get("/feed.xml")
+    stamp = feed.headers["last-modified"]
+    assert stamp.endswith(" GMT")
+    assert client.get("/feed.xml", headers={"If-Modified-Since": stamp}).status_code == 304
+    assert client.get("/feed.xml", headers={"If-Modified-Since": "Mon, 01 Jan 1990 00:00:00 GMT"}).status_code == 200
     assert client.get("/", headers={"Accept-Encoding": "gzip;q=0"}).headers.get("content-encoding") is None
 
 

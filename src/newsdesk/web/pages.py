@@ -17,6 +17,7 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import jinja2
@@ -31,7 +32,7 @@ from newsdesk.publish.safehtml import EMBED_HOSTS
 from newsdesk.settings import Settings
 from newsdesk.store import Store
 from newsdesk.store.generation import current_generation
-from newsdesk.web.conditional import accepts_gzip, gzipped, none_match
+from newsdesk.web.conditional import accepts_gzip, gzipped, http_date, not_modified
 from newsdesk.web.templating import make_templates
 from newsdesk.web.wording import Wording
 
@@ -72,6 +73,8 @@ class Entry:
     born: float
     #: The body gzipped once when rendered (``None``: too small to gain).
     compressed: bytes | None = None
+    #: When it was rendered (``Last-Modified``: the content is at most this new); ``None``: not said.
+    modified: datetime | None = None
 
 
 def _etag(body: bytes) -> str:
@@ -157,7 +160,14 @@ class Pages:
         self._pending[key] = (generation, future)
         try:
             rendered = await run_in_threadpool(self._render_now, render)
-            entry = Entry(generation, rendered, _etag(rendered.body), self.clock.monotonic(), gzipped(rendered.body))
+            entry = Entry(
+                generation,
+                rendered,
+                _etag(rendered.body),
+                self.clock.monotonic(),
+                gzipped(rendered.body),
+                self.clock.now(),
+            )
             if rendered.status == 200:
                 self.cache.put(key, entry)
             future.set_result(entry)
@@ -205,6 +215,10 @@ def respond(request: Request, entry: Entry) -> Response:
         # The gzipped bytes are another representation: the same tag, weak (as a compressing proxy would make it).
         headers["ETag"] = f"W/{entry.etag}" if body is not rendered.body else entry.etag
         headers["Cache-Control"] = "no-cache"
-        if none_match(request.headers.get("if-none-match"), entry.etag):
+        if entry.modified is not None:
+            headers["Last-Modified"] = http_date(entry.modified)
+        if not_modified(
+            request.headers.get("if-none-match"), request.headers.get("if-modified-since"), entry.etag, entry.modified
+        ):
             return Response(status_code=304, headers=headers)
     return Response(content=body, status_code=rendered.status, media_type=rendered.media_type, headers=headers)
