@@ -257,3 +257,23 @@ def test_hostile_numbers_and_nesting_in_a_page_cost_only_their_fields() -> None:
     assert article.title.startswith("Robots fold laundry")
     assert article.image == PageImage("https://x.example/i.jpg")
     assert article.published is None or article.published <= NOW
+
+
+def test_control_characters_from_a_source_stop_where_pages_and_entries_become_articles() -> None:
+    from datetime import UTC, datetime
+
+    from newsdesk.documents import read_document
+
+    nasty = "\x1b[31mRed\x07 alert\x0b\x85 in the \x7fnewsroom"
+    page = (
+        f"<html><head><title>{nasty}</title><meta property='og:site_name' content='Out\x1blet'>"
+        f"<meta name='description' content='A lead \x08with a backspace.'></head><body><article>"
+        f"<p>{'A paragraph of the story that is long enough to be read as the text. ' * 4}\x1b[0m</p>"
+        "</article></body></html>"
+    ).encode()
+    [fetched] = read_document(page, "https://news.example/a", "text/html", now=datetime(2026, 1, 1, tzinfo=UTC))
+    fields = [fetched.article.title, fetched.article.excerpt or "", fetched.text, *fetched.authors]
+    fields.append(fetched.article.provider.name if fetched.article.provider else "")
+    assert not any(ch in field for field in fields for ch in "\x1b\x07\x0b\x85\x7f\x08"), fields
+    assert fetched.article.title == "[31mRed alert in the newsroom"
+    assert "\n" not in fetched.article.title

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from newsdesk.read.text import unescape
+from newsdesk.read.text import printable, unescape
 from newsdesk.read.values import PageArticle, PageHints
 from newsdesk.record import Article, FetchedArticle, Image, Provider
 from newsdesk.sources.model import FeedEntry, ParsedFeed
@@ -72,23 +72,27 @@ def fetched_article(page: PageArticle, *, key: str, now: datetime, original_url:
     """A page read into the record's article, with what reading found besides."""
     published = page.published or now
     image = page.image
+    provider_name = page.provider_name or page.provider_domain
     article = Article(
-        title=page.title,
+        title=printable(page.title),
         published=min(published, now),
-        excerpt=page.excerpt,
+        excerpt=printable(page.excerpt) if page.excerpt is not None else None,
         original_url=original_url or page.original_url,
         web_url=page.web_url,
         amp_web_url=page.amp_web_url,
         cdn_amp_web_url=page.cdn_amp_web_url,
         type=page.type,
-        provider=Provider(name=page.provider_name or page.provider_domain, domain=page.provider_domain),
+        provider=Provider(
+            name=printable(provider_name) if provider_name else provider_name, domain=page.provider_domain
+        ),
         images=(Image(url=image.url, width=image.width, height=image.height),) if image else None,
     )
+    # Control characters stop here, where every page and feed entry becomes an article: no output gets them.
     return FetchedArticle(
         article=article,
-        text=page.text,
+        text=printable(page.text),
         language=page.language,
-        authors=page.authors,
+        authors=tuple(printable(name) for name in page.authors),
         links=page.links,
         entry_key=key,
     )

@@ -20,6 +20,16 @@ def unescape(text: str) -> str:
     return html.unescape(_HUGE_DECIMAL_REF.sub("&#65533", text))
 
 
+#: Control characters a reader must never get (C0 but tab, newline and carriage return; DEL; C1): a terminal
+#: interprets ESC and BEL, XML 1.0 forbids most, HTML calls them errors.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters (tab, newline and carriage return stay)."""
+    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
+
+
 def squash(text: str | None) -> str:
     """``text`` with runs of whitespace made one space, trimmed; ``""`` for ``None``."""
     return _SPACE.sub(" ", text).strip() if text else ""
