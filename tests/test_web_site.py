@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -452,3 +453,35 @@ def test_relative_record_urls_are_resolved_against_their_outlet_or_article_and_b
     assert served["provider"]["images"] == [{"url": "https://outlet.example/logo.png"}]
     assert served["related"][0]["images"] == [{"url": "https://other.example/a/pic.png"}]
     assert safe_entry({"webUrl": "/relative/only"}) == {"webUrl": None}  # nothing to resolve it against
+
+
+@pytest.mark.parametrize("path", ["/feed.xml", "/feed.atom", "/feed.json", "/topics/ai/feed.xml"])
+def test_every_feed_is_well_formed_for_feed_readers_even_with_hostile_text(
+    hostile_client: TestClient, path: str
+) -> None:
+    """What feedparser (the readers' common parser) reads without a complaint (RSS, Atom); JSON Feed 1.1's
+    required members; no control character anywhere."""
+    response = hostile_client.get(path)
+    assert response.status_code == 200
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", response.text)
+    if not path.endswith(".json"):  # feedparser 6 reads no JSON Feed
+        parsed = feedparser.parse(response.content)
+        assert parsed.bozo == 0, parsed.get("bozo_exception")
+        assert parsed.entries, path
+    else:
+        document = response.json()
+        assert document["items"]
+        assert document["version"] == "https://jsonfeed.org/version/1.1"
+        assert isinstance(document["title"], str)
+        for item in document["items"]:
+            assert isinstance(item["id"], str)
+            assert "content_html" in item or "content_text" in item
+
+
+@pytest.mark.parametrize("path", ["/", "/stories/2024-05-02-evil/", "/topics/ai/", "/api/docs"])
+def test_every_page_parses_as_strict_html5(hostile_client: TestClient, path: str) -> None:
+    html5lib = pytest.importorskip("html5lib")
+    response = hostile_client.get(path)
+    assert response.status_code == 200
+    html5lib.HTMLParser(strict=True).parse(response.content)  # raises on any parse error
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", response.text)
