@@ -149,8 +149,18 @@ def test_cross_validation_reports_tuned_and_held_out_figures_per_set(tmp_path: P
     sets = [load_set(path, HashingEmbedder(), cache) for path in paths]
     # The embeddings were kept, one file per set, and are read back (no embedder needed).
     assert len(list(cache.glob("*.npy"))) == 3
-    again = load_set(paths[0], None, cache)
+
+    class CacheOnly:
+        """The same encoder's name (the cache is named by it), and no way to embed."""
+
+        name = "HashingEmbedder"
+
+        def embed(self, texts: object) -> object:
+            raise AssertionError("read from the cache, not embedded again")
+
+    again = load_set(paths[0], CacheOnly(), cache)  # type: ignore[arg-type]
     assert np.array_equal(again.vectors, sets[0].vectors)
+    assert len(list(cache.glob("*.npy"))) == 3
     grid = (("dense.threshold", (0.3, 0.99)), ("dense.conflict_weight", (0.0,)))
     report = cross_validate(sets, grid)
     assert report.configs == 2

@@ -372,6 +372,28 @@ site_generation = Table(
 )
 
 #: Each day's newsletter as rendered, archived on the site at ``/newsletters/<day>/``.
+#: The newsletter's readers: one row per address; ``token`` (random, secret) is what their unsubscribe link carries.
+subscribers = Table(
+    "subscribers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("address", String(320), nullable=False, unique=True),
+    Column("state", String(16), nullable=False),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("left_at", DateTime(timezone=True)),
+)
+
+#: Each issue's sending, address by address: a send stopped midway resumes without sending anyone the issue twice.
+newsletter_sends = Table(
+    "newsletter_sends",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("address", String(320), primary_key=True),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    Column("error", Text),
+)
+
 newsletters = Table(
     "newsletters",
     metadata,
