@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 
 from newsdesk.fetch.clock import SystemClock
 from newsdesk.publish.links import SiteLinks
-from newsdesk.publish.mailer import MailError, newsletter_messages, send_messages
+from newsdesk.publish.mailer import MailError, Reader, newsletter_messages, send_messages
 from newsdesk.publish.newsletter import OTHER_SECTION, digest_sections, newsletter_subject, render_newsletter
 from newsdesk.settings import NewsletterSettings, SiteSettings, load_settings
 from newsdesk.store import Store
@@ -146,34 +146,51 @@ def mail_settings(port: int, **changes: Any) -> NewsletterSettings:
     return dataclasses.replace(base, **changes)
 
 
+READERS = [Reader("a@example.org", "https://news.example/newsletter/unsubscribe/aaaa"), Reader("b@example.org")]
+
+
 def test_the_issue_is_sent_as_text_and_html_alternatives_one_message_per_reader(smtp: tuple[Inbox, int]) -> None:
     inbox, port = smtp
     issue = render_newsletter(DAY, day_stories(), TOPICS, SITE, LINKS)
     settings = mail_settings(port, smtp_user="desk")
-    send_messages(newsletter_messages(issue, settings, now=NOW), settings, "s3cret")
+    logged: list[tuple[str, str | None]] = []
+    went = send_messages(
+        newsletter_messages(issue, settings, READERS, now=NOW), settings, "s3cret", lambda a, e: logged.append((a, e))
+    )
+    assert (went, logged) == (2, [("a@example.org", None), ("b@example.org", None)])
     assert inbox.logins == ["desk"]
     # Two readers, two messages: each names its own reader and no other, in the envelope and every header.
     assert [recipients for recipients, _ in inbox.messages] == [["a@example.org"], ["b@example.org"]]
     for (recipients, message), other in zip(inbox.messages, ["b@example.org", "a@example.org"], strict=True):
         assert message["To"] == recipients[0]
         assert all(other not in str(value) for value in message.values())
-        assert message["List-Unsubscribe"] == "<mailto:desk@news.example?subject=unsubscribe>"
         assert message["List-Id"] == "<newsletter.news.example>"
-    message = inbox.messages[0][1]
-    assert inbox.messages[0][1]["Message-ID"] != inbox.messages[1][1]["Message-ID"]
-    assert message["Subject"] == "A.I. Every Day (2024-05-02)"
-    assert message["From"] == "desk@news.example"
-    assert message.get_content_type() == "multipart/alternative"
-    text, html = message.iter_parts()  # type: ignore[misc]
+    first, second = inbox.messages[0][1], inbox.messages[1][1]
+    # One-click unsubscribe (RFC 8058) where the reader has an address for it; a mail to the sender besides.
+    assert first["List-Unsubscribe"] == (
+        "<https://news.example/newsletter/unsubscribe/aaaa>, <mailto:desk@news.example?subject=unsubscribe>"
+    )
+    assert first["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert second["List-Unsubscribe"] == "<mailto:desk@news.example?subject=unsubscribe>"
+    assert second["List-Unsubscribe-Post"] is None
+    assert first["Message-ID"] != second["Message-ID"]
+    assert first["Subject"] == "A.I. Every Day (2024-05-02)"
+    assert first["From"] == "desk@news.example"
+    assert first.get_content_type() == "multipart/alternative"
+    text, html = first.iter_parts()  # type: ignore[misc]
     assert (text.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
-    assert text.get_content().replace("\r\n", "\n") == issue.text
-    assert html.get_content().replace("\r\n", "\n") == issue.html
+    plain = text.get_content().replace("\r\n", "\n")
+    assert plain.startswith(issue.text.rstrip())
+    assert plain.endswith("Sent to a@example.org. Unsubscribe: https://news.example/newsletter/unsubscribe/aaaa\n")
+    assert 'href="https://news.example/newsletter/unsubscribe/aaaa">Unsubscribe</a>' in html.get_content()
+    untouched = second.iter_parts()  # type: ignore[attr-defined]
+    assert next(untouched).get_content().replace("\r\n", "\n") == issue.text
 
 
 def test_sending_fails_with_one_clear_line(smtp: tuple[Inbox, int]) -> None:
     inbox, port = smtp
     issue = render_newsletter(DAY, day_stories(), TOPICS, SITE, LINKS)
-    messages = newsletter_messages(issue, mail_settings(port), now=NOW)
+    messages = newsletter_messages(issue, mail_settings(port), READERS, now=NOW)
     with pytest.raises(MailError, match="refused the login of 'desk'"):
         send_messages(messages, mail_settings(port, smtp_user="desk"), "wrong")
     with pytest.raises(MailError, match="holds no password"):
@@ -182,8 +199,8 @@ def test_sending_fails_with_one_clear_line(smtp: tuple[Inbox, int]) -> None:
         send_messages(messages, mail_settings(port, starttls=True), None)
     with pytest.raises(MailError, match=f"cannot send the newsletter through 127.0.0.1:{_free_port()}|refused"):
         send_messages(messages, mail_settings(_free_port()), None)
-    with pytest.raises(MailError, match="names no recipients"):
-        newsletter_messages(issue, mail_settings(port, to=" , "), now=NOW)
+    with pytest.raises(MailError, match="has no subscribers"):
+        newsletter_messages(issue, mail_settings(port), [], now=NOW)
     assert inbox.messages == []
 
 
@@ -232,15 +249,68 @@ def test_digest_sends_over_smtp(desk: Path, smtp: tuple[Inbox, int]) -> None:
     )
     text = text.replace("starttls = true", "starttls = false").replace('to = ""', 'to = "reader@example.org"')
     toml.write_text(text, encoding="utf-8")
+    # newsletter.to is imported once, as the first subscribers.
     code, stdout, stderr = newsdesk("digest", "--desk", desk, "--date", "2024-05-02", "--send")
     assert code == 0, stderr
-    assert stdout.splitlines()[-1] == "sent to 1 recipient(s), one message each"
-    [(recipients, message)] = inbox.messages
-    assert recipients == ["reader@example.org"]
+    assert stdout.splitlines()[-1] == "sent to 1 subscriber(s), one message each"
+    assert newsdesk("subscribers", "list", "--desk", desk)[1].startswith("reader@example.org\tactive\t")
+    # A second reader joins; the same day's issue goes to them only (the send log remembers the first).
+    assert newsdesk("subscribers", "add", "Second@Example.NET", "--desk", desk)[1] == "added: second@example.net\n"
+    code, stdout, stderr = newsdesk("subscribers", "add", "not an address", "--desk", desk)
+    assert (code, stderr) == (1, "error: 'not an address' is not an e-mail address\n")
+    code, stdout, stderr = newsdesk("digest", "--desk", desk, "--date", "2024-05-02", "--send")
+    assert stdout.splitlines()[-1] == "sent to 1 subscriber(s), one message each; 1 had it already"
+    assert [recipients for recipients, _ in inbox.messages] == [["reader@example.org"], ["second@example.net"]]
+    message = inbox.messages[1][1]
     assert message["Subject"] == "A.I. Every Day (2024-05-02)"
+    unsubscribe = message["List-Unsubscribe"].split(">")[0].removeprefix("<")
+    assert unsubscribe.startswith("http://127.0.0.1:8000/newsletter/unsubscribe/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Run again: nobody gets the issue twice.
+    code, stdout, _ = newsdesk("digest", "--desk", desk, "--date", "2024-05-02", "--send")
+    assert stdout.splitlines()[-1] == "already sent to all 2 subscriber(s)"
+    assert len(inbox.messages) == 2
+    # The reader's one click (what a mail provider POSTs), through the live app: they leave.
+    from fastapi.testclient import TestClient
+
+    from newsdesk.desk import open_desk
+    from newsdesk.fetch.clock import SystemClock
+    from newsdesk.web.app import create_app
+
+    path = unsubscribe.removeprefix("http://127.0.0.1:8000")
+    with open_desk(desk, {}) as opened, TestClient(create_app(opened.settings, opened.store, SystemClock())) as web:
+        asked = web.get(path)  # opening the link only asks
+        assert asked.status_code == 200
+        assert "Stop receiving the newsletter at this address?" in asked.text
+        assert "second@example.net" in newsdesk("subscribers", "list", "--desk", desk)[1]
+        left = web.post(path, data={"List-Unsubscribe": "One-Click"})
+        assert left.status_code == 200
+        assert "You will receive no more newsletters at this address." in left.text
+        assert left.headers["cache-control"] == "no-store"
+        assert web.post(path.replace(path[-4:], "0000")).status_code == 404
+    assert "second@example.net" not in newsdesk("subscribers", "list", "--desk", desk)[1]
+    assert "second@example.net\tleft" in newsdesk("subscribers", "list", "--all", "--desk", desk)[1]
     # An unreachable server: one line, exit 1 (the issue is archived all the same).
+    newsdesk("subscribers", "add", "third@example.org", "--desk", desk)
     toml.write_text(text.replace(f"smtp_port = {port}", f"smtp_port = {_free_port()}"), encoding="utf-8")
     code, _stdout, stderr = newsdesk("digest", "--desk", desk, "--date", "2024-05-02", "--send")
     assert code == 1
     assert stderr.startswith("error: cannot send the newsletter through 127.0.0.1:")
     assert len(stderr.splitlines()) == 1
+
+
+def test_subscribers_come_from_a_csv_and_who_left_stays_left(desk: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "list.csv"
+    listing.write_text("email,name\nc@example.org,C\nnonsense,D\n\nA@example.org,A again\n", encoding="utf-8")
+    code, stdout, stderr = newsdesk("subscribers", "import", listing, "--desk", desk)
+    assert code == 0, stderr
+    assert stdout == "imported 2 new subscriber(s) from 3 row(s)\n"
+    assert stderr == "skipped: 'nonsense' is not an e-mail address\n"
+    assert newsdesk("subscribers", "remove", "c@example.org", "--desk", desk)[1] == "removed: c@example.org\n"
+    # A list imported again does not bring back who left.
+    assert (
+        newsdesk("subscribers", "import", listing, "--desk", desk)[1] == "imported 0 new subscriber(s) from 3 row(s)\n"
+    )
+    assert [line.split("\t")[0] for line in newsdesk("subscribers", "list", "--desk", desk)[1].splitlines()] == [
+        "a@example.org"
+    ]

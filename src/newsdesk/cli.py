@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from newsdesk.keep.imagecache import ImageCache
     from newsdesk.keep.keyring import KeyRing
     from newsdesk.pipeline import RunReport, SourceOutcome
+    from newsdesk.publish.links import SiteLinks
+    from newsdesk.publish.newsletter import Newsletter
     from newsdesk.record import FetchedArticle
     from newsdesk.settings import FetchSettings
     from newsdesk.store.cachedimages import ImageOutcome
@@ -58,6 +60,8 @@ keys_app = typer.Typer(help="The key ring that encrypts secured content.", no_ar
 app.add_typer(keys_app, name="keys")
 users_app = typer.Typer(help="Who may log in to the editors' desk (/desk/): editors and admins.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+subscribers_app = typer.Typer(help="The newsletter's subscribers.", no_args_is_help=True)
+app.add_typer(subscribers_app, name="subscribers")
 
 #: Progress bars go to stderr; results are plain lines on stdout. Lines are never wrapped (a URL cut at 80
 #: columns in a log or a pipe is two broken lines).
@@ -85,11 +89,12 @@ def _user_error_types() -> tuple[type[Exception], ...]:
     from newsdesk.settings import SettingsError
     from newsdesk.sources.errors import SourceError
     from newsdesk.store import StoreError
+    from newsdesk.store.subscribers import SubscriberError
     from newsdesk.store.users import UserError
     from newsdesk.stories.runtime import EncoderError
 
     return (RecordError, SettingsError, StoreError, SourceError, FetchError, ReadError, ExtractionEvalError,
-            KeyRingError, SecuredError, MailError, EditError, UserError, EncoderError)  # fmt: skip
+            KeyRingError, SecuredError, MailError, EditError, UserError, EncoderError, SubscriberError)  # fmt: skip
 
 
 def user_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -1444,9 +1449,8 @@ def digest(
     from newsdesk.contenttree import write_files
     from newsdesk.desk import open_desk
     from newsdesk.publish.links import SiteLinks
-    from newsdesk.publish.mailer import newsletter_messages, send_messages
     from newsdesk.publish.newsletter import render_newsletter
-    from newsdesk.store.newsletters import mark_sent, save_newsletter
+    from newsdesk.store.newsletters import save_newsletter
     from newsdesk.store.published import on_day
     from newsdesk.store.topics import load_topics
 
@@ -1465,7 +1469,6 @@ def digest(
         issue = render_newsletter(
             when, stories, topics, settings.site, links, per_section=settings.newsletter.per_topic
         )
-        messages = newsletter_messages(issue, settings.newsletter, now=_now()) if send else None
         with opened.store.transaction() as conn:
             save_newsletter(conn, issue, now=_now())
         count = f"{issue.stories} {'story' if issue.stories == 1 else 'stories'}"
@@ -1473,11 +1476,118 @@ def digest(
         if out is not None:
             write_files(out.parent, {out.name: issue.html.encode(), out.with_suffix(".txt").name: issue.text.encode()})
             typer.echo(f"written to {out} and {out.with_suffix('.txt')}")
-        if messages is not None:
-            send_messages(messages, settings.newsletter, os.environ.get(settings.newsletter.password_env))
-            with opened.store.transaction() as conn:
-                mark_sent(conn, when, now=_now())
-            typer.echo(f"sent to {len(messages)} recipient(s), one message each")
+        if send:
+            _send_issue(opened, issue, links)
+
+
+def _send_issue(opened: Desk, issue: Newsletter, links: SiteLinks) -> None:
+    """Send the issue to every active subscriber it has not gone to yet, one message each, each logged as it
+    goes (a send stopped midway resumes with the rest); ``newsletter.to`` is imported once when there are none."""
+    from newsdesk.publish.mailer import Reader, newsletter_messages, send_messages
+    from newsdesk.store.newsletters import mark_sent
+    from newsdesk.store.subscribers import import_addresses, record_send, sent_addresses, subscribers
+
+    settings = opened.settings.newsletter
+    with opened.store.transaction() as conn:
+        if not subscribers(conn) and settings.recipients:
+            import_addresses(conn, settings.recipients, now=_now())
+        readers = subscribers(conn, active_only=True)
+        already = sent_addresses(conn, issue.day)
+    waiting = [r for r in readers if r.address not in already]
+    if readers and not waiting:
+        typer.echo(f"already sent to all {len(readers)} subscriber(s)")
+        return
+    messages = newsletter_messages(
+        issue,
+        settings,
+        [Reader(r.address, links.url(f"/newsletter/unsubscribe/{r.token}")) for r in waiting],
+        now=_now(),
+    )
+
+    def done(address: str, error: str | None) -> None:
+        with opened.store.transaction() as conn:
+            record_send(conn, issue.day, address, now=_now(), error=error)
+
+    went = send_messages(messages, settings, os.environ.get(settings.password_env), done)
+    with opened.store.transaction() as conn:
+        mark_sent(conn, issue.day, now=_now())
+    earlier = f"; {len(already)} had it already" if already else ""
+    typer.echo(f"sent to {went} subscriber(s), one message each{earlier}")
+
+
+@subscribers_app.command("add")
+@user_errors
+def subscribers_add(
+    addresses: Annotated[list[str], typer.Argument(help="E-mail addresses.")],
+    desk: DeskOption = Path("desk"),
+) -> None:
+    """Add readers to the newsletter (one who had left comes back: they asked you)."""
+    from newsdesk.desk import open_desk
+    from newsdesk.store.subscribers import add_subscriber
+
+    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
+        for address in addresses:
+            found, new = add_subscriber(conn, address, now=_now(), rejoin=True)
+            typer.echo(f"{'added' if new else 'already subscribed'}: {found.address}")
+
+
+@subscribers_app.command("remove")
+@user_errors
+def subscribers_remove(
+    addresses: Annotated[list[str], typer.Argument(help="E-mail addresses.")],
+    desk: DeskOption = Path("desk"),
+) -> None:
+    """Take readers off the newsletter (they are kept as having left, so no old list mails them again)."""
+    from newsdesk.desk import open_desk
+    from newsdesk.store.subscribers import remove_subscriber
+
+    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
+        for address in addresses:
+            typer.echo(f"{'removed' if remove_subscriber(conn, address, now=_now()) else 'not subscribed'}: {address}")
+
+
+@subscribers_app.command("list")
+@user_errors
+def subscribers_list(
+    desk: DeskOption = Path("desk"),
+    every: Annotated[bool, typer.Option("--all", help="Those who left too.")] = False,
+) -> None:
+    """The newsletter's readers: address, state, when added."""
+    from newsdesk.desk import open_desk
+    from newsdesk.store.subscribers import subscribers
+
+    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
+        found = subscribers(conn, active_only=not every)
+    for reader in found:
+        typer.echo(f"{reader.address}\t{reader.state}\t{reader.added_at.date().isoformat()}")
+    typer.echo(f"{len(found)} subscriber(s)", err=True)
+
+
+@subscribers_app.command("import")
+@user_errors
+def subscribers_import(
+    path: Annotated[Path, typer.Argument(help="A CSV file: an address in the first column of each row.")],
+    desk: DeskOption = Path("desk"),
+) -> None:
+    """Add every address of a CSV file (a header row is skipped; one who left stays left)."""
+    import csv
+
+    from newsdesk.contenttree import read_capped
+    from newsdesk.desk import open_desk
+    from newsdesk.store.subscribers import import_addresses
+
+    try:
+        text = read_capped(path, 64 << 20).decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise typer.BadParameter(f"{path}: not UTF-8 text ({error.reason})", param_hint="PATH") from None
+    rows = [row[0] for row in csv.reader(text.splitlines()) if row and row[0].strip()]
+    if rows and "@" not in rows[0]:
+        rows = rows[1:]  # a header
+    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
+        added, bad = import_addresses(conn, rows, now=_now())
+    for problem in bad:
+        typer.echo(f"skipped: {problem}", err=True)
+    typer.echo(f"imported {added} new subscriber(s) from {len(rows)} row(s)")
 
 
 @bench_app.command("web")

@@ -138,12 +138,14 @@ class NewsletterSettings:
     #: Upgrade the connection with STARTTLS before logging in and sending.
     starttls: bool = True
     from_address: str = "newsdesk@localhost"
-    #: Recipients, comma-separated.
+    #: Recipients, comma-separated: imported once as subscribers (``newsdesk subscribers``) when there are none.
     to: str = ""
     #: Stories per topic in an issue.
     per_topic: int = 5
     #: Seconds the SMTP conversation may take.
     timeout: float = 30.0
+    #: Seconds between two messages to the SMTP server (its rate limit; 0: none).
+    send_interval: float = 0.0
 
     @property
     def recipients(self) -> list[str]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from html import escape
 
 from newsdesk.publish.newsletter import Newsletter
 from newsdesk.settings import NewsletterSettings
@@ -17,50 +20,88 @@ class MailError(RuntimeError):
     """The newsletter cannot be sent; the message says to where and why."""
 
 
-def newsletter_messages(issue: Newsletter, settings: NewsletterSettings, *, now: datetime) -> list[EmailMessage]:
-    """The issue as one multipart/alternative e-mail per recipient (plain text first, then HTML).
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """One recipient of an issue, and the address that unsubscribes them in one click (``None``: none yet)."""
 
-    Each message names its own recipient and no other, in any header: a newsletter never shows one reader's
-    address to another. ``List-Id`` names the list; ``List-Unsubscribe`` (RFC 2369) asks the sender by mail.
+    address: str
+    unsubscribe_url: str | None = None
+
+
+def newsletter_messages(
+    issue: Newsletter, settings: NewsletterSettings, readers: Sequence[Reader], *, now: datetime
+) -> list[tuple[str, EmailMessage]]:
+    """The issue as one multipart/alternative e-mail per reader (plain text first, then HTML), with its address.
+
+    Each message names its own reader and no other, in any header. ``List-Id`` names the list;
+    ``List-Unsubscribe`` gives the reader's one-click address (RFC 8058, with ``List-Unsubscribe-Post``) and a
+    mail to the sender; both parts end with the unsubscribe link.
     """
-    recipients = settings.recipients
-    if not recipients:
-        raise MailError("newsletter.to names no recipients (a comma-separated list of addresses)")
+    if not readers:
+        raise MailError("the newsletter has no subscribers (newsdesk subscribers add ADDRESS, or newsletter.to)")
     domain = settings.from_address.rpartition("@")[2] or "localhost"
     messages = []
-    for recipient in recipients:
+    for reader in readers:
         message = EmailMessage()
         message["Subject"] = issue.subject
         message["From"] = settings.from_address
-        message["To"] = recipient
+        message["To"] = reader.address
         message["Date"] = format_datetime(now)
         message["Message-ID"] = make_msgid(idstring=f"newsletter-{issue.day.isoformat()}", domain=domain)
         message["List-Id"] = f"<newsletter.{domain}>"
-        message["List-Unsubscribe"] = f"<mailto:{settings.from_address}?subject=unsubscribe>"
-        message.set_content(issue.text)
-        message.add_alternative(issue.html, subtype="html")
-        messages.append(message)
+        by_mail = f"<mailto:{settings.from_address}?subject=unsubscribe>"
+        text, html = issue.text, issue.html
+        if reader.unsubscribe_url:
+            message["List-Unsubscribe"] = f"<{reader.unsubscribe_url}>, {by_mail}"
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+            text = f"{text.rstrip()}\n\n--\nSent to {reader.address}. Unsubscribe: {reader.unsubscribe_url}\n"
+            footer = (
+                f'<p style="font-size:12px;color:#666">Sent to {escape(reader.address)}. '
+                f'<a href="{escape(reader.unsubscribe_url)}">Unsubscribe</a></p>'
+            )
+            html = html.replace("</body>", f"{footer}</body>", 1) if "</body>" in html else html + footer
+        else:
+            message["List-Unsubscribe"] = by_mail
+        message.set_content(text)
+        message.add_alternative(html, subtype="html")
+        messages.append((reader.address, message))
     return messages
 
 
-def send_messages(messages: Sequence[EmailMessage], settings: NewsletterSettings, password: str | None) -> None:
+def send_messages(
+    messages: Sequence[tuple[str, EmailMessage]],
+    settings: NewsletterSettings,
+    password: str | None,
+    done: Callable[[str, str | None], None] = lambda _address, _error: None,
+) -> int:
     """Hand each message to the SMTP server of the settings, in one conversation (STARTTLS and login as they
-    say). A recipient the server refuses does not stop the others; the refused ones are named at the end."""
+    say), ``settings.send_interval`` seconds apart; ``done`` hears each address with ``None`` once its message
+    went, or with the server's reason when it refused it. A refused reader does not stop the others; the refused
+    ones are named at the end. How many went."""
     where = f"{settings.smtp_host}:{settings.smtp_port}"
     if settings.smtp_user and not password:
         raise MailError(f"newsletter.smtp_user is set but ${settings.password_env} holds no password")
     refused: list[str] = []
+    went = 0
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.timeout) as smtp:
             if settings.starttls:
                 smtp.starttls(context=ssl.create_default_context())
             if settings.smtp_user:
                 smtp.login(settings.smtp_user, password or "")
-            for message in messages:
+            for number, (address, message) in enumerate(messages):
+                if number and settings.send_interval > 0:
+                    time.sleep(settings.send_interval)
                 try:
-                    refused += smtp.send_message(message)
+                    problems = smtp.send_message(message)
                 except smtplib.SMTPRecipientsRefused as err:
-                    refused += err.recipients
+                    problems = err.recipients
+                if problems:
+                    refused.append(address)
+                    done(address, "; ".join(f"{code} {_text(reply)}" for code, reply in problems.values()))
+                else:
+                    went += 1
+                    done(address, None)
     except smtplib.SMTPAuthenticationError as err:
         raise MailError(f"{where} refused the login of {settings.smtp_user!r}: {_reply(err)}") from None
     except smtplib.SMTPNotSupportedError:
@@ -73,6 +114,11 @@ def send_messages(messages: Sequence[EmailMessage], settings: NewsletterSettings
         everyone = len(refused) == len(messages)
         raise MailError(f"{where} refused {'every recipient' if everyone else 'some recipients'}: "
                         f"{', '.join(sorted(refused))}")  # fmt: skip
+    return went
+
+
+def _text(reply: object) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
 def _reply(err: smtplib.SMTPResponseException) -> str:

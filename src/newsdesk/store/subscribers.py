@@ -85,6 +85,12 @@ def unsubscribe_by_token(conn: Connection, token: str, *, now: datetime) -> Subs
     return _load(conn, row.address)
 
 
+def subscriber_by_token(conn: Connection, token: str) -> Subscriber | None:
+    """The reader whose unsubscribe token this is."""
+    row = conn.execute(select(_table).where(_table.c.token == token)).first()
+    return _subscriber(row) if row is not None else None
+
+
 def subscribers(conn: Connection, *, active_only: bool = False) -> list[Subscriber]:
     """Every reader (or the active ones), in the order they were added."""
     query = select(_table).order_by(_table.c.id)
@@ -125,4 +131,5 @@ def _load(conn: Connection, address: str) -> Subscriber:
 def _subscriber(row: Row[Any]) -> Subscriber:
     added = from_db(row.added_at)
     assert added is not None  # the column is NOT NULL
-    return Subscriber(str(row.address), str(row.state), str(row.token), added, from_db(row.left_at))
+    left = from_db(row.left_at) if row.left_at is not None else None
+    return Subscriber(str(row.address), str(row.state), str(row.token), added, left)

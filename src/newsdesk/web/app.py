@@ -29,6 +29,7 @@ from newsdesk.web.feeds import feeds_router
 from newsdesk.web.images import images_router
 from newsdesk.web.pages import DATA_POLICY, Entry, Pages, Rendered, respond
 from newsdesk.web.reader import reader_router
+from newsdesk.web.subscriptions import subscriptions_router
 
 
 class StripPrefix:
@@ -110,6 +111,7 @@ def create_app(settings: Settings, store: Store, clock: Clock) -> FastAPI:
     app.include_router(reader_router(pages))
     app.include_router(api_router(pages))
     app.include_router(feeds_router(pages))
+    app.include_router(subscriptions_router(pages))
     app.include_router(images_router(ImageCache(settings.keep.cache_path(settings.desk))))
     app.include_router(desk_router(pages))  # the editors' desk, /desk/ (login required)
     if pages.links.prefix:
