@@ -86,7 +86,7 @@ def test_the_docs_page_shows_each_endpoint_its_parameters_answers_models_and_a_c
     assert rows == [
         "topic required path string",
         "page query integer at least 1, at most 100000, default 1 Page number, from 1.",
-        "language query string or null Only stories in this language (en, pt, ...).",
+        "language query string or null Only stories in this language: an ISO 639 code (en, pt, ...).",
     ]
     answers = [row_text(r) for r in news.xpath(".//table[2]/tbody/tr")]
     assert answers[0] == "200 A page of the topic's news NewsPageModel (application/json)"

@@ -21,11 +21,16 @@ from .publishdata import beat, save
 from .test_web_site import settings
 
 WEB = Path(__file__).parent.parent / "src" / "newsdesk" / "web"
-#: ``t("...")`` in the reader's templates; ``words("...")`` and ``error_page(status, "...", "...")`` in its code.
+#: ``t("...")`` in the reader's templates; ``words("...")``, ``error_page(status, "...", "...")`` and the
+#: unsubscribe pages' ``_page(pages, status, "...", "...")`` in its code.
 _IN_TEMPLATES = re.compile(r"""\bt\((?P<q>["'])(.+?)(?P=q)""")
 _STRING = r'"((?:[^"\\]|\\.)+)"'
 _IN_CODE = re.compile(
-    r"(?:words\(|error_page\([\w.]+, |error\(request, [\w.]+, )" + _STRING + r"(?:, (?:\w+ or )?" + _STRING + r")?"
+    r"(?:words\(|error_page\([\w.]+, |error\(request, [\w.]+, |_page\(pages, \d+, |question = )"
+    + _STRING
+    + r"(?:, (?:\w+ or )?"
+    + _STRING
+    + r")?"
 )
 
 
@@ -37,7 +42,7 @@ def used_phrases() -> set[str]:
     found: set[str] = set()
     for template in (WEB / "templates").glob("*.html"):  # the reader's (the desk's live in desk/)
         found |= {m.group(2) for m in _IN_TEMPLATES.finditer(template.read_text(encoding="utf-8"))}
-    for module in ("reader.py", "feeds.py", "app.py", "pages.py"):
+    for module in ("reader.py", "feeds.py", "app.py", "pages.py", "subscriptions.py"):
         for match in _IN_CODE.finditer((WEB / module).read_text(encoding="utf-8")):
             found |= {p for p in match.groups() if p}
     return found

@@ -46,9 +46,8 @@ def subscriptions_router(pages: Pages) -> APIRouter:
         if found is None:
             return _page(pages, 404, "Not found", "This unsubscribe link is not valid (or no longer).")
         action = pages.links.path(f"/newsletter/unsubscribe/{token}")
-        return _page(
-            pages, 200, "Unsubscribe", "Stop receiving the newsletter at this address?", ask=True, action=action
-        )
+        question = "Stop receiving the newsletter at this address?"
+        return _page(pages, 200, "Unsubscribe", question, ask=True, action=action)
 
     @router.post("/newsletter/unsubscribe/{token}")
     def leave(token: str) -> Response:

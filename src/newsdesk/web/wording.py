@@ -65,7 +65,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "This unsubscribe link is not valid (or no longer).": "Este link de cancelamento não é válido (ou não é mais).",
         "There is no page at this address.": "Não há página neste endereço.",
         "Method not allowed": "Método não permitido",
-        "This address only answers GET.": "Este endereço só responde a GET.",
         "Bad request": "Pedido inválido",
         "The address's parameters are not valid.": "Os parâmetros do endereço não são válidos.",
         "Unavailable": "Indisponível",
