@@ -477,8 +477,10 @@ class StoryClusterer:
         # No signal at all (the lexical representation, an article without words): no similarity.
         scores: Weights = np.divide(total, weights, out=np.zeros(len(total)), where=weights > 0)
         # The time penalty (none when either time is unknown), the event evidence, the link bonus.
-        scores -= np.nan_to_num(cfg.time_weight * np.log2(1.0 + signals.outside_days / cfg.time_scale_days))
-        scores += cfg.event_weight * signals.agree
+        penalty = cfg.time_weight * np.log2(1.0 + signals.outside_days / cfg.time_scale_days)
+        scores -= np.where(penalty == penalty, penalty, 0.0)  # NaN (a time unknown): no penalty
+        if cfg.event_weight:
+            scores += cfg.event_weight * signals.agree
         scores -= cfg.day_conflict_weight * signals.day_conflict + cfg.conflict_weight * signals.conflict
         scores += cfg.link_bonus * signals.linked
         return scores
