@@ -198,7 +198,11 @@ class StoryFormation:
         published = {i: a.published for i, a in articles.items()}
         wanted = replayed_stories(rows, published, self.config.life)
         # A copy dedup found was never clustered; one an editor marked later was, and is replayed as placed.
-        clustered = [(row, self._with_language(articles[row.article_id])) for row in rows if row.vector is not None]
+        clustered = [
+            (row, self._with_language(articles[row.article_id]))
+            for row in rows
+            if not (row.copy_of is not None and row.vector is None)
+        ]
         backgrounds = idf_backgrounds(
             self.config,
             {language: DocumentCounts(documents, counts) for language, (documents, counts) in stored.items()},
@@ -206,17 +210,15 @@ class StoryFormation:
             unreplayed=[a for row, a in clustered if row.story_key not in wanted and row.seq > through],
         )
         clusterer = LanguageStreams(self.config, backgrounds)
-        for row in rows:
+        for row, article in clustered:
             if row.story_key not in wanted:
-                continue
-            if row.copy_of is not None and row.vector is None:
                 continue
             if row.signature is not None:
                 self.dedup.add_signature(row.article_id, row.signature)
             vector = np.frombuffer(row.vector or b"", dtype=np.float32)
             if vector.shape != (DIMENSIONS,):
                 vector = np.zeros(DIMENSIONS, dtype=np.float32)
-            clusterer.add(self._with_language(articles[row.article_id]), vector)
+            clusterer.add(article, vector)
         clusterer.close_quiet()
         return clusterer
 

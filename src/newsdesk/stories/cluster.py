@@ -503,7 +503,7 @@ class StoryClusterer:
             if score < cfg.threshold:
                 break
             slot = int(signals.slots[i])
-            if guard and self._recent[slot] >= guard and score < cfg.merge_threshold and not signals.linked[i]:
+            if self._recent[slot] >= guard and score < cfg.merge_threshold and not signals.linked[i]:
                 refused.append(slot)
                 continue
             return i, refused
