@@ -125,7 +125,8 @@ class BeatJudge:
         """
         if self.config.contrast_weight < 0:  # a second look that could raise a score: take it for every article
             return [self.decide(found) for found in self.signals_many(items, vectors)]
-        signals = self.signals_many(items, vectors, second_look=False)
+        matrix = _rows(vectors if vectors is not None else self.space.embed_articles(items))  # embedded once
+        signals = self.signals_many(items, matrix, second_look=False)
         out: list[Relevance | None] = [None] * len(items)
         looked: list[int] = []
         for i, found in enumerate(signals):
@@ -138,10 +139,7 @@ class BeatJudge:
                 note = "off the beat before the second look (the text without its keywords), which only lowers it"
                 out[i] = dataclasses.replace(verdict, evidence=(*verdict.evidence, note))
         if looked:
-            matrix = _rows(vectors) if vectors is not None else None
-            again = self.signals_many(
-                [items[i] for i in looked], matrix[looked] if matrix is not None else None, second_look=True
-            )
+            again = self.signals_many([items[i] for i in looked], matrix[looked], second_look=True)
             for i, found in zip(looked, again, strict=True):
                 out[i] = self.decide(found)
         return [r for r in out if r is not None]
@@ -156,7 +154,7 @@ class BeatJudge:
         """The signals of many articles: embeddings (of those without vectors, and of the keyword-free texts)
         made in one batch each. Without ``second_look`` the keyword-free texts are not embedded: an article
         with keywords then gets a context that is its whole text's closeness with no off-beat example
-        (:data:`_NO_CONTRAST`), marked so by ``context is not closeness``."""
+        (:data:`_NO_CONTRAST`, the mark :meth:`judge_many` reads)."""
         if vectors is None:
             vectors = self.space.embed_articles(items)
         matrix = _rows(vectors)
