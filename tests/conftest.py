@@ -14,6 +14,8 @@ from sqlalchemy.exc import OperationalError
 
 from newsdesk.store import Store
 
+from .smtpserver import smtp  # noqa: F401 - the SMTP server fixture, for every test module
+
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_TREE = FIXTURES / "tree"
 REPO = Path(__file__).resolve().parent.parent

@@ -68,7 +68,11 @@ def test_import_then_export_gives_the_tree_back_byte_for_byte(desk: Path, tmp_pa
     assert code == 0
     originals = sorted(p.relative_to(FIXTURE_TREE) for p in FIXTURE_TREE.rglob("*") if p.is_file())
     for relative in originals:
-        assert (exported / relative).read_bytes() == (FIXTURE_TREE / relative).read_bytes(), relative
+        written = exported / relative
+        if relative.parts[0] == "_news" and b"\npublished:" not in (FIXTURE_TREE / relative).read_bytes():
+            assert not written.exists()  # held back: a site generator would build a record without the key
+            written = exported / "_held" / relative.name
+        assert written.read_bytes() == (FIXTURE_TREE / relative).read_bytes(), relative
     page = json.loads((exported / "api/news/index.json").read_text(encoding="utf-8"))
     assert page["page"] == 1
     assert page["nextPage"] is None

@@ -100,8 +100,9 @@ def test_a_damaged_stored_value_costs_one_field_not_the_site_nor_the_export(
     record = read_record_file(out / "_news" / f"{SLUG}.md")
     assert record.primary.title.startswith(TITLE)
     assert (record.secured is None) != parse_ok(bad), "a malformed value is left out of the record, never written"
-    assert read_record_file(out / "_news" / f"{OTHER}.md").secured == parse_secured_text(other_value)
-    assert newsdesk("records", "check", out / "_news")[0] == 0, "the exported records are valid"
+    # (That one has no published key: held back in _held/, where no site generator builds it.)
+    assert read_record_file(out / "_held" / f"{OTHER}.md").secured == parse_secured_text(other_value)
+    assert newsdesk("records", "check", out / "_news", out / "_held")[0] == 0, "the exported records are valid"
     code, census, _ = newsdesk("secured", "check", "--desk", desk)
     assert code == 1
     unreadable = [line for line in census.splitlines() if line.startswith("unreadable: ") and SLUG in line]

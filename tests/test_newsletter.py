@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
-import email
-import email.policy
-import socket
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
-from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import lxml.html
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 from fastapi.testclient import TestClient
 
 from newsdesk.fetch.clock import SystemClock
 from newsdesk.publish.links import SiteLinks
 from newsdesk.publish.mailer import MailError, Reader, newsletter_messages, send_messages
 from newsdesk.publish.newsletter import OTHER_SECTION, digest_sections, newsletter_subject, render_newsletter
-from newsdesk.settings import NewsletterSettings, SiteSettings, load_settings
+from newsdesk.settings import SiteSettings, load_settings
 from newsdesk.store import Store
 from newsdesk.web.app import create_app
 
 from .publishdata import HOSTILE_NAME, HOSTILE_TITLE, HOSTILE_URL, NOW, TOPICS, beat, save, story
+from .smtpserver import Inbox, free_port, mail_settings
 from .test_cli import newsdesk
 from .test_publish_feeds import assert_inert_html
 
@@ -100,52 +92,6 @@ def test_hostile_stories_are_inert_in_the_issue() -> None:
 # --------------------------------------------------------------------------- sending
 
 
-@dataclass
-class Inbox:
-    """What a real SMTP server (aiosmtpd, on 127.0.0.1) received."""
-
-    messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
-    logins: list[str] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-
-    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
-        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"desk", b"s3cret")
-        if ok:
-            inbox.logins.append(data.login.decode())
-        return AuthResult(success=ok, handled=False)
-
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticate, auth_require_tls=False)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
-
-
-def mail_settings(port: int, **changes: Any) -> NewsletterSettings:
-    base = NewsletterSettings(
-        smtp_host="127.0.0.1", smtp_port=port, starttls=False, from_address="desk@news.example",
-        to="a@example.org, b@example.org", timeout=10.0,
-    )  # fmt: skip
-    return dataclasses.replace(base, **changes)
-
-
 READERS = [Reader("a@example.org", "https://news.example/newsletter/unsubscribe/aaaa"), Reader("b@example.org")]
 
 
@@ -197,8 +143,8 @@ def test_sending_fails_with_one_clear_line(smtp: tuple[Inbox, int]) -> None:
         send_messages(messages, mail_settings(port, smtp_user="desk"), None)
     with pytest.raises(MailError, match="does not offer STARTTLS"):
         send_messages(messages, mail_settings(port, starttls=True), None)
-    with pytest.raises(MailError, match=f"cannot send the newsletter through 127.0.0.1:{_free_port()}|refused"):
-        send_messages(messages, mail_settings(_free_port()), None)
+    with pytest.raises(MailError, match=f"cannot send the newsletter through 127.0.0.1:{free_port()}|refused"):
+        send_messages(messages, mail_settings(free_port()), None)
     with pytest.raises(MailError, match="has no subscribers"):
         newsletter_messages(issue, mail_settings(port), [], now=NOW)
     assert inbox.messages == []
@@ -292,7 +238,7 @@ def test_digest_sends_over_smtp(desk: Path, smtp: tuple[Inbox, int]) -> None:
     assert "second@example.net\tleft" in newsdesk("subscribers", "list", "--all", "--desk", desk)[1]
     # An unreachable server: one line, exit 1 (the issue is archived all the same).
     newsdesk("subscribers", "add", "third@example.org", "--desk", desk)
-    toml.write_text(text.replace(f"smtp_port = {port}", f"smtp_port = {_free_port()}"), encoding="utf-8")
+    toml.write_text(text.replace(f"smtp_port = {port}", f"smtp_port = {free_port()}"), encoding="utf-8")
     code, _stdout, stderr = newsdesk("digest", "--desk", desk, "--date", "2024-05-02", "--send")
     assert code == 1
     assert stderr.startswith("error: cannot send the newsletter through 127.0.0.1:")

@@ -40,7 +40,7 @@ def slugs(stories: object) -> list[str]:
 def test_the_front_page_holds_published_stories_hottest_first_unjudged_last(store: Store) -> None:
     save(store, beat())
     with store.transaction() as conn:
-        page = by_heat(conn, size=10)
+        page = by_heat(conn, now=NOW, size=10)
     assert slugs(page.stories) == [
         "2024-05-02-chip-results", "2024-05-02-warehouse-arm", "2024-05-01-policy-hearing",
         "2024-04-30-no-topics", "2024-05-01-unjudged",
@@ -56,14 +56,14 @@ def test_the_front_page_holds_published_stories_hottest_first_unjudged_last(stor
 def test_a_story_without_heat_goes_after_the_judged_ones_on_both_backends(store: Store) -> None:
     save(store, [story("2024-05-02-a", "A", heat=None), story("2024-05-02-b", "B", heat=0)])
     with store.transaction() as conn:
-        assert slugs(by_heat(conn).stories) == ["2024-05-02-b", "2024-05-02-a"]
+        assert slugs(by_heat(conn, now=NOW).stories) == ["2024-05-02-b", "2024-05-02-a"]
 
 
 def test_pages_follow_each_other_without_gaps_or_repeats(store: Store) -> None:
     save(store, beat())
     with store.transaction() as conn:
-        first, second, third = (by_heat(conn, page=n, size=2) for n in (1, 2, 3))
-        beyond = by_heat(conn, page=4, size=2)
+        first, second, third = (by_heat(conn, now=NOW, page=n, size=2) for n in (1, 2, 3))
+        beyond = by_heat(conn, now=NOW, page=4, size=2)
     assert (first.has_next, second.has_next, third.has_next) == (True, True, False)
     assert len(slugs(first.stories) + slugs(second.stories) + slugs(third.stories)) == 5
     assert len(set(slugs(first.stories) + slugs(second.stories) + slugs(third.stories))) == 5
@@ -73,52 +73,56 @@ def test_pages_follow_each_other_without_gaps_or_repeats(store: Store) -> None:
 def test_newest_first_and_by_topic_with_the_topics_children(store: Store) -> None:
     save(store, beat())
     with store.transaction() as conn:
-        assert slugs(newest(conn).stories) == [
+        assert slugs(newest(conn, now=NOW).stories) == [
             "2024-05-02-chip-results", "2024-05-02-warehouse-arm", "2024-05-01-policy-hearing",
             "2024-05-01-unjudged", "2024-04-30-no-topics",
         ]  # fmt: skip
         ai, robotics = TOPICS[0], TOPICS[1]
-        assert "2024-04-30-no-topics" not in slugs(by_heat(conn, topic_names=covered_names(ai, TOPICS)).stories)
-        assert len(by_heat(conn, topic_names=covered_names(ai, TOPICS)).stories) == 4
-        assert slugs(by_heat(conn, topic_names=covered_names(robotics, TOPICS)).stories) == ["2024-05-02-warehouse-arm"]
+        assert "2024-04-30-no-topics" not in slugs(
+            by_heat(conn, now=NOW, topic_names=covered_names(ai, TOPICS)).stories
+        )
+        assert len(by_heat(conn, now=NOW, topic_names=covered_names(ai, TOPICS)).stories) == 4
+        assert slugs(by_heat(conn, now=NOW, topic_names=covered_names(robotics, TOPICS)).stories) == [
+            "2024-05-02-warehouse-arm"
+        ]
 
 
 def test_one_story_by_slug_or_row_id_only_when_published(store: Store) -> None:
     save(store, beat())
     with store.transaction() as conn:
-        found = published_story(conn, "2024-05-02-warehouse-arm")
+        found = published_story(conn, "2024-05-02-warehouse-arm", now=NOW)
         assert found is not None
         assert found.primary.title.startswith("Robotics lab")
-        assert published_story(conn, "2024-05-02-hidden-draft") is None
-        assert published_story(conn, "no-such-story") is None
+        assert published_story(conn, "2024-05-02-hidden-draft", now=NOW) is None
+        assert published_story(conn, "no-such-story", now=NOW) is None
         row_id = conn.execute(
             schema.stories.select().where(schema.stories.c.slug == "2024-05-02-warehouse-arm")
         ).first()
         assert row_id is not None
-        assert slug_of(conn, int(row_id.id)) == "2024-05-02-warehouse-arm"
+        assert slug_of(conn, int(row_id.id), now=NOW) == "2024-05-02-warehouse-arm"
         hidden = conn.execute(schema.stories.select().where(schema.stories.c.slug == "2024-05-02-hidden-draft")).first()
         assert hidden is not None
-        assert slug_of(conn, int(hidden.id)) is None
+        assert slug_of(conn, int(hidden.id), now=NOW) is None
 
 
 def test_the_archive_by_day_in_utc(store: Store) -> None:
     save(store, beat())
     with store.transaction() as conn:
-        assert slugs(on_day(conn, date(2024, 5, 2))) == ["2024-05-02-chip-results", "2024-05-02-warehouse-arm"]
-        assert slugs(on_day(conn, date(2024, 5, 1))) == ["2024-05-01-policy-hearing", "2024-05-01-unjudged"]
-        assert on_day(conn, date(2024, 5, 5)) == ()
-        assert days_around(conn, date(2024, 5, 1)) == (date(2024, 4, 30), date(2024, 5, 2))
-        assert days_around(conn, date(2024, 4, 30)) == (None, date(2024, 5, 1))
-        assert latest_day(conn) == date(2024, 5, 2)
+        assert slugs(on_day(conn, date(2024, 5, 2), now=NOW)) == ["2024-05-02-chip-results", "2024-05-02-warehouse-arm"]
+        assert slugs(on_day(conn, date(2024, 5, 1), now=NOW)) == ["2024-05-01-policy-hearing", "2024-05-01-unjudged"]
+        assert on_day(conn, date(2024, 5, 5), now=NOW) == ()
+        assert days_around(conn, date(2024, 5, 1), now=NOW) == (date(2024, 4, 30), date(2024, 5, 2))
+        assert days_around(conn, date(2024, 4, 30), now=NOW) == (None, date(2024, 5, 1))
+        assert latest_day(conn, now=NOW) == date(2024, 5, 2)
 
 
 def test_what_sitemaps_read(store: Store) -> None:
     save(store, beat())
     with store.transaction() as conn:
-        assert slugs(published_since(conn, datetime(2024, 5, 1, 7, 0, tzinfo=UTC))) == [
+        assert slugs(published_since(conn, datetime(2024, 5, 1, 7, 0, tzinfo=UTC), now=NOW)) == [
             "2024-05-02-chip-results", "2024-05-02-warehouse-arm", "2024-05-01-policy-hearing",
         ]  # fmt: skip
-        addresses = published_addresses(conn, limit=2)
+        addresses = published_addresses(conn, now=NOW, limit=2)
     assert addresses == [
         ("2024-05-02-chip-results", datetime(2024, 5, 2, 11, 0, tzinfo=UTC)),
         ("2024-05-02-warehouse-arm", datetime(2024, 5, 2, 8, 0, tzinfo=UTC)),
@@ -135,16 +139,16 @@ def test_search_finds_published_stories_and_ranks_the_headline_first(store: Stor
         ],
     )  # fmt: skip
     with store.transaction() as conn:
-        found = search_stories(conn, "warehouse arm")
+        found = search_stories(conn, "warehouse arm", now=NOW)
         assert slugs(found.stories)[:1] == ["2024-05-02-warehouse-arm"]
         assert set(slugs(found.stories)) == {"2024-05-02-warehouse-arm", "2024-05-02-arm-in-excerpt"}
         # Stemming, related coverage, outlets and topics are searched too; drafts never are.
-        assert slugs(search_stories(conn, "learners").stories) == ["2024-05-02-warehouse-arm"]
-        assert slugs(search_stories(conn, "Silicon Daily").stories) == ["2024-05-02-chip-results"]
-        assert slugs(search_stories(conn, "policy").stories) == ["2024-05-01-policy-hearing"]
-        assert search_stories(conn, "unpublished draft").stories == ()
-        assert search_stories(conn, "").stories == ()
-        assert search_stories(conn, "zzzqqq").stories == ()
+        assert slugs(search_stories(conn, "learners", now=NOW).stories) == ["2024-05-02-warehouse-arm"]
+        assert slugs(search_stories(conn, "Silicon Daily", now=NOW).stories) == ["2024-05-02-chip-results"]
+        assert slugs(search_stories(conn, "policy", now=NOW).stories) == ["2024-05-01-policy-hearing"]
+        assert search_stories(conn, "unpublished draft", now=NOW).stories == ()
+        assert search_stories(conn, "", now=NOW).stories == ()
+        assert search_stories(conn, "zzzqqq", now=NOW).stories == ()
 
 
 def test_search_takes_any_text_as_words(store: Store) -> None:
@@ -160,9 +164,9 @@ def test_search_takes_any_text_as_words(store: Store) -> None:
             "(",
             "\x00",
         ]:
-            search_stories(conn, query)  # no error, whatever the engine's syntax would make of it
-        assert slugs(search_stories(conn, '"warehouse arm"').stories) == ["2024-05-02-warehouse-arm"]
-        assert slugs(search_stories(conn, "arm: grip!").stories) == ["2024-05-02-warehouse-arm"]
+            search_stories(conn, query, now=NOW)  # no error, whatever the engine's syntax would make of it
+        assert slugs(search_stories(conn, '"warehouse arm"', now=NOW).stories) == ["2024-05-02-warehouse-arm"]
+        assert slugs(search_stories(conn, "arm: grip!", now=NOW).stories) == ["2024-05-02-warehouse-arm"]
 
 
 def test_the_query_becomes_quoted_terms() -> None:
@@ -179,16 +183,16 @@ def test_the_search_index_follows_every_write(store: Store) -> None:
     retitled = dataclasses.replace(arm, primary=primary)
     save(store, [retitled])
     with store.transaction() as conn:
-        assert slugs(search_stories(conn, "gripper").stories) == [arm.slug]
-        assert search_stories(conn, "unveils").stories == ()
+        assert slugs(search_stories(conn, "gripper", now=NOW).stories) == [arm.slug]
+        assert search_stories(conn, "unveils", now=NOW).stories == ()
         # An article's visible fields edited in place, and the story deleted.
         conn.execute(update(schema.articles).where(schema.articles.c.title == "Gripper startup raises money")
                      .values(title="Gripper maker renamed"))  # fmt: skip
     with store.transaction() as conn:
-        assert slugs(search_stories(conn, "renamed").stories) == [arm.slug]
+        assert slugs(search_stories(conn, "renamed", now=NOW).stories) == [arm.slug]
         conn.execute(delete(schema.stories).where(schema.stories.c.slug == arm.slug))
     with store.transaction() as conn:
-        assert search_stories(conn, "gripper").stories == ()
+        assert search_stories(conn, "gripper", now=NOW).stories == ()
 
 
 def test_the_generation_moves_on_every_visible_write_and_only_then(store: Store) -> None:
@@ -237,6 +241,6 @@ def test_upgrading_a_desk_indexes_the_stories_it_already_holds(database_url: str
     with engine.begin() as connection:
         schema.search_hold.drop(connection)
     with Store.open(database_url) as upgraded, upgraded.transaction() as conn:
-        assert slugs(search_stories(conn, "warehouse").stories) == ["2024-05-02-warehouse-arm"]
+        assert slugs(search_stories(conn, "warehouse", now=NOW).stories) == ["2024-05-02-warehouse-arm"]
         assert current_generation(conn) == 0  # written before the counter existed
     engine.dispose()

@@ -242,13 +242,13 @@ def test_a_story_rewritten_is_found_by_its_new_words(store: Store) -> None:
     """The search row is rebuilt once, at the end of the save, from everything the story now holds."""
     with store.transaction() as conn:
         save_story(conn, dataclasses.replace(_wide_story("w", 3), published=True), actor="t", now=NOW)
-        assert [s.slug for s in search_stories(conn, "topic").stories] == ["w"]
+        assert [s.slug for s in search_stories(conn, "topic", now=NOW).stories] == ["w"]
     changed = dataclasses.replace(_wide_story("w", 2), topics=("Quantum annealing",), published=True)
     with store.transaction() as conn:
         save_story(conn, changed, actor="t", now=NOW)
     with store.transaction() as conn:
-        assert [s.slug for s in search_stories(conn, "annealing").stories] == ["w"]
-        assert search_stories(conn, "topic").stories == ()
+        assert [s.slug for s in search_stories(conn, "annealing", now=NOW).stories] == ["w"]
+        assert search_stories(conn, "topic", now=NOW).stories == ()
         assert conn.execute(select(func.count()).select_from(schema.search_hold)).scalar_one() == 0
 
 

@@ -6,7 +6,7 @@ import gzip
 
 import pytest
 
-from newsdesk.web.conditional import GZIP_MIN_BYTES, accepts_gzip, gzipped, none_match
+from newsdesk.web.conditional import GZIP_MIN_BYTES, accepts_gzip, brotlied, chosen_encoding, gzipped, none_match
 
 
 @pytest.mark.parametrize(
@@ -33,6 +33,29 @@ def test_if_none_match_is_a_list_compared_weakly(header: str | None, matches: bo
 )  # fmt: skip
 def test_accept_encoding(header: str | None, takes: bool) -> None:
     assert accepts_gzip(header) is takes
+
+
+@pytest.mark.parametrize(
+    ("header", "chosen"),
+    [("gzip, deflate, br", "br"), ("br;q=0.5, gzip;q=1.0", "gzip"), ("br;q=0, gzip", "gzip"), ("gzip", "gzip"),
+     ("br", "br"), ("*", "br"), ("*;q=0.5, gzip", "gzip"), ("identity", None), ("br;q=0, gzip;q=0", None),
+     ("", None), (None, None), ("br;q=nonsense, gzip;q=0", None)],
+)  # fmt: skip
+def test_the_coding_is_the_one_the_client_rates_higher(header: str | None, chosen: str | None) -> None:
+    assert chosen_encoding(header) == chosen
+
+
+def test_bodies_are_brotli_compressed_when_it_pays() -> None:
+    import brotli
+
+    assert brotlied(b"x" * (GZIP_MIN_BYTES - 1)) is None
+    body = b"<p>news about the news</p>" * 500
+    packed = brotlied(body)
+    assert packed is not None
+    assert brotli.decompress(packed) == body
+    gzip_packed = gzipped(body)
+    assert gzip_packed is not None
+    assert len(packed) <= len(gzip_packed)
 
 
 def test_bodies_are_gzipped_deterministically_when_it_pays() -> None:

@@ -268,7 +268,7 @@ def test_a_write_shows_at_once_and_unchanged_pages_cost_a_304(client: TestClient
     assert after.status_code == 200
     assert after.headers["etag"] != etag
     assert headlines(lxml.html.fromstring(after.content))[0] == "Cloud outage takes down a chatbot for an hour"
-    save(store, [story("2024-05-03-breaking", "Breaking: a brand new story", heat=1000)], topics=())
+    save(store, [story("2024-05-03-breaking", "Breaking: a brand new story", heat=1000, when=EARLY)], topics=())
     assert headlines(html(client, "/"))[0] == "Breaking: a brand new story"
     assert client.get("/api/news/").json()["value"][0]["title"] == "Breaking: a brand new story"
 
@@ -295,12 +295,22 @@ def test_conditional_requests_compare_tags_weakly_and_text_is_gzipped_when_asked
     assert client.get("/feed.xml", headers={"If-Modified-Since": stamp}).status_code == 304
     assert client.get("/feed.xml", headers={"If-Modified-Since": "Mon, 01 Jan 1990 00:00:00 GMT"}).status_code == 200
     assert client.get("/", headers={"Accept-Encoding": "gzip;q=0"}).headers.get("content-encoding") is None
+    # Brotli where the client takes it (browsers do, over HTTPS), with the same weak tag.
+    squeezed = client.get("/", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert squeezed.headers["content-encoding"] == "br"
+    assert squeezed.headers["etag"] == f"W/{tag}"
+    assert squeezed.content == plain.content  # httpx undoes the brotli
+    assert client.get("/", headers={"If-None-Match": f"W/{tag}", "Accept-Encoding": "br"}).status_code == 304
+
+
+#: A time on the fixture clock's day, before it (stories dated after the clock are not out yet).
+EARLY = datetime(2024, 5, 3, 6, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def hostile_client(store: Store, tmp_path: Path, clock: ManualClock) -> Iterator[TestClient]:
     body = "<script>alert(4)</script> [link](javascript:alert(5)) <a href=x onclick=alert(6)>a</a>\n"
-    evil = story("2024-05-02-evil", HOSTILE_TITLE, heat=50, outlet=HOSTILE_NAME, url=HOSTILE_URL,
+    evil = story("2024-05-02-evil", HOSTILE_TITLE, heat=50, outlet=HOSTILE_NAME, url=HOSTILE_URL, when=EARLY,
                  excerpt="<img src=x onerror=alert(2)>", related=((HOSTILE_TITLE, HOSTILE_NAME),),
                  topics=("<script>alert(3)</script>", "AI"), body=body)  # fmt: skip
     related = tuple(dataclasses.replace(a, web_url=HOSTILE_URL) for a in evil.related or ())
@@ -374,7 +384,7 @@ def test_the_app_serves_and_follows_writes_on_both_backends(
         with TestClient(create_app(settings(tmp_path), store, clock)) as test_client:
             assert headlines(html(test_client, "/"))[0] == "Chip maker beats forecasts on accelerator demand"
             assert headlines(html(test_client, "/search?q=warehouse"))[0].startswith("Robotics lab unveils")
-            save(store, [story("2024-05-03-breaking", "Breaking: a brand new story", heat=1000)], topics=())
+            save(store, [story("2024-05-03-breaking", "Breaking: a brand new story", heat=1000, when=EARLY)], topics=())
             assert headlines(html(test_client, "/"))[0] == "Breaking: a brand new story"
 
 

@@ -12,7 +12,7 @@ import os
 import secrets
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
@@ -30,9 +30,8 @@ if TYPE_CHECKING:
     from newsdesk.keep.imagecache import ImageCache
     from newsdesk.keep.keyring import KeyRing
     from newsdesk.pipeline import RunReport, SourceOutcome
-    from newsdesk.publish.links import SiteLinks
     from newsdesk.publish.newsletter import Newsletter
-    from newsdesk.record import FetchedArticle
+    from newsdesk.record import FetchedArticle, Story, Topic
     from newsdesk.settings import FetchSettings
     from newsdesk.store.cachedimages import ImageOutcome
 
@@ -83,6 +82,7 @@ def _user_error_types() -> tuple[type[Exception], ...]:
     from newsdesk.fetch.errors import FetchError
     from newsdesk.keep.keyring import KeyRingError
     from newsdesk.keep.secured import SecuredError
+    from newsdesk.mailfiles import MailFileError
     from newsdesk.publish.mailer import MailError
     from newsdesk.read.values import ReadError
     from newsdesk.recordfile import RecordError
@@ -94,7 +94,8 @@ def _user_error_types() -> tuple[type[Exception], ...]:
     from newsdesk.stories.runtime import EncoderError
 
     return (RecordError, SettingsError, StoreError, SourceError, FetchError, ReadError, ExtractionEvalError,
-            KeyRingError, SecuredError, MailError, EditError, UserError, EncoderError, SubscriberError)  # fmt: skip
+            KeyRingError, SecuredError, MailError, EditError, UserError, EncoderError, SubscriberError,
+            MailFileError)  # fmt: skip
 
 
 def user_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -303,11 +304,13 @@ def export(
                 opened.store,
                 opened.settings.site,
                 directory,
+                now=_now(),
                 cache=_image_cache(opened),
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     typer.echo(
-        f"exported {report.records} records and {report.api_pages} API page(s) to {directory} "
+        f"exported {report.records} records ({report.held} held back in _held/: no published key, or dated ahead) and "
+        f"{report.api_pages} API page(s) to {directory} "
         f"({report.files_changed} file(s) written)",
     )
 
@@ -1443,7 +1446,9 @@ def digest(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the HTML here, and the plain text beside it (.txt).")
     ] = None,
-    send: Annotated[bool, typer.Option("--send", help="Send it over SMTP to newsletter.to.")] = False,
+    send: Annotated[
+        bool, typer.Option("--send", help="Send it over SMTP to the subscribers (newsdesk subscribers list).")
+    ] = False,
 ) -> None:
     """The daily newsletter: the day's top stories by heat per topic, archived at /newsletters/<date>/."""
     from newsdesk.contenttree import write_files
@@ -1461,7 +1466,7 @@ def digest(
     with open_desk(desk, os.environ) as opened:
         settings = opened.settings
         with opened.store.transaction() as conn:
-            stories, topics = on_day(conn, when), load_topics(conn)
+            stories, topics = on_day(conn, when, now=_now()), load_topics(conn)
         if not stories:
             typer.echo(f"error: no story was published on {when.isoformat()}: no newsletter", err=True)
             raise typer.Exit(1)
@@ -1477,42 +1482,28 @@ def digest(
             write_files(out.parent, {out.name: issue.html.encode(), out.with_suffix(".txt").name: issue.text.encode()})
             typer.echo(f"written to {out} and {out.with_suffix('.txt')}")
         if send:
-            _send_issue(opened, issue, links)
+            _send_issue(opened, issue, stories, topics)
 
 
-def _send_issue(opened: Desk, issue: Newsletter, links: SiteLinks) -> None:
-    """Send the issue to every active subscriber it has not gone to yet, one message each, each logged as it
-    goes (a send stopped midway resumes with the rest); ``newsletter.to`` is imported once when there are none."""
-    from newsdesk.publish.mailer import Reader, newsletter_messages, send_messages
-    from newsdesk.store.newsletters import mark_sent
-    from newsdesk.store.subscribers import import_addresses, record_send, sent_addresses, subscribers
+def _send_issue(opened: Desk, issue: Newsletter, stories: Sequence[Story], topics: Sequence[Topic]) -> None:
+    """Send the issue to the subscribers it has not gone to yet (``mailing.send_issue``) and say how it went."""
+    from newsdesk.mailing import send_issue
+    from newsdesk.publish.mailer import MailError
 
-    settings = opened.settings.newsletter
-    with opened.store.transaction() as conn:
-        if not subscribers(conn) and settings.recipients:
-            import_addresses(conn, settings.recipients, now=_now())
-        readers = subscribers(conn, active_only=True)
-        already = sent_addresses(conn, issue.day)
-    waiting = [r for r in readers if r.address not in already]
-    if readers and not waiting:
-        typer.echo(f"already sent to all {len(readers)} subscriber(s)")
+    password = os.environ.get(opened.settings.newsletter.password_env)
+    report = send_issue(opened.store, opened.settings, issue, stories, topics, password=password, now=_now)
+    if report.already and not (report.went or report.refused or report.nothing_for):
+        typer.echo(f"already sent to all {report.already} subscriber(s)")
         return
-    messages = newsletter_messages(
-        issue,
-        settings,
-        [Reader(r.address, links.url(f"/newsletter/unsubscribe/{r.token}")) for r in waiting],
-        now=_now(),
-    )
-
-    def done(address: str, error: str | None) -> None:
-        with opened.store.transaction() as conn:
-            record_send(conn, issue.day, address, now=_now(), error=error)
-
-    went = send_messages(messages, settings, os.environ.get(settings.password_env), done)
-    with opened.store.transaction() as conn:
-        mark_sent(conn, issue.day, now=_now())
-    earlier = f"; {len(already)} had it already" if already else ""
-    typer.echo(f"sent to {went} subscriber(s), one message each{earlier}")
+    notes = [f"{report.already} had it already"] if report.already else []
+    if report.nothing_for:
+        notes.append(f"{report.nothing_for} chose topics with no story today")
+    typer.echo(f"sent to {report.went} subscriber(s), one message each{'; ' + '; '.join(notes) if notes else ''}")
+    if report.refused:
+        for address, reason in sorted(report.refused.items()):
+            typer.echo(f"refused: {address}: {reason}", err=True)
+        everyone = not report.went
+        raise MailError(f"the server refused {'every recipient' if everyone else 'some recipients'} (recorded)")
 
 
 @subscribers_app.command("add")
@@ -1520,14 +1511,29 @@ def _send_issue(opened: Desk, issue: Newsletter, links: SiteLinks) -> None:
 def subscribers_add(
     addresses: Annotated[list[str], typer.Argument(help="E-mail addresses.")],
     desk: DeskOption = Path("desk"),
+    topics: Annotated[
+        str | None,
+        typer.Option("--topics", help="Only these topics' stories: topic ids, comma-separated (default: all)."),
+    ] = None,
 ) -> None:
-    """Add readers to the newsletter (one who had left comes back: they asked you)."""
+    """Add readers to the newsletter, active at once (you have their word; the site's form asks them to
+    confirm). One who had left comes back: they asked you."""
     from newsdesk.desk import open_desk
+    from newsdesk.publish.topictree import find_topic
     from newsdesk.store.subscribers import add_subscriber
+    from newsdesk.store.topics import load_topics
 
+    chosen = [t.strip() for t in topics.split(",") if t.strip()] if topics is not None else None
     with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
+        known = load_topics(conn)
+        unknown = [t for t in chosen or () if find_topic(known, t) is None]
+        if unknown:
+            ids = ", ".join(t.id for t in known) or "none yet"
+            raise typer.BadParameter(
+                f"no topic {', '.join(map(repr, unknown))} (the desk's: {ids})", param_hint="--topics"
+            )
         for address in addresses:
-            found, new = add_subscriber(conn, address, now=_now(), rejoin=True)
+            found, new = add_subscriber(conn, address, now=_now(), rejoin=True, topics=chosen)
             typer.echo(f"{'added' if new else 'already subscribed'}: {found.address}")
 
 
@@ -1550,17 +1556,42 @@ def subscribers_remove(
 @user_errors
 def subscribers_list(
     desk: DeskOption = Path("desk"),
-    every: Annotated[bool, typer.Option("--all", help="Those who left too.")] = False,
+    every: Annotated[bool, typer.Option("--all", help="Also those who left, bounced or never confirmed.")] = False,
 ) -> None:
-    """The newsletter's readers: address, state, when added."""
+    """The newsletter's readers: address, state, when added, topics (all or the ids chosen), deliveries refused
+    in a row and the last reason."""
     from newsdesk.desk import open_desk
     from newsdesk.store.subscribers import subscribers
 
     with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
         found = subscribers(conn, active_only=not every)
     for reader in found:
-        typer.echo(f"{reader.address}\t{reader.state}\t{reader.added_at.date().isoformat()}")
+        topics = ",".join(reader.topics) if reader.topics is not None else "all"
+        failed = f"\t{reader.failures} refused: {reader.last_error}" if reader.last_error else ""
+        typer.echo(f"{reader.address}\t{reader.state}\t{reader.added_at.date().isoformat()}\t{topics}{failed}")
     typer.echo(f"{len(found)} subscriber(s)", err=True)
+
+
+@subscribers_app.command("bounces")
+@user_errors
+def subscribers_bounces(
+    paths: Annotated[list[Path], typer.Argument(help="Bounce mails: .eml files, mbox files or Maildir folders.")],
+    desk: DeskOption = Path("desk"),
+) -> None:
+    """Read the bounce reports (delivery status notifications) the newsletter brought back and record each
+    failed recipient; three refusals for good in a row stop the newsletter to that address."""
+    from newsdesk.desk import open_desk
+    from newsdesk.mailfiles import read_mail_files
+    from newsdesk.mailing import record_bounces
+
+    messages = read_mail_files(paths)
+    with open_desk(desk, os.environ) as opened:
+        report = record_bounces(opened.store, messages)
+    for address in report.strangers:
+        typer.echo(f"not a subscriber: {address}", err=True)
+    bounced = f"; now bounced (mailed no more): {', '.join(report.bounced)}" if report.bounced else ""
+    other = f"; {report.not_reports} message(s) were no bounce report" if report.not_reports else ""
+    typer.echo(f"{len(messages)} message(s): {len(report.recorded)} failed delivery(ies) recorded{bounced}{other}")
 
 
 @subscribers_app.command("import")

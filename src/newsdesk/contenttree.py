@@ -1,4 +1,5 @@
-"""Content trees on disk: ``_news/*.md`` records and ``_data/topics/*.yaml`` taxonomy.
+"""Content trees on disk: ``_news/*.md`` records (``_held/*.md``: those held back) and ``_data/topics/*.yaml``
+taxonomy.
 
 The edge where record files meet the file system: reading (with a size cap,
 so a 50 MB file is refused without being read) and writing (each file
@@ -15,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsdesk.plainfiles import NotPlainFile, read_plain_file
+from newsdesk.publish.recordtree import HELD_DIR, NEWS_DIR
 from newsdesk.record import Story, Topic
 from newsdesk.recordfile import MAX_RECORD_BYTES, RecordError, parse_record
 from newsdesk.taxonomy import parse_topic
 
-NEWS_DIR = "_news"
 TOPICS_DIR = "_data/topics"
 #: File name endings taken as records when a directory is given.
 RECORD_SUFFIXES = (".md", ".markdown", ".txt")
@@ -73,17 +74,17 @@ def record_paths(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def read_tree(root: Path) -> ContentTree:
-    """Every record and topic of a content tree; bad files are listed, not fatal."""
-    news, topics_dir = root / NEWS_DIR, root / TOPICS_DIR
+    """Every record (published and held back) and topic of a content tree; bad files are listed, not fatal."""
+    news, held, topics_dir = root / NEWS_DIR, root / HELD_DIR, root / TOPICS_DIR
     if not root.is_dir():
         raise RecordError(str(root), "no such directory")
-    if not news.is_dir() and not topics_dir.is_dir():
+    if not news.is_dir() and not held.is_dir() and not topics_dir.is_dir():
         raise RecordError(str(root), f"not a content tree: it has neither {NEWS_DIR}/ nor {TOPICS_DIR}/")
     stories: list[Story] = []
     topics: list[Topic] = []
     problems: list[RecordError] = []
-    if news.is_dir():
-        for path in sorted(news.glob("*.md")):
+    for folder in (news, held):
+        for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
             try:
                 stories.append(read_record_file(path))
             except RecordError as err:
@@ -127,3 +128,14 @@ def write_files(root: Path, files: Mapping[str, bytes], advance: Callable[[], No
         changed += 1
         advance()
     return changed
+
+
+def remove_files(root: Path, relatives: Iterable[str]) -> int:
+    """Remove the files at these paths under ``root`` where they exist; how many went."""
+    removed = 0
+    for relative in relatives:
+        target = root / relative
+        if target.is_file():
+            target.unlink()
+            removed += 1
+    return removed

@@ -146,6 +146,9 @@ class NewsletterSettings:
     timeout: float = 30.0
     #: Seconds between two messages to the SMTP server (its rate limit; 0: none).
     send_interval: float = 0.0
+    #: Confirmation mails the site's subscribe form may send in an hour (a bound on what a script can make it
+    #: send); over it, the form asks readers to try later.
+    confirmations_per_hour: int = 100
 
     @property
     def recipients(self) -> list[str]:

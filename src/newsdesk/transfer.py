@@ -10,13 +10,15 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from newsdesk.contenttree import ContentTree, write_files
+from newsdesk.contenttree import ContentTree, remove_files, write_files
 from newsdesk.keep.exportstate import with_cache_state
 from newsdesk.keep.imagecache import ImageCache
 from newsdesk.publish.api import api_pages
-from newsdesk.publish.recordtree import record_files
+from newsdesk.publish.due import out_now
+from newsdesk.publish.recordtree import record_files, record_path
 from newsdesk.publish.sitemap import SITEMAP_PATH, news_sitemap
 from newsdesk.publish.sitetree import site_files
+from newsdesk.recordtext import clean_story
 from newsdesk.settings import SiteSettings
 from newsdesk.store import Store, StoreError
 from newsdesk.store.change import Change
@@ -70,6 +72,9 @@ def import_tree(
 @dataclass(frozen=True, slots=True)
 class ExportReport:
     records: int
+    #: Records written to ``_held/``: not out, and a generator would build them (no ``published`` key, or dated
+    #: ahead).
+    held: int
     api_pages: int
     files_changed: int
 
@@ -79,10 +84,17 @@ def export_tree(
     site: SiteSettings,
     out: Path,
     *,
+    now: datetime,
     cache: ImageCache | None = None,
     progress: Callable[[int, int], None] = lambda _done, _total: None,
 ) -> ExportReport:
     """Write the desk as a content tree under ``out``: records, taxonomy, API pages, sitemap.
+
+    Only what is out at ``now`` (``publish/due.py``) goes into the API pages, feeds and sitemaps. Records are
+    written byte for byte as the store holds them: in ``_news/`` the stories out and those whose record says
+    ``published: false`` (every site generator skips those), in ``_held/`` the rest held back (no ``published``
+    key, or dated ahead), which a generator would otherwise build. A record that moved between the two folders
+    since the last export leaves the one it was in.
 
     With ``cache``, the images of the stories newsdesk formed say ``isCached: true`` exactly where
     the cached copy exists and is readable; imported records are written as they were read. ``progress`` hears
@@ -94,12 +106,15 @@ def export_tree(
         issues = load_newsletters(conn)
         if cache is not None:
             stories = with_cache_state(conn, stories, cache)
-        languages = story_languages(conn, [s.slug for s in stories if s.published])
-    files = record_files(stories, topics)
-    pages = api_pages(stories, site, languages)
+        out_stories = [clean_story(s) for s in out_now(stories, now)]
+        languages = story_languages(conn, [s.slug for s in out_stories])
+    out_slugs = {s.slug for s in out_stories}
+    held = {s.slug for s in stories if s.slug not in out_slugs and s.published is not False}
+    files = record_files(stories, topics, held=held)
+    pages = api_pages(out_stories, site, languages)
     files.update(pages)
-    files[SITEMAP_PATH] = news_sitemap(stories, site)
-    files.update(site_files(stories, topics, issues, site, languages))
+    files[SITEMAP_PATH] = news_sitemap(out_stories, site)
+    files.update(site_files(out_stories, topics, issues, site, languages))
     done = [0]
 
     def advance() -> None:
@@ -107,4 +122,5 @@ def export_tree(
         progress(done[0], len(files))
 
     changed = write_files(out, files, advance)
-    return ExportReport(records=len(stories), api_pages=len(pages), files_changed=changed)
+    changed += remove_files(out, [record_path(s, held=s.slug not in held) for s in stories])
+    return ExportReport(records=len(stories), held=len(held), api_pages=len(pages), files_changed=changed)

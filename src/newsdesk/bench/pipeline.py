@@ -250,7 +250,7 @@ def run_pipeline_bench(
             formation.rejudge(clock.now())
             stages.append(Stage("judge again", time.perf_counter() - began))
             began = time.perf_counter()
-            exported = export_tree(opened.store, opened.settings.site, root / "export")
+            exported = export_tree(opened.store, opened.settings.site, root / "export", now=clock.now())
             stages.append(Stage("publish", time.perf_counter() - began))
             with opened.store.transaction() as conn:
                 totals = counts(conn)

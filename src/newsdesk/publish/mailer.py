@@ -68,16 +68,46 @@ def newsletter_messages(
     return messages
 
 
+def confirmation_message(
+    settings: NewsletterSettings, site_title: str, address: str, confirm_url: str, *, now: datetime
+) -> EmailMessage:
+    """The double opt-in mail: the one link that confirms ``address`` (the page it opens asks before it confirms,
+    so a mail scanner following links confirms nobody), and what to do if the reader never asked."""
+    domain = settings.from_address.rpartition("@")[2] or "localhost"
+    message = EmailMessage()
+    message["Subject"] = f"Confirm your subscription to {site_title}"
+    message["From"] = settings.from_address
+    message["To"] = address
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = make_msgid(idstring="newsletter-confirm", domain=domain)
+    message["Auto-Submitted"] = "auto-generated"
+    text = (
+        f"Someone (we hope you) asked for the {site_title} newsletter at {address}.\n\n"
+        f"To confirm, open this link:\n{confirm_url}\n\n"
+        "If you did not ask, ignore this mail: nothing will be sent to you.\n"
+    )
+    html = (
+        f"<!DOCTYPE html><html><body><p>Someone (we hope you) asked for the {escape(site_title)} newsletter at "
+        f'{escape(address)}.</p><p><a href="{escape(confirm_url)}">Confirm your subscription</a></p>'
+        "<p>If you did not ask, ignore this mail: nothing will be sent to you.</p></body></html>"
+    )
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
 def send_messages(
     messages: Sequence[tuple[str, EmailMessage]],
     settings: NewsletterSettings,
     password: str | None,
     done: Callable[[str, str | None], None] = lambda _address, _error: None,
+    *,
+    raise_refused: bool = True,
 ) -> int:
     """Hand each message to the SMTP server of the settings, in one conversation (STARTTLS and login as they
     say), ``settings.send_interval`` seconds apart; ``done`` hears each address with ``None`` once its message
     went, or with the server's reason when it refused it. A refused reader does not stop the others; the refused
-    ones are named at the end. How many went."""
+    ones are named at the end (a :class:`MailError`, unless not ``raise_refused``). How many went."""
     where = f"{settings.smtp_host}:{settings.smtp_port}"
     if settings.smtp_user and not password:
         raise MailError(f"newsletter.smtp_user is set but ${settings.password_env} holds no password")
@@ -110,7 +140,7 @@ def send_messages(
         raise MailError(f"{where} refused the newsletter: {_reply(err)}") from None
     except (smtplib.SMTPException, OSError) as err:
         raise MailError(f"cannot send the newsletter through {where}: {err}") from None
-    if refused:
+    if refused and raise_refused:
         everyone = len(refused) == len(messages)
         raise MailError(f"{where} refused {'every recipient' if everyone else 'some recipients'}: "
                         f"{', '.join(sorted(refused))}")  # fmt: skip

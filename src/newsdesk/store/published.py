@@ -1,8 +1,10 @@
-"""What readers see: published stories by heat or newest first, per topic, per day, one by one.
+"""What readers see: the stories that are out, by heat or newest first, per topic, per day, one by one.
 
-Every query here reads published stories only (``stories.published`` is true)
-and returns whole typed stories (``Story``), in the order asked for. Pages are
-numbered from 1; a page says whether another follows.
+Every query here reads only the stories that are out at ``now`` (the clock is passed in): published by the
+editorial gate and due, the primary's time not in the future. It is the rule of
+``newsdesk.publish.due.is_out`` written in SQL; a test holds the two to the same answers. Each returns whole
+typed stories (``Story``, their text clean for readers: ``recordtext.clean_story``), in the order asked for.
+Pages are numbered from 1; a page says whether another follows.
 """
 
 from __future__ import annotations
@@ -12,16 +14,33 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, or_, select
+from sqlalchemy import Connection, Select, and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from newsdesk.record import Story
+from newsdesk.recordtext import clean_story
 from newsdesk.store import schema
 from newsdesk.store.stories import load_stories
 from newsdesk.store.timestamps import from_db, to_db
 
 _stories = schema.stories
-_is_published = _stories.c.published == True  # noqa: E712 - SQL, not Python: the index on (published, ...) needs "="
+
+
+def out_at(now: datetime) -> ColumnElement[bool]:
+    """The stories out at ``now``: published, and the primary's time is not after ``now``."""
+    # "== True", not "is_(True)": the index on (published, published_at) needs "=".
+    return and_(_stories.c.published == True, _stories.c.published_at <= to_db(now))  # noqa: E712
+
+
+def next_due(conn: Connection, now: datetime) -> datetime | None:
+    """When the next published story whose time is still ahead comes out (``None``: none is waiting)."""
+    value = conn.execute(
+        select(func.min(_stories.c.published_at)).where(
+            _stories.c.published == True,  # noqa: E712
+            _stories.c.published_at > to_db(now),
+        )
+    ).scalar_one_or_none()
+    return None if value is None else from_db(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +85,7 @@ def in_language(query: Select[Any], language: str | None) -> Select[Any]:
 
 
 def _ordered(conn: Connection, slugs: Sequence[str]) -> tuple[Story, ...]:
-    by_slug = {s.slug: s for s in load_stories(conn, slugs=list(slugs))} if slugs else {}
+    by_slug = {s.slug: clean_story(s) for s in load_stories(conn, slugs=list(slugs))} if slugs else {}
     return tuple(by_slug[s] for s in slugs if s in by_slug)
 
 
@@ -76,22 +95,25 @@ def _page(conn: Connection, query: Select[Any], page: int, size: int) -> StoryPa
     return StoryPage(stories=_ordered(conn, rows[:size]), page=page, has_next=len(rows) > size)
 
 
-def by_heat(conn: Connection, *, page: int = 1, size: int = 30, topic_names: Sequence[str] | None = None) -> StoryPage:
-    """Published stories, hottest first (unjudged last), then newest; optionally only those with these topics."""
-    query = _in_topics(select(_stories.c.slug).where(_is_published), topic_names).order_by(*_by_heat(conn))
+def by_heat(
+    conn: Connection, *, now: datetime, page: int = 1, size: int = 30, topic_names: Sequence[str] | None = None
+) -> StoryPage:
+    """Stories out, hottest first (unjudged last), then newest; optionally only those with these topics."""
+    query = _in_topics(select(_stories.c.slug).where(out_at(now)), topic_names).order_by(*_by_heat(conn))
     return _page(conn, query, page, size)
 
 
 def newest(
     conn: Connection,
     *,
+    now: datetime,
     page: int = 1,
     size: int = 25,
     topic_names: Sequence[str] | None = None,
     language: str | None = None,
 ) -> StoryPage:
-    """Published stories, newest first; optionally only those with these topics, or in this language."""
-    query = _in_topics(select(_stories.c.slug).where(_is_published), topic_names)
+    """Stories out, newest first; optionally only those with these topics, or in this language."""
+    query = _in_topics(select(_stories.c.slug).where(out_at(now)), topic_names)
     query = in_language(query, language).order_by(*_newest())
     return _page(conn, query, page, size)
 
@@ -101,15 +123,15 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1) if day < date.max else datetime.max.replace(tzinfo=UTC)
 
 
-def on_day(conn: Connection, day: date, *, limit: int = 500) -> tuple[Story, ...]:
-    """The day's published stories (by the primary's time, UTC), hottest first (unjudged last), then newest."""
+def on_day(conn: Connection, day: date, *, now: datetime, limit: int = 500) -> tuple[Story, ...]:
+    """The day's stories out (by the primary's time, UTC), hottest first (unjudged last), then newest."""
     start, end = _day_bounds(day)
     # The day's rows come by the (published, published_at) index and are ordered here: asking the
     # database to order them by heat would have it walk the heat index over every published story.
     rows = sorted(
         conn.execute(
             select(_stories.c.id, _stories.c.slug, _stories.c.heat, _stories.c.published_at).where(
-                _is_published, _stories.c.published_at >= to_db(start), _stories.c.published_at < to_db(end)
+                out_at(now), _stories.c.published_at >= to_db(start), _stories.c.published_at < to_db(end)
             )
         ),
         key=lambda r: (r.heat is not None, r.heat or 0, from_db(r.published_at), r.id),
@@ -122,21 +144,21 @@ def _day_of(value: datetime | None) -> date | None:
     return None if value is None else from_db(value).date()
 
 
-def days_around(conn: Connection, day: date) -> tuple[date | None, date | None]:
-    """The nearest earlier and later days that have published stories."""
+def days_around(conn: Connection, day: date, *, now: datetime) -> tuple[date | None, date | None]:
+    """The nearest earlier and later days that have stories out."""
     start, end = _day_bounds(day)
     before = conn.execute(
-        select(func.max(_stories.c.published_at)).where(_is_published, _stories.c.published_at < to_db(start))
+        select(func.max(_stories.c.published_at)).where(out_at(now), _stories.c.published_at < to_db(start))
     ).scalar_one_or_none()
     after = conn.execute(
-        select(func.min(_stories.c.published_at)).where(_is_published, _stories.c.published_at >= to_db(end))
+        select(func.min(_stories.c.published_at)).where(out_at(now), _stories.c.published_at >= to_db(end))
     ).scalar_one_or_none()
     return _day_of(before), _day_of(after)
 
 
-def latest_day(conn: Connection) -> date | None:
-    """The day of the newest published story."""
-    return _day_of(conn.execute(select(func.max(_stories.c.published_at)).where(_is_published)).scalar_one_or_none())
+def latest_day(conn: Connection, *, now: datetime) -> date | None:
+    """The day of the newest story out."""
+    return _day_of(conn.execute(select(func.max(_stories.c.published_at)).where(out_at(now))).scalar_one_or_none())
 
 
 def story_language(conn: Connection, slug: str) -> str | None:
@@ -157,30 +179,30 @@ def story_languages(conn: Connection, slugs: Sequence[str]) -> dict[str, str]:
     return {str(slug): str(language) for slug, language in rows if language}
 
 
-def published_story(conn: Connection, slug: str) -> Story | None:
-    """One published story by its slug."""
-    found = conn.execute(select(_stories.c.slug).where(_is_published, _stories.c.slug == slug)).first()
-    return None if found is None else next(iter(load_stories(conn, slugs=[slug])), None)
+def published_story(conn: Connection, slug: str, *, now: datetime) -> Story | None:
+    """One story out, by its slug."""
+    found = conn.execute(select(_stories.c.slug).where(out_at(now), _stories.c.slug == slug)).first()
+    return None if found is None else next((clean_story(s) for s in load_stories(conn, slugs=[slug])), None)
 
 
-def slug_of(conn: Connection, story_id: int) -> str | None:
-    """The slug of the published story with this row id (its address on the site is by slug)."""
-    row = conn.execute(select(_stories.c.slug).where(_is_published, _stories.c.id == story_id)).first()
+def slug_of(conn: Connection, story_id: int, *, now: datetime) -> str | None:
+    """The slug of the story out with this row id (its address on the site is by slug)."""
+    row = conn.execute(select(_stories.c.slug).where(out_at(now), _stories.c.id == story_id)).first()
     return None if row is None else str(row.slug)
 
 
-def published_since(conn: Connection, since: datetime, *, limit: int = 1000) -> tuple[Story, ...]:
-    """Published stories whose primary appeared at or after ``since``, newest first."""
+def published_since(conn: Connection, since: datetime, *, now: datetime, limit: int = 1000) -> tuple[Story, ...]:
+    """Stories out whose primary appeared at or after ``since``, newest first."""
     query = (
         select(_stories.c.slug)
-        .where(_is_published, _stories.c.published_at >= to_db(since))
+        .where(out_at(now), _stories.c.published_at >= to_db(since))
         .order_by(*_newest())
         .limit(limit)
     )
     return _ordered(conn, [str(r.slug) for r in conn.execute(query)])
 
 
-def published_addresses(conn: Connection, *, limit: int) -> list[tuple[str, datetime]]:
-    """(slug, time of the primary) of the newest published stories: what a sitemap lists."""
-    query = select(_stories.c.slug, _stories.c.published_at).where(_is_published).order_by(*_newest()).limit(limit)
+def published_addresses(conn: Connection, *, now: datetime, limit: int) -> list[tuple[str, datetime]]:
+    """(slug, time of the primary) of the newest stories out: what a sitemap lists."""
+    query = select(_stories.c.slug, _stories.c.published_at).where(out_at(now)).order_by(*_newest()).limit(limit)
     return [(str(r.slug), from_db(r.published_at)) for r in conn.execute(query)]

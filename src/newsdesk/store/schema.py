@@ -382,6 +382,14 @@ subscribers = Table(
     Column("token", String(64), nullable=False, unique=True),
     Column("added_at", DateTime(timezone=True), nullable=False),
     Column("left_at", DateTime(timezone=True)),
+    #: The topic ids the reader chose, comma-separated; NULL: every topic.
+    Column("topics", Text),
+    #: When the last confirmation mail went (double opt-in), and when the reader confirmed.
+    Column("asked_at", DateTime(timezone=True)),
+    Column("confirmed_at", DateTime(timezone=True)),
+    #: Deliveries refused in a row (the server's or a bounce's reason last), reset by one that goes through.
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
 )
 
 #: Each issue's sending, address by address: a send stopped midway resumes without sending anyone the issue twice.

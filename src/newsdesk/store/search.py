@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, DateTime, bindparam, text
 
 from newsdesk.record import Story
+from newsdesk.recordtext import clean_story
 from newsdesk.store.stories import load_stories
+from newsdesk.store.timestamps import to_db
 
 #: A query longer than this is cut; more terms than this are dropped.
 MAX_QUERY_CHARS = 200
@@ -60,7 +63,7 @@ def tsquery_text(terms: list[list[str]]) -> str:
 
 _SQLITE = """
 SELECT s.slug FROM story_search JOIN stories s ON s.id = story_search.rowid
-WHERE story_search MATCH :q AND s.published = 1
+WHERE story_search MATCH :q AND s.published = 1 AND s.published_at <= :now
 ORDER BY bm25(story_search, 10.0, 1.0, 4.0), s.heat DESC, s.published_at DESC
 LIMIT :limit OFFSET :offset
 """
@@ -68,14 +71,15 @@ LIMIT :limit OFFSET :offset
 _POSTGRES = """
 SELECT s.slug FROM story_search JOIN stories s ON s.id = story_search.story_id,
      websearch_to_tsquery('english', :q) AS q
-WHERE story_search.document @@ q AND s.published = true
+WHERE story_search.document @@ q AND s.published = true AND s.published_at <= :now
 ORDER BY ts_rank(story_search.document, q, 1) DESC, s.heat DESC NULLS LAST, s.published_at DESC
 LIMIT :limit OFFSET :offset
 """
 
 
-def search_stories(conn: Connection, query: str, *, page: int = 1, size: int = 20) -> SearchPage:
-    """Published stories matching every word of ``query``, best first; nothing for an empty query."""
+def search_stories(conn: Connection, query: str, *, now: datetime, page: int = 1, size: int = 20) -> SearchPage:
+    """Stories out at ``now`` (``store.published.out_at``) matching every word of ``query``, best first; nothing
+    for an empty query."""
     page, size = max(1, page), max(1, size)
     terms = query_terms(query)
     if not terms:
@@ -84,9 +88,11 @@ def search_stories(conn: Connection, query: str, *, page: int = 1, size: int = 2
         sql, q = _POSTGRES, tsquery_text(terms)
     else:
         sql, q = _SQLITE, fts5_query(terms)
-    rows = [str(r.slug) for r in conn.execute(text(sql), {"q": q, "limit": size + 1, "offset": (page - 1) * size})]
+    statement = text(sql).bindparams(bindparam("now", type_=DateTime(timezone=True)))
+    values = {"q": q, "now": to_db(now), "limit": size + 1, "offset": (page - 1) * size}
+    rows = [str(r.slug) for r in conn.execute(statement, values)]
     slugs = rows[:size]
-    found = {s.slug: s for s in load_stories(conn, slugs=slugs)} if slugs else {}
+    found = {s.slug: clean_story(s) for s in load_stories(conn, slugs=slugs)} if slugs else {}
     return SearchPage(
         query=query, stories=tuple(found[s] for s in slugs if s in found), page=page, has_next=len(rows) > size
     )

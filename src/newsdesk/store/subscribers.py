@@ -1,10 +1,16 @@
 """The newsletter's subscribers and each issue's send log.
 
 An address is added once (case-insensitively: ``Ann@Example.org`` and ``ann@example.org`` are one reader) with a
-random secret token; the token is what the reader's one-click unsubscribe link carries, so the link names no
-address and cannot be guessed. Leaving keeps the row (state ``left``), so a reader who left is not mailed again
-by an old list imported twice. The send log holds, per issue (its day) and address, when the message went and
-what went wrong: a send stopped midway resumes with the addresses not yet sent to.
+random secret token; the token is what the reader's confirmation and one-click unsubscribe links carry, so a
+link names no address and cannot be guessed. A reader's states:
+
+- ``pending``: asked on the site, confirmation mail sent (double opt-in); not mailed the newsletter;
+- ``active``: confirmed (or added by the editor, who has their word): mailed each issue, on their topics;
+- ``left``: unsubscribed; the row stays, so an old list imported twice does not mail them again;
+- ``bounced``: ``BOUNCE_LIMIT`` deliveries in a row refused for good (5xx, or a bounce report); not mailed.
+
+The send log holds, per issue (its day) and address, when the message went and what went wrong: a send stopped
+midway resumes with the addresses not yet sent to.
 """
 
 from __future__ import annotations
@@ -13,17 +19,21 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select, update
 
 from newsdesk.store import schema
 from newsdesk.store.timestamps import from_db, to_db
 
 _table = schema.subscribers
 _sends = schema.newsletter_sends
-ACTIVE, LEFT = "active", "left"
+ACTIVE, PENDING, LEFT, BOUNCED = "active", "pending", "left", "bounced"
+#: Deliveries refused for good in a row after which an address is ``bounced``.
+BOUNCE_LIMIT = 3
+#: A second confirmation mail to the same address waits this long (a form sent twice mails once).
+ASK_AGAIN_AFTER = timedelta(minutes=10)
 #: What an address must look like to be added: one @, a dot in the domain, no spaces or brackets.
 _ADDRESS = re.compile(r"[^@\s<>,;\"']{1,64}@[^@\s<>,;\"']+\.[^@\s<>,;\"']{2,}")
 
@@ -39,6 +49,10 @@ class Subscriber:
     token: str
     added_at: datetime
     left_at: datetime | None
+    #: The topic ids the reader chose; None: every topic.
+    topics: tuple[str, ...] | None = None
+    failures: int = 0
+    last_error: str | None = None
 
 
 def normal_address(address: str) -> str:
@@ -49,20 +63,106 @@ def normal_address(address: str) -> str:
     return found
 
 
-def add_subscriber(conn: Connection, address: str, *, now: datetime, rejoin: bool = False) -> tuple[Subscriber, bool]:
-    """Add a reader (or return the one there); whether the address is newly active. One who left comes back only
+def _topics_value(topics: Iterable[str] | None) -> str | None:
+    chosen = sorted({t.strip() for t in topics or () if t.strip()})
+    return ",".join(chosen) if topics is not None and chosen else None
+
+
+def add_subscriber(
+    conn: Connection, address: str, *, now: datetime, rejoin: bool = False, topics: Iterable[str] | None = None
+) -> tuple[Subscriber, bool]:
+    """Add a reader, active at once (the editor has their word), on ``topics`` (None: all); or return the one
+    there; whether the address is newly active. One who left (or bounced, or never confirmed) comes back only
     with ``rejoin`` (their own request), never through an imported list."""
     found = normal_address(address)
     row = conn.execute(select(_table).where(_table.c.address == found)).first()
+    chosen = _topics_value(topics)
     if row is None:
         conn.execute(
-            insert(_table).values(address=found, state=ACTIVE, token=secrets.token_hex(24), added_at=to_db(now))
+            insert(_table).values(
+                address=found,
+                state=ACTIVE,
+                token=secrets.token_hex(24),
+                added_at=to_db(now),
+                topics=chosen,
+                confirmed_at=to_db(now),
+            )
         )
         return _load(conn, found), True
-    if row.state == LEFT and rejoin:
-        conn.execute(update(_table).where(_table.c.id == row.id).values(state=ACTIVE, left_at=None))
+    if row.state != ACTIVE and rejoin:
+        conn.execute(
+            update(_table)
+            .where(_table.c.id == row.id)
+            .values(state=ACTIVE, left_at=None, topics=chosen, confirmed_at=to_db(now), failures=0, last_error=None)
+        )
         return _load(conn, found), True
     return _subscriber(row), False
+
+
+def request_subscription(
+    conn: Connection, address: str, *, now: datetime, topics: Iterable[str] | None = None
+) -> tuple[Subscriber, bool]:
+    """A reader asks on the site (double opt-in): a new address is ``pending`` until confirmed; whether a
+    confirmation mail should go now (not to an active reader, not twice within ``ASK_AGAIN_AFTER``). The answer
+    the site gives is the same either way, so the form tells nobody who subscribes."""
+    found = normal_address(address)
+    row = conn.execute(select(_table).where(_table.c.address == found)).first()
+    chosen = _topics_value(topics)
+    if row is None:
+        conn.execute(
+            insert(_table).values(
+                address=found,
+                state=PENDING,
+                token=secrets.token_hex(24),
+                added_at=to_db(now),
+                topics=chosen,
+                asked_at=to_db(now),
+            )
+        )
+        return _load(conn, found), True
+    if row.state == ACTIVE:
+        return _subscriber(row), False
+    asked = from_db(row.asked_at) if row.asked_at is not None else None
+    if asked is not None and now - asked < ASK_AGAIN_AFTER:
+        return _subscriber(row), False
+    conn.execute(update(_table).where(_table.c.id == row.id).values(state=PENDING, topics=chosen, asked_at=to_db(now)))
+    return _load(conn, found), True
+
+
+def confirmations_since(conn: Connection, since: datetime) -> int:
+    """How many confirmation mails went since ``since`` (the site's limit on them)."""
+    query = select(func.count()).select_from(_table).where(_table.c.asked_at >= to_db(since))
+    return int(conn.execute(query).scalar_one())
+
+
+def confirm_by_token(conn: Connection, token: str, *, now: datetime) -> Subscriber | None:
+    """The reader whose token this is confirms: a pending one becomes active (an active one stays); ``None`` for
+    a token nobody holds, or a reader who has since left or bounced (they must ask again)."""
+    row = conn.execute(select(_table).where(_table.c.token == token)).first()
+    if row is None or row.state not in (PENDING, ACTIVE):
+        return None
+    if row.state == PENDING:
+        conn.execute(
+            update(_table)
+            .where(_table.c.id == row.id)
+            .values(state=ACTIVE, confirmed_at=to_db(now), left_at=None, failures=0, last_error=None)
+        )
+    return _load(conn, row.address)
+
+
+def record_failure(conn: Connection, address: str, reason: str, *, permanent: bool) -> Subscriber | None:
+    """A delivery to ``address`` refused (by the SMTP server, or reported by a bounce): counted with its reason;
+    after ``BOUNCE_LIMIT`` permanent ones in a row the reader is ``bounced`` and mailed no more. A temporary
+    refusal (4xx) is noted but does not count. The reader, or ``None`` for an address nobody subscribed."""
+    row = conn.execute(select(_table).where(_table.c.address == address.strip().lower())).first()
+    if row is None:
+        return None
+    failures = int(row.failures) + (1 if permanent else 0)
+    values: dict[str, object] = {"failures": failures, "last_error": reason[:1000]}
+    if permanent and failures >= BOUNCE_LIMIT and row.state == ACTIVE:
+        values["state"] = BOUNCED
+    conn.execute(update(_table).where(_table.c.id == row.id).values(**values))
+    return _load(conn, row.address)
 
 
 def remove_subscriber(conn: Connection, address: str, *, now: datetime) -> bool:
@@ -106,9 +206,14 @@ def sent_addresses(conn: Connection, day: date) -> set[str]:
 
 
 def record_send(conn: Connection, day: date, address: str, *, now: datetime, error: str | None = None) -> None:
-    """Log the issue of ``day`` as sent to ``address`` (or failed, with why); a later try replaces a failure."""
+    """Log the issue of ``day`` as sent to ``address`` (or failed, with why); a later try replaces a failure.
+    A message that went resets the reader's run of refusals."""
     conn.execute(_sends.delete().where(_sends.c.day == day, _sends.c.address == address))
     conn.execute(insert(_sends).values(day=day, address=address, sent_at=to_db(now), error=error))
+    if error is None:
+        conn.execute(
+            update(_table).where(_table.c.address == address, _table.c.failures > 0).values(failures=0, last_error=None)
+        )
 
 
 def import_addresses(conn: Connection, addresses: Iterable[str], *, now: datetime) -> tuple[int, list[str]]:
@@ -132,4 +237,6 @@ def _subscriber(row: Row[Any]) -> Subscriber:
     added = from_db(row.added_at)
     assert added is not None  # the column is NOT NULL
     left = from_db(row.left_at) if row.left_at is not None else None
-    return Subscriber(str(row.address), str(row.state), str(row.token), added, left)
+    topics = tuple(str(row.topics).split(",")) if row.topics else None
+    error = str(row.last_error) if row.last_error is not None else None
+    return Subscriber(str(row.address), str(row.state), str(row.token), added, left, topics, int(row.failures), error)

@@ -118,7 +118,8 @@ def news(
         if topic is None:
             return _not_found(f"no topic {topic_id!r}")
         names = covered_names(topic, topics)
-    found = newest(conn, page=page, size=pages.settings.site.page_size, topic_names=names, language=code)
+    now = pages.clock.now()
+    found = newest(conn, now=now, page=page, size=pages.settings.site.page_size, topic_names=names, language=code)
     if page > 1 and not found.stories:
         return _not_found(f"no page {page}")
     return _news_page(pages, conn, found.stories, page, found.has_next)
@@ -126,10 +127,11 @@ def news(
 
 def story(pages: Pages, conn: Connection, ident: str) -> Rendered:
     slug, number = params.name(ident), params.row_id(ident)
-    found = published_story(conn, slug) if slug is not None else None
+    now = pages.clock.now()
+    found = published_story(conn, slug, now=now) if slug is not None else None
     if found is None and number is not None:
-        slug = slug_of(conn, number)
-        found = published_story(conn, slug) if slug else None
+        slug = slug_of(conn, number, now=now)
+        found = published_story(conn, slug, now=now) if slug else None
     if found is None:
         return _not_found(f"no published story {ident!r}")
     entry = safe_entry(story_entry(found, pages.settings.site, story_language(conn, found.slug)))

@@ -307,7 +307,7 @@ def apidocs_router(pages: Pages, openapi: Callable[[], dict[str, Any]]) -> APIRo
             page = pages.html("apidocs.html", api=reference, prose=prose, nav=())
             page = Rendered(page.body, page.media_type, headers=(("Content-Security-Policy", DOCS_POLICY),))
             etag = '"' + hashlib.blake2b(page.body, digest_size=12).hexdigest() + '"'
-            rendered.append(Entry(0, page, etag, 0.0))
+            rendered.append(Entry((0, 0), page, etag, 0.0))
         return respond(request, rendered[0])
 
     return router

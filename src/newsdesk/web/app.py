@@ -130,7 +130,7 @@ def create_app(settings: Settings, store: Store, clock: Clock) -> FastAPI:
         else:
             rendered = pages.error_page(status, title, message)
         rendered = dataclasses.replace(rendered, headers=tuple((headers or {}).items()))
-        return respond(request, Entry(0, rendered, "", 0.0))
+        return respond(request, Entry((0, 0), rendered, "", 0.0))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

@@ -43,7 +43,7 @@ def feed(pages: Pages, conn: Connection, kind: str, topic_id: str | None = None)
         description = f"Stories about {topic.name} on {site.title}, newest first."
         home = links.url(links.topic(topic.id))
         topic_id = topic.id
-    stories = newest(conn, size=pages.settings.web.feed_size, topic_names=names).stories
+    stories = newest(conn, now=pages.clock.now(), size=pages.settings.web.feed_size, topic_names=names).stories
     info = FeedInfo(
         title=title, description=description, home_url=home, feed_url=links.url(links.feed(kind, topic_id)),
         language=site.locale, now=pages.clock.now(), story_languages=story_languages(conn, [s.slug for s in stories]),
@@ -58,14 +58,14 @@ def site_sitemap(pages: Pages, conn: Connection) -> Rendered:
     urls += [SitemapUrl(links.url(links.topic(t.id)), changefreq="hourly") for t in topics]
     urls += [
         SitemapUrl(links.url(links.story(slug)), lastmod=published)
-        for slug, published in published_addresses(conn, limit=MAX_URLS - len(urls))
+        for slug, published in published_addresses(conn, now=pages.clock.now(), limit=MAX_URLS - len(urls))
     ]
     return Rendered(body=sitemap(urls), media_type=XML, kind="data", stale_for=SITEMAP_STALE_FOR)
 
 
 def news_sitemap(pages: Pages, conn: Connection) -> Rendered:
     now = pages.clock.now()
-    stories = published_since(conn, now - NEWS_WINDOW)
+    stories = published_since(conn, now - NEWS_WINDOW, now=now)
     languages = story_languages(conn, [s.slug for s in stories])
     body = google_news_sitemap(stories, pages.settings.site, pages.links, now=now, languages=languages)
     return Rendered(body=body, media_type=XML, kind="data", ttl=NEWS_SITEMAP_TTL)

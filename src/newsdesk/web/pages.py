@@ -1,7 +1,8 @@
 """Serving rendered pages: bytes kept per address until the store's generation moves on.
 
 A request reads the store's generation (one indexed row), and answers from
-the cache when the page was rendered at that generation; otherwise one
+the cache when the page was rendered at that generation (and no story dated
+ahead has come out since: see ``publish/due.py``); otherwise one
 render runs in a worker thread (concurrent requests for the same page wait
 for it) and its bytes are kept. The generation is read before rendering, so
 what is kept is never older than its label. Pages that depend on the clock
@@ -32,7 +33,8 @@ from newsdesk.publish.safehtml import EMBED_HOSTS
 from newsdesk.settings import Settings
 from newsdesk.store import Store
 from newsdesk.store.generation import current_generation
-from newsdesk.web.conditional import accepts_gzip, gzipped, http_date, not_modified
+from newsdesk.store.published import next_due
+from newsdesk.web.conditional import brotlied, chosen_encoding, gzipped, http_date, not_modified
 from newsdesk.web.templating import make_templates
 from newsdesk.web.wording import Wording
 
@@ -65,9 +67,14 @@ class Rendered:
     headers: tuple[tuple[str, str], ...] = ()
 
 
+#: What a page was rendered at: the store's generation, and how many times since the app started a story dated
+#: ahead came out (its time passed) or the generation moved.
+Label = tuple[int, int]
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
-    generation: int
+    generation: Label
     rendered: Rendered
     etag: str
     born: float
@@ -75,6 +82,8 @@ class Entry:
     compressed: bytes | None = None
     #: When it was rendered (``Last-Modified``: the content is at most this new); ``None``: not said.
     modified: datetime | None = None
+    #: The body compressed with brotli once when rendered (``None``: too small to gain).
+    brotli: bytes | None = None
 
 
 def _etag(body: bytes) -> str:
@@ -88,7 +97,7 @@ class PageCache:
         self.capacity = max(1, capacity)
         self._entries: OrderedDict[str, Entry] = OrderedDict()
 
-    def get(self, key: str, generation: int, now: float) -> Entry | None:
+    def get(self, key: str, generation: Label, now: float) -> Entry | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
@@ -122,7 +131,9 @@ class Pages:
     #: The reader site's words in the site's language.
     words: Wording = field(init=False)
     cache: PageCache = field(init=False)
-    _pending: dict[str, tuple[int, asyncio.Future[Entry]]] = field(init=False, default_factory=dict)
+    _pending: dict[str, tuple[Label, asyncio.Future[Entry]]] = field(init=False, default_factory=dict)
+    #: The generation last seen, when the next story dated ahead comes out (None: none waits), and the step.
+    _due: tuple[int, datetime | None, int] = field(init=False, default=(-1, None, 0))
 
     def __post_init__(self) -> None:
         self.links = SiteLinks.of(self.settings.site)
@@ -144,15 +155,23 @@ class Pages:
 
     # ------------------------------------------------------------------ serving
 
-    def generation(self) -> int:
+    def generation(self) -> Label:
+        """The label a page rendered now gets: it moves with the store's generation and when a story dated
+        ahead comes out (its time is kept, so waiting costs no query per request)."""
         with self.store.engine.connect() as conn:
-            return current_generation(conn)
+            generation = current_generation(conn)
+            seen, due, step = self._due
+            now = self.clock.now()
+            if generation != seen or (due is not None and now >= due):
+                step += 1
+                self._due = (generation, next_due(conn, now), step)
+            return (generation, step)
 
     def _render_now(self, render: Callable[[Connection], Rendered]) -> Rendered:
         with self.store.engine.connect() as conn:
             return render(conn)
 
-    async def _render(self, key: str, generation: int, render: Callable[[Connection], Rendered]) -> Entry:
+    async def _render(self, key: str, generation: Label, render: Callable[[Connection], Rendered]) -> Entry:
         pending = self._pending.get(key)
         if pending is not None and pending[0] >= generation:
             return await asyncio.shield(pending[1])
@@ -167,6 +186,7 @@ class Pages:
                 self.clock.monotonic(),
                 gzipped(rendered.body),
                 self.clock.now(),
+                brotlied(rendered.body),
             )
             if rendered.status == 200:
                 self.cache.put(key, entry)
@@ -208,11 +228,15 @@ def respond(request: Request, entry: Entry) -> Response:
     headers.update(rendered.headers)
     body = rendered.body
     headers["Vary"] = "Accept-Encoding"
-    if entry.compressed is not None and accepts_gzip(request.headers.get("accept-encoding")):
+    coding = chosen_encoding(request.headers.get("accept-encoding"))
+    if coding == "br" and entry.brotli is not None:
+        body = entry.brotli
+        headers["Content-Encoding"] = "br"
+    elif coding == "gzip" and entry.compressed is not None:
         body = entry.compressed
         headers["Content-Encoding"] = "gzip"
     if rendered.status == 200:
-        # The gzipped bytes are another representation: the same tag, weak (as a compressing proxy would make it).
+        # Compressed bytes are another representation: the same tag, weak (as a compressing proxy would make it).
         headers["ETag"] = f"W/{entry.etag}" if body is not rendered.body else entry.etag
         headers["Cache-Control"] = "no-cache"
         if entry.modified is not None:

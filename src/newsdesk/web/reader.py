@@ -92,7 +92,7 @@ def _listing(
 
 
 def front_page(pages: Pages, conn: Connection, page: int) -> Rendered:
-    found = by_heat(conn, page=page, size=pages.settings.web.page_size)
+    found = by_heat(conn, now=pages.clock.now(), page=page, size=pages.settings.web.page_size)
     return _listing(
         pages, conn, path="/", heading=pages.words("Top stories"), stories=found.stories, page=page,
         has_next=found.has_next, feed_path="/", front=True,
@@ -106,7 +106,8 @@ def topic_page(pages: Pages, conn: Connection, topic_id: str, page: int) -> Rend
         return pages.error_page(404, "No such topic", "The desk has no topic {topic}.", topic=repr(topic_id))
     if topic.id != topic_id:
         return _redirect(pages, pages.links.topic(topic.id))
-    found = by_heat(conn, page=page, size=pages.settings.web.page_size, topic_names=covered_names(topic, topics))
+    names = covered_names(topic, topics)
+    found = by_heat(conn, now=pages.clock.now(), page=page, size=pages.settings.web.page_size, topic_names=names)
     return _listing(
         pages, conn, path=pages.links.topic(topic.id), heading=topic.name, stories=found.stories, page=page,
         has_next=found.has_next, topic=topic, feed_path=pages.links.topic(topic.id),
@@ -121,9 +122,10 @@ def _redirect(pages: Pages, path: str) -> Rendered:
 
 def story_page(pages: Pages, conn: Connection, ident: str) -> Rendered:
     slug, number = params.name(ident), params.row_id(ident)
-    story = published_story(conn, slug) if slug is not None else None
+    now = pages.clock.now()
+    story = published_story(conn, slug, now=now) if slug is not None else None
     if story is None and number is not None:
-        found = slug_of(conn, number)
+        found = slug_of(conn, number, now=now)
         if found is not None:
             return _redirect(pages, pages.links.story(found))
     if story is None:
@@ -132,7 +134,7 @@ def story_page(pages: Pages, conn: Connection, ident: str) -> Rendered:
 
 
 def search_page(pages: Pages, conn: Connection, query: str, page: int) -> Rendered:
-    found = search_stories(conn, query, page=page, size=pages.settings.web.page_size)
+    found = search_stories(conn, query, now=pages.clock.now(), page=page, size=pages.settings.web.page_size)
     heading = pages.words("Search: {query}", query=query) if query.strip() else pages.words("Search")
     return _listing(
         pages, conn, path="/search", heading=heading, stories=found.stories, page=page, has_next=found.has_next,
@@ -141,7 +143,7 @@ def search_page(pages: Pages, conn: Connection, query: str, page: int) -> Render
 
 
 def archive_latest(pages: Pages, conn: Connection) -> Rendered:
-    day = latest_day(conn)
+    day = latest_day(conn, now=pages.clock.now())
     if day is None:
         return pages.error_page(404, "Nothing yet", "No story has been published yet.")
     return Rendered(b"", "text/plain", status=302, headers=(("Location", pages.links.path(pages.links.archive(day))),))
@@ -151,8 +153,9 @@ def archive_page(pages: Pages, conn: Connection, day_text: str) -> Rendered:
     day = params.day(day_text)
     if day is None:
         return pages.error_page(404, "No such day", "{day} is not a date (YYYY-MM-DD).", day=repr(day_text))
-    stories = on_day(conn, day)
-    before, after = days_around(conn, day)
+    now = pages.clock.now()
+    stories = on_day(conn, day, now=now)
+    before, after = days_around(conn, day, now=now)
     return pages.html(
         "archive.html",
         day=day,

@@ -59,6 +59,36 @@ PHRASES: dict[str, dict[str, str]] = {
         "No newsletter was archived for {day}.": "Nenhum boletim foi arquivado para {day}.",
         "Not found": "Não encontrado",
         "Unsubscribe": "Cancelar inscrição",
+        "Subscribe": "Assinar",
+        "The newsletter": "O boletim",
+        "The day's top stories by e-mail. We mail a link to confirm; each issue has a link to leave.": (
+            "As principais notícias do dia por e-mail. Enviamos um link para confirmar; cada edição tem um link "
+            "para sair."
+        ),
+        "E-mail address": "Endereço de e-mail",
+        "Only these topics (none ticked: all of them)": "Só estes temas (nenhum marcado: todos)",
+        "Leave this empty": "Deixe em branco",
+        "Please give an e-mail address.": "Informe um endereço de e-mail.",
+        "That is not an e-mail address.": "Isso não é um endereço de e-mail.",
+        "Check your inbox": "Veja sua caixa de entrada",
+        "We sent you a link to confirm your subscription.": "Enviamos um link para confirmar sua assinatura.",
+        "Try again later": "Tente mais tarde",
+        "Many readers are joining right now; please try in an hour.": (
+            "Muitos leitores estão assinando agora; tente de novo em uma hora."
+        ),
+        "The confirmation mail could not be sent; please try again later.": (
+            "O e-mail de confirmação não pôde ser enviado; tente de novo mais tarde."
+        ),
+        "Confirm your subscription": "Confirme sua assinatura",
+        "Receive the newsletter at this address?": "Receber o boletim neste endereço?",
+        "Confirm": "Confirmar",
+        "Subscribed": "Assinatura confirmada",
+        "You will receive the newsletter; each one has a link to leave.": (
+            "Você receberá o boletim; cada edição tem um link para sair."
+        ),
+        "This link is not valid (or no longer); subscribe again.": (
+            "Este link não é válido (ou não é mais); assine de novo."
+        ),
         "Unsubscribed": "Inscrição cancelada",
         "Stop receiving the newsletter at this address?": "Deixar de receber o boletim neste endereço?",
         "You will receive no more newsletters at this address.": "Você não receberá mais boletins neste endereço.",
