@@ -272,3 +272,14 @@ def test_newsdesk_subscribers_add_takes_topics(tmp_path: Path, database_url: str
     assert "\tai-policy" in newsdesk("subscribers", "list", "--desk", path)[1]
     with Store.open(database_url) as store:
         assert record_bounces(store, []).recorded == ()
+
+
+def test_a_confirmation_the_server_refused_can_be_asked_for_again_at_once(desk: Desk) -> None:
+    desk.inbox.refuse = {"late@example.org": "451 4.3.0 Try again later"}
+    refused = desk.client.post("/newsletter/subscribe", data={"address": "late@example.org"})
+    assert refused.status_code == 503
+    assert "could not be sent" in refused.text
+    desk.inbox.refuse = {}
+    again = desk.client.post("/newsletter/subscribe", data={"address": "late@example.org"})
+    assert again.status_code == 200
+    assert len(desk.inbox.to("late@example.org")) == 1

@@ -488,7 +488,9 @@ def test_every_feed_is_well_formed_for_feed_readers_even_with_hostile_text(
             assert "content_html" in item or "content_text" in item
 
 
-@pytest.mark.parametrize("path", ["/", "/stories/2024-05-02-evil/", "/topics/ai/", "/api/docs"])
+@pytest.mark.parametrize(
+    "path", ["/", "/stories/2024-05-02-evil/", "/topics/ai/", "/api/docs", "/newsletter/subscribe"]
+)
 def test_every_page_parses_as_strict_html5(hostile_client: TestClient, path: str) -> None:
     html5lib = pytest.importorskip("html5lib")
     response = hostile_client.get(path)

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from newsdesk.publish.bounces import read_bounces
 from newsdesk.publish.links import SiteLinks
-from newsdesk.publish.mailer import Reader, confirmation_message, newsletter_messages, send_messages
+from newsdesk.publish.mailer import MailError, Reader, confirmation_message, newsletter_messages, send_messages
 from newsdesk.publish.newsletter import Newsletter, render_newsletter
 from newsdesk.publish.topictree import covered_names, find_topic
 from newsdesk.record import Story, Topic
@@ -30,6 +30,7 @@ from newsdesk.store.subscribers import (
     request_subscription,
     sent_addresses,
     subscribers,
+    unmark_asked,
 )
 
 
@@ -135,7 +136,12 @@ def ask_to_confirm(
         return False
     url = SiteLinks.of(settings.site).url(f"/newsletter/confirm/{reader.token}")
     message = confirmation_message(settings.newsletter, settings.site.title, reader.address, url, now=now)
-    send_messages([(reader.address, message)], settings.newsletter, password)
+    try:
+        send_messages([(reader.address, message)], settings.newsletter, password)
+    except MailError:
+        with store.transaction() as conn:
+            unmark_asked(conn, reader.address)
+        raise
     return True
 
 

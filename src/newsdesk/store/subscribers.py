@@ -129,6 +129,11 @@ def request_subscription(
     return _load(conn, found), True
 
 
+def unmark_asked(conn: Connection, address: str) -> None:
+    """The confirmation mail to ``address`` did not go: the reader may ask again at once."""
+    conn.execute(update(_table).where(_table.c.address == address).values(asked_at=None))
+
+
 def confirmations_since(conn: Connection, since: datetime) -> int:
     """How many confirmation mails went since ``since`` (the site's limit on them)."""
     query = select(func.count()).select_from(_table).where(_table.c.asked_at >= to_db(since))
