@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.text import Text
 
 from newsdesk import __version__
+from newsdesk.errors import NewsdeskError
 
 if TYPE_CHECKING:
     from newsdesk.desk import Desk
@@ -75,29 +76,6 @@ DeskOption = Annotated[
 ]
 
 
-def _user_error_types() -> tuple[type[Exception], ...]:
-    """The library's errors that are the user's to mend (imported only when something went wrong)."""
-    from newsdesk.editing import EditError
-    from newsdesk.evaluation.extraction import ExtractionEvalError
-    from newsdesk.fetch.errors import FetchError
-    from newsdesk.keep.keyring import KeyRingError
-    from newsdesk.keep.secured import SecuredError
-    from newsdesk.mailfiles import MailFileError
-    from newsdesk.publish.mailer import MailError
-    from newsdesk.read.values import ReadError
-    from newsdesk.recordfile import RecordError
-    from newsdesk.settings import SettingsError
-    from newsdesk.sources.errors import SourceError
-    from newsdesk.store import StoreError
-    from newsdesk.store.subscribers import SubscriberError
-    from newsdesk.store.users import UserError
-    from newsdesk.stories.runtime import EncoderError
-
-    return (RecordError, SettingsError, StoreError, SourceError, FetchError, ReadError, ExtractionEvalError,
-            KeyRingError, SecuredError, MailError, EditError, UserError, EncoderError, SubscriberError,
-            MailFileError)  # fmt: skip
-
-
 def user_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn the library's user-facing errors into one line on stderr and exit status 1."""
 
@@ -108,7 +86,7 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         except BrokenPipeError:
             raise  # the reader went away (`| head`): click exits quietly, as Unix tools do
         except Exception as error:
-            if isinstance(error, _user_error_types()):
+            if isinstance(error, NewsdeskError):
                 typer.echo(f"error: {error}", err=True)
                 raise typer.Exit(1) from None
             if isinstance(error, OSError):

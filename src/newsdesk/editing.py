@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, select, update
 
+from newsdesk.errors import NewsdeskError
 from newsdesk.formation import rewrite_story
 from newsdesk.judge.tree import TopicTree
 from newsdesk.record import Topic
@@ -27,7 +28,7 @@ from newsdesk.store.timestamps import to_db
 from newsdesk.store.topics import load_topics
 
 
-class EditError(ValueError):
+class EditError(NewsdeskError, ValueError):
     """A decision that cannot be made: no such story, an unknown topic; the message says which."""
 
 

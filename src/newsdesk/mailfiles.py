@@ -10,12 +10,13 @@ import mailbox
 from collections.abc import Iterable
 from pathlib import Path
 
+from newsdesk.errors import NewsdeskError
 from newsdesk.plainfiles import NotPlainFile, read_plain_file
 
 MAX_MESSAGE_BYTES = 10 << 20
 
 
-class MailFileError(ValueError):
+class MailFileError(NewsdeskError, ValueError):
     """A path that holds no mail newsdesk can read; the message names it and why."""
 
 

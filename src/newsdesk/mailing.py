@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from newsdesk.errors import NewsdeskError
 from newsdesk.publish.bounces import read_bounces
 from newsdesk.publish.links import SiteLinks
 from newsdesk.publish.mailer import MailError, Reader, confirmation_message, newsletter_messages, send_messages
@@ -34,7 +35,7 @@ from newsdesk.store.subscribers import (
 )
 
 
-class ConfirmationLimit(RuntimeError):
+class ConfirmationLimit(NewsdeskError, RuntimeError):
     """The site sent as many confirmation mails this hour as ``newsletter.confirmations_per_hour`` allows."""
 
 
@@ -96,8 +97,11 @@ def send_issue(
         already = sent_addresses(conn, issue.day)
     report = SendReport(already=sum(r.address in already for r in readers))
     messages = []
+    by_topics: dict[tuple[str, ...] | None, Newsletter | None] = {}  # one rendering per choice of topics
     for reader in (r for r in readers if r.address not in already):
-        own = _reader_issue(issue, reader, stories, topics, settings)
+        if reader.topics not in by_topics:
+            by_topics[reader.topics] = _reader_issue(issue, reader, stories, topics, settings)
+        own = by_topics[reader.topics]
         if own is None:
             report.nothing_for += 1
             continue

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from newsdesk.errors import NewsdeskError
 from newsdesk.record import Article, Extra, ExtraValue, Image, Provider, Secured, Story
 
 #: A record larger than this is refused before it is parsed (the seed is 4 KB).
@@ -65,7 +66,7 @@ _T = TypeVar("_T")
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class RecordError(ValueError):
+class RecordError(NewsdeskError, ValueError):
     """A record that cannot be read: names the input, the line where known, the problem."""
 
     def __init__(self, source: str, message: str, line: int | None = None) -> None:

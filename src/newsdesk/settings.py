@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from newsdesk.errors import NewsdeskError
 from newsdesk.stories.lifeconfig import LifeConfig
 from newsdesk.stories.runtime import DEVICES, PRECISIONS
 
@@ -22,7 +23,7 @@ SETTINGS_FILE = "newsdesk.toml"
 DEFAULT_DATABASE = "newsdesk.db"
 
 
-class SettingsError(ValueError):
+class SettingsError(NewsdeskError, ValueError):
     """A settings file that cannot be used; the message names the file and the key."""
 
 

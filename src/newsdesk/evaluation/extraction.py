@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from newsdesk.errors import NewsdeskError
 from newsdesk.evaluation.counts import Counts
 from newsdesk.read import PageArticle, ReadError, read_page
 from newsdesk.read.dates import parse_date
@@ -56,7 +57,7 @@ _SPACE = re.compile(r"\s+")
 _PUNCT = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
 
 
-class ExtractionEvalError(ValueError):
+class ExtractionEvalError(NewsdeskError, ValueError):
     """The path is not one of the two test sets; the message names it."""
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from newsdesk.errors import NewsdeskError
+
 
 class Reason(StrEnum):
     INVALID_URL = "invalid URL"
@@ -26,7 +28,7 @@ class Reason(StrEnum):
     PARSE = "unreadable content"
 
 
-class FetchError(Exception):
+class FetchError(NewsdeskError):
     """A fetch that did not give a usable response.
 
     ``retry_after`` is the server's Retry-After in seconds, where it sent one.

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsdesk.errors import NewsdeskError
 from newsdesk.plainfiles import NotPlainFile, open_plain_file
 
 KEY_BYTES = 32
@@ -32,7 +33,7 @@ MAX_KEY_FILE_BYTES = 1024 * 1024
 _ID_LABEL = b"newsdesk secured key id\x00"
 
 
-class KeyRingError(ValueError):
+class KeyRingError(NewsdeskError, ValueError):
     """A key ring that cannot be used: names the file (or variable), the line, the problem."""
 
 

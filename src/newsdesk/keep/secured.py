@@ -35,6 +35,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from newsdesk.errors import NewsdeskError
 from newsdesk.keep.keyring import Key, KeyRing
 from newsdesk.record import Secured
 
@@ -48,7 +49,7 @@ BLOCK = 16
 MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 
 
-class SecuredError(ValueError):
+class SecuredError(NewsdeskError, ValueError):
     """A ``secured`` value that cannot be read: names the record and says why."""
 
     def __init__(self, record: str, message: str) -> None:

@@ -12,11 +12,12 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from html import escape
 
+from newsdesk.errors import NewsdeskError
 from newsdesk.publish.newsletter import Newsletter
 from newsdesk.settings import NewsletterSettings
 
 
-class MailError(RuntimeError):
+class MailError(NewsdeskError, RuntimeError):
     """The newsletter cannot be sent; the message says to where and why."""
 
 

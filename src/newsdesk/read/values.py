@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from newsdesk.errors import NewsdeskError
 
-class ReadError(ValueError):
+
+class ReadError(NewsdeskError, ValueError):
     """A page that cannot be read at all (empty, binary, not HTML); the message names the URL."""
 
     def __init__(self, url: str, problem: str) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from newsdesk.errors import NewsdeskError
 
-class SourceError(ValueError):
+
+class SourceError(NewsdeskError, ValueError):
     """A document newsdesk cannot read as a source; prints as ``url: problem``."""
 
     def __init__(self, url: str, problem: str) -> None:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
+from newsdesk.errors import NewsdeskError
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -17,7 +19,7 @@ SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 _SUPPORTED = "newsdesk supports sqlite (sqlite:///PATH) and postgresql (postgresql+psycopg://USER@HOST/DB)"
 
 
-class StoreError(RuntimeError):
+class StoreError(NewsdeskError, RuntimeError):
     """The store cannot be opened or used; the message says which and why."""
 
 

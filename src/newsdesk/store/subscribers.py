@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select, update
 
+from newsdesk.errors import NewsdeskError
 from newsdesk.store import schema
 from newsdesk.store.timestamps import from_db, to_db
 
@@ -38,7 +39,7 @@ ASK_AGAIN_AFTER = timedelta(minutes=10)
 _ADDRESS = re.compile(r"[^@\s<>,;\"']{1,64}@[^@\s<>,;\"']+\.[^@\s<>,;\"']{2,}")
 
 
-class SubscriberError(ValueError):
+class SubscriberError(NewsdeskError, ValueError):
     """An address that cannot be a subscriber's; the message names it."""
 
 

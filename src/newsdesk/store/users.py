@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from newsdesk.errors import NewsdeskError
 from newsdesk.store import schema
 from newsdesk.store.audit import log_change
 from newsdesk.store.timestamps import from_db, to_db
@@ -23,7 +24,7 @@ ROLES = ("editor", "admin")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 
 
-class UserError(ValueError):
+class UserError(NewsdeskError, ValueError):
     """A user that cannot be added or changed; the message says which and why."""
 
 

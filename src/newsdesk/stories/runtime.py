@@ -3,6 +3,8 @@ so the settings can check a desk's choice without loading either)."""
 
 from __future__ import annotations
 
+from newsdesk.errors import NewsdeskError
+
 #: Where the model runs and at what precision: ``auto`` chooses (see :func:`choose_runtime`).
 DEVICES = ("auto", "cpu", "cuda")
 PRECISIONS = ("auto", "float32", "bfloat16", "float16")
@@ -10,7 +12,7 @@ PRECISIONS = ("auto", "float32", "bfloat16", "float16")
 BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
 
 
-class EncoderError(ValueError):
+class EncoderError(NewsdeskError, ValueError):
     """A device or precision this machine cannot run the encoder at."""
 
 
