@@ -34,6 +34,8 @@ demo: setup
 lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	# The layering (pyproject's [tool.importlinter]; docs/architecture.md): no circles, pure cores, the store.
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy

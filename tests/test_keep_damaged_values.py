@@ -23,9 +23,9 @@ from sqlalchemy import select, update
 
 from newsdesk.contenttree import read_record_file
 from newsdesk.desk import open_desk
-from newsdesk.keep.secured import parse_secured_text, secured_text
 from newsdesk.publish.links import SiteLinks
 from newsdesk.record import Secured
+from newsdesk.securedvalue import parse_secured_text, secured_text
 from newsdesk.store import schema
 from newsdesk.web.app import create_app
 

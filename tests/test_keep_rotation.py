@@ -25,13 +25,14 @@ from newsdesk.keep.keyring import (
     write_keyring,
 )
 from newsdesk.keep.rotation import retire_old_keys, rotate_keys
-from newsdesk.keep.sealing import seal_formed_stories
+from newsdesk.keep.sealing import seal_formed_stories, value_census
 from newsdesk.keep.secured import SecuredError, describe, unseal
 from newsdesk.record import Article, FetchedArticle, Image, Provider
+from newsdesk.securedvalue import parse_secured_text
 from newsdesk.settings import SiteSettings
 from newsdesk.store import Store, schema
 from newsdesk.store.articles import save_fetched_article
-from newsdesk.store.sealing import add_note, secured_from_text, start_rotation, story_payload, value_census
+from newsdesk.store.sealing import add_note, start_rotation, story_payload
 from newsdesk.transfer import export_tree, import_tree
 
 from .conftest import FIXTURE_TREE
@@ -104,7 +105,7 @@ def stored_values(store: Store) -> dict[str, str | None]:
 def payloads(store: Store, ring: KeyRing) -> dict[str, dict[str, object]]:
     out = {}
     for slug, text in stored_values(store).items():
-        value = secured_from_text(text) if text else None
+        value = parse_secured_text(text) if text else None
         if value is not None and describe(value) is not None:
             out[slug] = unseal(value, ring, slug)
     return out
@@ -293,7 +294,7 @@ def test_an_unreadable_value_stops_nothing_and_is_never_overwritten(store: Store
     key_file = tmp_path / "secret.key"
     ring = rotation_desk(store, key_file)
     victim = sorted(payloads(store, ring))[0]
-    value = secured_from_text(stored_values(store)[victim])  # type: ignore[arg-type]
+    value = parse_secured_text(stored_values(store)[victim])  # type: ignore[arg-type]
     tampered = value.ciphertext[:-1] + bytes([value.ciphertext[-1] ^ 1])
     text = f"{base64.b64encode(tampered).decode()};{base64.b64encode(value.iv).decode()}"
     with store.transaction() as conn:
@@ -353,4 +354,4 @@ def test_show_errors_name_the_record(store: Store) -> None:
     seal_formed_stories(store, ring, new_iv)
     slug, text = next(iter(stored_values(store).items()))
     with pytest.raises(SecuredError, match=f"^{slug}: encrypted under key"):
-        unseal(secured_from_text(text), KeyRing((make_key(os.urandom(32)),), "x", from_file=True), slug)  # type: ignore[arg-type]
+        unseal(parse_secured_text(text), KeyRing((make_key(os.urandom(32)),), "x", from_file=True), slug)  # type: ignore[arg-type]

@@ -1169,7 +1169,8 @@ def secured_show(
     from newsdesk.contenttree import read_record_file
     from newsdesk.desk import open_desk
     from newsdesk.keep.secured import SecuredError, unseal
-    from newsdesk.store.sealing import find_story, secured_from_text
+    from newsdesk.securedvalue import parse_secured_text
+    from newsdesk.store.sealing import find_story
 
     with open_desk(desk, os.environ) as opened:
         ring = _keyring(opened)
@@ -1184,7 +1185,7 @@ def secured_show(
                 raise SecuredError(record, "no such record file, story slug or story id in the desk")
             name = found.slug
             try:
-                secured = secured_from_text(found.secured) if found.secured is not None else None
+                secured = parse_secured_text(found.secured) if found.secured is not None else None
             except ValueError as error:
                 raise SecuredError(name, f"the stored secured value is malformed ({error})") from None
         if secured is None:
@@ -1198,7 +1199,7 @@ def secured_show(
 def secured_check(desk: DeskOption = Path("desk")) -> None:
     """Decrypt every secured value of ours; count them by key, and those secured by another key."""
     from newsdesk.desk import open_desk
-    from newsdesk.store.sealing import value_census
+    from newsdesk.keep.sealing import value_census
 
     with open_desk(desk, os.environ) as opened:
         ring = _keyring(opened)
@@ -1230,8 +1231,9 @@ def secured_note(
 ) -> None:
     """Add an editor's private note to a formed story and reseal the story's secured value."""
     from newsdesk.desk import open_desk
+    from newsdesk.keep.sealing import seal_story
     from newsdesk.keep.secured import SecuredError
-    from newsdesk.store.sealing import add_note, find_story, seal_story
+    from newsdesk.store.sealing import add_note, find_story
 
     with open_desk(desk, os.environ) as opened:
         ring = _keyring(opened)

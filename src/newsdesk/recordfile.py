@@ -33,6 +33,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.record import Article, Extra, ExtraValue, Image, Provider, Secured, Story
+from newsdesk.securedvalue import secured_text
 
 #: A record larger than this is refused before it is parsed (the seed is 4 KB).
 MAX_RECORD_BYTES = 1024 * 1024
@@ -597,7 +598,7 @@ def render_record(story: Story) -> str:
         "published": story.published,
         "topics": list(story.topics) if story.topics is not None else None,
         "related": [_article_pairs(a) for a in story.related] if story.related is not None else None,
-        "secured": _Quoted(_secured_text(story.secured)) if story.secured else None,
+        "secured": _Quoted(secured_text(story.secured)) if story.secured else None,
     }
     pairs = _ordered(values, _TOP_KEYS, story.extras)
     lines = ["---"]
@@ -610,10 +611,6 @@ def render_record(story: Story) -> str:
         previous_group = group
     lines.append("---")
     return "\n".join(lines) + "\n" + story.body
-
-
-def _secured_text(secured: Secured) -> str:
-    return f"{base64.b64encode(secured.ciphertext).decode()};{base64.b64encode(secured.iv).decode()}"
 
 
 def _article_values(article: Article) -> dict[str, object]:

@@ -22,7 +22,7 @@ import csv
 import io
 from pathlib import Path
 
-from newsdesk.evaluation.relevance import BeatItem, json_lines
+from newsdesk.evaluation.beatitems import BeatItem, json_lines
 from newsdesk.recordfile import RecordError
 
 #: The ECB+ topics about US politics (the label's part before ``_``).

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsdesk.evaluation.relevance import json_lines
+from newsdesk.evaluation.beatitems import json_lines
 from newsdesk.read.langid import LanguageGuesser
 
 

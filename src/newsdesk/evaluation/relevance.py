@@ -23,12 +23,13 @@ import itertools
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from newsdesk.contenttree import TOPICS_DIR, read_capped
+from newsdesk.evaluation.beatitems import BeatItem, json_lines
 from newsdesk.judge.defaults import STARTER_BEATS, default_taxonomy, starter_taxonomy
 from newsdesk.judge.relevance import BeatConfig, BeatJudge, BeatSignals, Relevance
 from newsdesk.judge.semantic import TopicSpace
@@ -46,18 +47,6 @@ GRID: dict[str, tuple[float, ...]] = {
     "contrast_tolerance": (0.0, 0.05, 0.10),
     "contrast_weight": (30.0, 60.0, 90.0),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class BeatItem:
-    """One labelled article of the file."""
-
-    line: int
-    id: str
-    title: str
-    text: str
-    on_beat: bool
-    origin: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,27 +98,6 @@ def count(items: Sequence[BeatItem], judgments: Sequence[Relevance]) -> BeatCoun
     return BeatCounts(
         tp=outcomes[True, True], fp=outcomes[False, True], fn=outcomes[True, False], tn=outcomes[False, False]
     )
-
-
-def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Each non-blank line of a JSON Lines file with its number; a line that is not a JSON object, or a file that
-    cannot be read as UTF-8, raises :class:`RecordError` naming the file (and the line)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise RecordError(str(path), f"is not UTF-8 text ({err.reason} at byte {err.start})") from None
-    except OSError as err:
-        raise RecordError(str(path), f"cannot be read: {err.strerror}") from None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise RecordError(str(path), f"not JSON: {err.msg} (column {err.colno})", number) from None
-        if not isinstance(row, dict):
-            raise RecordError(str(path), "each line must be a JSON object", number)
-        yield number, row
 
 
 def read_items(path: Path) -> list[BeatItem]:

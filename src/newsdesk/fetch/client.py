@@ -121,7 +121,7 @@ class Fetcher:
         self.clock = clock or SystemClock()
         self.user_agent = settings.user_agent.replace("{version}", __version__)
         self.hosts = HostGate(settings.host_interval, self.clock)
-        self.robots = RobotsCache(self)
+        self.robots = RobotsCache(self._robots_txt, self.hosts.slow_down, self.clock)
         self._slots = asyncio.Semaphore(max(1, settings.max_connections))
         self._client = httpx.AsyncClient(
             transport=transport,
@@ -139,6 +139,10 @@ class Fetcher:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+    async def _robots_txt(self, origin: str) -> bytes:
+        """An origin's robots.txt, for the robots cache (fetched as any request, without asking robots.txt)."""
+        return (await self.get(Request(url=f"{origin}/robots.txt", obey_robots=False))).body
 
     async def get(self, request: Request) -> Response:
         """Fetch ``request.url``, following redirects; raises :class:`FetchError` on failure."""

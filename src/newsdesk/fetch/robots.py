@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from protego import Protego
 
+from newsdesk.fetch.clock import Clock
 from newsdesk.fetch.errors import FetchError, Reason
 from newsdesk.sources.numbers import parse_decimal
-
-if TYPE_CHECKING:
-    from newsdesk.fetch.client import Fetcher
 
 #: RFC 9309 §2.4: a cached robots.txt should not be used for more than 24 hours.
 ROBOTS_TTL = 24 * 60 * 60
@@ -36,10 +34,18 @@ class _Rules:
 
 
 class RobotsCache:
-    """Answers "may this user agent fetch this URL?" per origin."""
+    """Answers "may this user agent fetch this URL?" per origin.
 
-    def __init__(self, fetcher: Fetcher) -> None:
-        self._fetcher = fetcher
+    It is handed what it needs, not the fetcher: ``load`` fetches an origin's robots.txt (its bytes, or a
+    :class:`FetchError`), ``slow_down`` tells the host limiter a Crawl-delay, ``clock`` says when rules expire.
+    """
+
+    def __init__(
+        self, load: Callable[[str], Awaitable[bytes]], slow_down: Callable[[str, float], None], clock: Clock
+    ) -> None:
+        self._load = load
+        self._slow_down = slow_down
+        self._clock = clock
         self._rules: dict[str, _Rules] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
@@ -54,11 +60,11 @@ class RobotsCache:
         token = user_agent.split("/", 1)[0]
         delay = rules.parser.crawl_delay(token)
         if delay:
-            self._fetcher.hosts.slow_down((parts.hostname or "").lower(), min(float(delay), MAX_CRAWL_DELAY))
+            self._slow_down((parts.hostname or "").lower(), min(float(delay), MAX_CRAWL_DELAY))
         return bool(rules.parser.can_fetch(url, token))
 
     async def _rules_for(self, origin: str) -> _Rules:
-        clock = self._fetcher.clock
+        clock = self._clock
         cached = self._rules.get(origin)
         if cached is not None and cached.expires > clock.monotonic():
             return cached
@@ -72,18 +78,16 @@ class RobotsCache:
             return rules
 
     async def _fetch(self, origin: str) -> _Rules:
-        from newsdesk.fetch.client import Request
-
-        now = self._fetcher.clock.monotonic()
+        now = self._clock.monotonic()
         try:
-            response = await self._fetcher.get(Request(url=f"{origin}/robots.txt", obey_robots=False))
+            body = await self._load(origin)
         except FetchError as err:
             if err.status is not None and 400 <= err.status < 500 and err.reason is not Reason.RATE_LIMITED:
                 # "Unavailable": the site has no rules for us.
                 return _Rules(parser=None, disallow_all=False, expires=now + ROBOTS_TTL)
             # "Unreachable" (5xx, network, 429): assume complete disallow, for a while.
             return _Rules(parser=None, disallow_all=True, expires=now + UNREACHABLE_TTL)
-        text = response.body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
+        text = body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
         return _Rules(parser=Protego.parse(ascii_crawl_delays(text)), disallow_all=False, expires=now + ROBOTS_TTL)
 
 

@@ -25,20 +25,61 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import Connection
+
 from newsdesk.keep.keyring import KeyRing, KeyRingError, make_key, render_keyring, write_keyring
+from newsdesk.keep.sealing import value_census
+from newsdesk.keep.secured import SecuredError, describe, seal, unseal
+from newsdesk.securedvalue import parse_secured_text, secured_text
 from newsdesk.store import Store
 from newsdesk.store.sealing import (
     ABANDONED,
     DONE,
+    Rotation,
     finish_rotation,
-    rotate_story,
+    record_rotation_step,
     running_rotation,
     start_rotation,
+    stored_value,
     stories_after,
-    value_census,
+    write_value,
 )
 
 _BATCH = 200
+
+
+def rotate_story(
+    conn: Connection, rotation: Rotation, story_id: int, ring: KeyRing, iv: Callable[[], bytes]
+) -> tuple[str, str | None]:
+    """Re-encrypt one story's value under the rotation's key and record the progress, in ``conn``'s transaction.
+
+    Returns the outcome and, for ``unreadable``, why: ``rotated``, ``current`` (already under the key),
+    ``foreign`` (another system's value) or ``unreadable`` (a value of ours the ring cannot read). Only a
+    ``rotated`` value is written; the others are left exactly as they are.
+    """
+    slug, stored = stored_value(conn, story_id)
+    outcome, problem = "foreign", None
+    try:
+        value = parse_secured_text(stored) if stored is not None else None
+    except ValueError as err:
+        value, outcome, problem = None, "unreadable", f"{slug}: the stored value is malformed ({err})"
+    sealed = describe(value) if value is not None else None
+    if value is not None and sealed is not None:
+        key = ring.get(rotation.key_id)
+        if key is None:
+            raise SecuredError(slug, f"the rotation's key {rotation.key_id} is not on the key ring ({ring.source})")
+        if sealed.key_id == key.id:
+            outcome = "current"
+        else:
+            try:
+                fresh = seal(unseal(value, ring, slug), key, iv())
+            except SecuredError as err:
+                outcome, problem = "unreadable", str(err)
+            else:
+                write_value(conn, story_id, secured_text(fresh))
+                outcome = "rotated"
+    record_rotation_step(conn, rotation.id, story_id, rotated=outcome == "rotated")
+    return outcome, problem
 
 
 @dataclass(frozen=True, slots=True)

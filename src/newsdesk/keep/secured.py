@@ -25,8 +25,6 @@ Pure: keys, IVs and payloads come in, values and payloads go out.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import zlib
 from dataclasses import dataclass
@@ -38,13 +36,12 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from newsdesk.errors import NewsdeskError
 from newsdesk.keep.keyring import Key, KeyRing
 from newsdesk.record import Secured
+from newsdesk.securedvalue import BLOCK, IV_BYTES
 
 MAGIC = b"NDSK"
 VERSION = 1
 HEADER_BYTES = 16
-IV_BYTES = 16
 TAG_BYTES = 16
-BLOCK = 16
 #: A decrypted payload larger than this (decompressed) is refused.
 MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 
@@ -75,30 +72,6 @@ def describe(secured: Secured) -> Sealed | None:
     if len(data) < HEADER_BYTES or not data.startswith(MAGIC):
         return None
     return Sealed(version=data[4], key_id=data[8:16].hex())
-
-
-def parse_secured_text(text: str) -> Secured:
-    """A stored or recorded value, ``base64(ciphertext);base64(iv)``, as bytes; ``ValueError`` (one line, what
-    is wrong) unless it has the record format's shape: canonical base64, a 16-byte IV, whole 16-byte blocks."""
-    parts = text.split(";")
-    if len(parts) != 2:
-        raise ValueError(f"not base64(ciphertext);base64(iv): {len(parts) - 1} ';' separators, expected 1")
-    try:
-        ciphertext, iv = (base64.b64decode(part, validate=True) for part in parts)
-    except binascii.Error:
-        raise ValueError("not base64(ciphertext);base64(iv): not valid base64") from None
-    if base64.b64encode(ciphertext).decode() != parts[0] or base64.b64encode(iv).decode() != parts[1]:
-        raise ValueError("not base64(ciphertext);base64(iv): base64 not in canonical form")
-    if len(iv) != IV_BYTES:
-        raise ValueError(f"the IV is {len(iv)} bytes, expected {IV_BYTES}")
-    if not ciphertext or len(ciphertext) % BLOCK:
-        raise ValueError(f"the ciphertext is {len(ciphertext)} bytes, not whole {BLOCK}-byte blocks")
-    return Secured(ciphertext=ciphertext, iv=iv)
-
-
-def secured_text(secured: Secured) -> str:
-    """The value as a record and the store write it: ``base64(ciphertext);base64(iv)``."""
-    return f"{base64.b64encode(secured.ciphertext).decode()};{base64.b64encode(secured.iv).decode()}"
 
 
 def seal(payload: dict[str, Any], key: Key, iv: bytes) -> Secured:

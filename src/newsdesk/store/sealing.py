@@ -1,34 +1,24 @@
 """Secured content in the store: what a formed story keeps encrypted, editors' notes, key rotation progress.
 
-A formed story's ``secured`` value is computed from the store: its primary
-article's full text, authors and extraction details, and the editors'
-private notes on the story (:func:`story_payload`), sealed under the key
-ring's current key (:func:`seal_story`). Imported stories keep the value
-their record carried, byte for byte.
+Tables and queries only, no cryptography: a formed story's payload (its primary article's full text, authors and
+extraction details, and the editors' private notes on the story: :func:`story_payload`), its stored ``secured``
+text, writing a new one, and a rotation's progress. The keep stage seals and rotates (``keep/sealing.py``,
+``keep/rotation.py``). Imported stories keep the value their record carried, byte for byte.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from newsdesk.keep.keyring import KeyRing
-from newsdesk.keep.secured import SecuredError, describe, parse_secured_text, seal, secured_text, unseal
-from newsdesk.record import Secured
 from newsdesk.store import schema
 from newsdesk.store.timestamps import from_db, to_db
 
 PAYLOAD_FORMAT = "newsdesk.story/1"
-
-
-def secured_from_text(text: str) -> Secured:
-    """A stored ``secured`` column value (``base64;base64``) as bytes: ``ValueError`` when malformed."""
-    return parse_secured_text(text)
 
 
 # --------------------------------------------------------------------------- notes
@@ -115,33 +105,23 @@ def _when(value: datetime | None) -> str | None:
     return None if value is None else from_db(value).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def seal_story(conn: Connection, story_id: int, ring: KeyRing, iv: bytes) -> bool:
-    """(Re)compute a formed story's ``secured`` value; returns whether it was written.
+def stored_value(conn: Connection, story_id: int) -> tuple[str, str | None]:
+    """A story's slug and its stored ``secured`` text (None: none)."""
+    s = schema.stories
+    slug, stored = conn.execute(select(s.c.slug, s.c.secured).where(s.c.id == story_id)).one()
+    return str(slug), stored
 
-    Nothing is written when the stored value already holds this content under
-    the current key, for a story newsdesk did not form, for a value another
-    system wrote, or for a value of ours the ring cannot read (raises
-    :class:`SecuredError` naming the story: nothing is overwritten).
-    """
-    payload = story_payload(conn, story_id)
-    if payload is None:
-        return False
-    row = conn.execute(select(schema.stories.c.slug, schema.stories.c.secured).where(schema.stories.c.id == story_id))
-    slug, stored = row.one()
-    if stored is not None:
-        try:
-            current = secured_from_text(stored)
-        except ValueError as err:
-            raise SecuredError(slug, f"the stored secured value is malformed ({err})") from None
-        sealed = describe(current)
-        if sealed is None:
-            return False
-        if sealed.key_id == ring.current.id and unseal(current, ring, slug) == payload:
-            return False
-        unseal(current, ring, slug)  # a value of ours the ring cannot read is an error, not overwritten
-    value = secured_text(seal(payload, ring.current, iv))
-    conn.execute(update(schema.stories).where(schema.stories.c.id == story_id).values(secured=value))
-    return True
+
+def write_value(conn: Connection, story_id: int, text: str) -> None:
+    """Store a story's new ``secured`` text."""
+    conn.execute(update(schema.stories).where(schema.stories.c.id == story_id).values(secured=text))
+
+
+def stored_values(conn: Connection) -> list[tuple[str, str]]:
+    """(slug, stored ``secured`` text) of every story with a value, by slug."""
+    s = schema.stories
+    query = select(s.c.slug, s.c.secured).where(s.c.secured.is_not(None)).order_by(s.c.slug)
+    return [(str(row.slug), str(row.secured)) for row in conn.execute(query)]
 
 
 def formed_story_ids(conn: Connection) -> list[int]:
@@ -193,66 +173,11 @@ def stories_after(conn: Connection, after_id: int, *, limit: int) -> list[int]:
     return [int(r.id) for r in conn.execute(query)]
 
 
-def rotate_story(
-    conn: Connection, rotation: Rotation, story_id: int, ring: KeyRing, iv: Callable[[], bytes]
-) -> tuple[str, str | None]:
-    """Re-encrypt one story's value under the rotation's key and record the progress, in ``conn``'s transaction.
-
-    Returns the outcome and, for ``unreadable``, why: ``rotated``, ``current`` (already under the key),
-    ``foreign`` (another system's value) or ``unreadable`` (a value of ours the ring cannot read). Only a
-    ``rotated`` value is written; the others are left exactly as they are.
-    """
-    s, r = schema.stories, schema.key_rotations
-    slug, stored = conn.execute(select(s.c.slug, s.c.secured).where(s.c.id == story_id)).one()
-    outcome, problem = "foreign", None
-    try:
-        value = secured_from_text(stored) if stored is not None else None
-    except ValueError as err:
-        value, outcome, problem = None, "unreadable", f"{slug}: the stored value is malformed ({err})"
-    sealed = describe(value) if value is not None else None
-    if value is not None and sealed is not None:
-        key = ring.get(rotation.key_id)
-        if key is None:
-            raise SecuredError(slug, f"the rotation's key {rotation.key_id} is not on the key ring ({ring.source})")
-        if sealed.key_id == key.id:
-            outcome = "current"
-        else:
-            try:
-                fresh = seal(unseal(value, ring, slug), key, iv())
-            except SecuredError as err:
-                outcome, problem = "unreadable", str(err)
-            else:
-                conn.execute(update(s).where(s.c.id == story_id).values(secured=secured_text(fresh)))
-                outcome = "rotated"
+def record_rotation_step(conn: Connection, rotation_id: int, story_id: int, *, rotated: bool) -> None:
+    """A rotation's progress: the last story it went through, and one more rotated value if this one was."""
+    r = schema.key_rotations
     conn.execute(
         update(r)
-        .where(r.c.id == rotation.id)
-        .values(last_story_id=story_id, rotated=r.c.rotated + (1 if outcome == "rotated" else 0))
+        .where(r.c.id == rotation_id)
+        .values(last_story_id=story_id, rotated=r.c.rotated + (1 if rotated else 0))
     )
-    return outcome, problem
-
-
-def value_census(conn: Connection, ring: KeyRing) -> dict[str, list[str]]:
-    """Every story with a value, by what it is: ``key <id>``, ``another system`` or ``unreadable: ...``.
-
-    Each value of ours is decrypted, so a tampered one shows up here.
-    """
-    s = schema.stories
-    out: dict[str, list[str]] = {}
-    for row in conn.execute(select(s.c.slug, s.c.secured).where(s.c.secured.is_not(None)).order_by(s.c.slug)):
-        try:
-            value = secured_from_text(row.secured)
-        except ValueError as err:
-            out.setdefault(f"unreadable: {row.slug}: {err}", []).append(row.slug)
-            continue
-        sealed = describe(value)
-        if sealed is None:
-            out.setdefault("another system", []).append(row.slug)
-            continue
-        try:
-            unseal(value, ring, row.slug)
-        except SecuredError as err:
-            out.setdefault(f"unreadable: {err}", []).append(row.slug)
-            continue
-        out.setdefault(f"key {sealed.key_id}", []).append(row.slug)
-    return out

@@ -22,8 +22,8 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from newsdesk.keep.secured import parse_secured_text
 from newsdesk.record import Secured, Story
+from newsdesk.securedvalue import parse_secured_text
 from newsdesk.store import schema
 from newsdesk.store.articles import extras_from_json, extras_json, load_articles, save_article
 from newsdesk.store.audit import log_change

@@ -1,0 +1,48 @@
+"""The import contracts of ``make lint`` (import-linter, pyproject's ``[tool.importlinter]``): they hold on the
+tree, and each one catches a violation planted in a copy of it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import REPO
+
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+
+def _lint(root: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"], cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def test_the_layering_holds_and_each_contract_catches_a_planted_violation(tmp_path: Path) -> None:
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(REPO / "src" / "newsdesk", tmp_path / "src" / "newsdesk", ignore=ignore)
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    clean = _lint(tmp_path)
+    assert clean.returncode == 0, clean.stdout[-3000:]
+    assert "0 broken" in clean.stdout
+    package = tmp_path / "src" / "newsdesk"
+    # A parser that reads the database, the store reaching for the key ring, and a circle between two packages.
+    (package / "sources" / "planted.py").write_text("from newsdesk.store import schema\n", encoding="utf-8")
+    (package / "store" / "planted.py").write_text("from newsdesk.keep import keyring\n", encoding="utf-8")
+    (package / "planted_a.py").write_text("import newsdesk.planted_b\n", encoding="utf-8")
+    (package / "planted_b.py").write_text("import newsdesk.planted_a\n", encoding="utf-8")
+    broken = _lint(tmp_path)
+    assert broken.returncode == 1
+    out = " ".join(broken.stdout.split())
+    assert "No circles between the packages and modules of newsdesk BROKEN" in out
+    assert (
+        "Pure cores (parsing, reading, stories, judging, publishing) never touch the store, the web or the network"
+        in out
+    )
+    assert "it imports no stage (no cryptography, no fetching, no web) BROKEN" in out
+    assert out.count("BROKEN") == 3
+    assert "newsdesk.sources.planted -> newsdesk.store" in out
+    assert "newsdesk.store.planted -> newsdesk.keep" in out
