@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from newsdesk.entries import fetched_article
 from newsdesk.read.page import read_page
-from newsdesk.read.values import PageArticle, PageHints, ReadError
+from newsdesk.read.values import PageArticle, ReadError
+from newsdesk.record import PageHints
 
 from .conftest import FIXTURES
 from .fuzzing import (

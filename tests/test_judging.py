@@ -15,7 +15,7 @@ from newsdesk.editing import EditError, set_primary, set_published, set_topics
 from newsdesk.formation import StoryFormation
 from newsdesk.judge.defaults import default_taxonomy
 from newsdesk.judging import DeskJudge, explain_article, explain_story_judgement
-from newsdesk.record import FetchedArticle
+from newsdesk.record import FetchedArticle, StoryArticle
 from newsdesk.settings import JudgeSettings
 from newsdesk.store import Store, schema
 from newsdesk.store.audit import audit_entries
@@ -23,7 +23,6 @@ from newsdesk.store.judgements import article_judgements, story_state, story_top
 from newsdesk.store.topics import save_topic
 from newsdesk.stories.embed import MiniLM
 from newsdesk.stories.features import embedding_text
-from newsdesk.stories.model import StoryArticle
 
 from .clocks import ManualClock
 from .embedders import MemoEmbedder

@@ -13,11 +13,11 @@ from lxml import etree
 
 from newsdesk.publish.feeds import FeedInfo, atom_feed, json_feed, rss_feed, summary_html
 from newsdesk.publish.links import SiteLinks
-from newsdesk.publish.newsletter import Newsletter
 from newsdesk.publish.safehtml import body_html, embed_html, safe_url
 from newsdesk.publish.sitemap import SitemapUrl, google_news_sitemap, news_language, sitemap
 from newsdesk.publish.sitetree import site_files
 from newsdesk.publish.topictree import covered_names, find_topic, nav_topics
+from newsdesk.record import Newsletter
 from newsdesk.settings import SiteSettings
 from newsdesk.sources.feed import parse_feed
 from newsdesk.sources.sitemap import parse_sitemap

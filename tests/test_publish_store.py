@@ -10,8 +10,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import delete, update
 
-from newsdesk.publish.newsletter import Newsletter
 from newsdesk.publish.topictree import covered_names
+from newsdesk.record import Newsletter
 from newsdesk.store import Store, schema
 from newsdesk.store.change import Change
 from newsdesk.store.engine import make_engine

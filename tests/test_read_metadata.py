@@ -14,7 +14,8 @@ from newsdesk.read.metadata import PageMeta, read_meta
 from newsdesk.read.parse import parse_html
 from newsdesk.read.provider import read_provider_name
 from newsdesk.read.title import read_title
-from newsdesk.read.values import PageHints, PageImage
+from newsdesk.read.values import PageImage
+from newsdesk.record import PageHints
 
 
 def page(head: str, body: str = "", html: str = "<html>") -> tuple[HtmlElement, PageMeta]:

@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from newsdesk.read.values import PageHints
-from newsdesk.record import Article, FetchedArticle, Image, Provider, Source
+from newsdesk.record import Article, FetchedArticle, Image, PageHints, Provider, Source
 from newsdesk.store import Store, schema
 from newsdesk.store.articles import load_articles, replace_teaser, save_fetched_article
 from newsdesk.store.change import Change

@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from newsdesk.record import StoryArticle
 from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
 from newsdesk.stories.embed import DIMENSIONS, Vectors
 from newsdesk.stories.lifeconfig import LifeConfig
-from newsdesk.stories.model import StoryArticle
 
 from .embedders import HashingEmbedder
 

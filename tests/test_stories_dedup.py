@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from newsdesk.record import StoryArticle
 from newsdesk.stories.dedup import DedupConfig, NearDuplicateIndex
-from newsdesk.stories.model import CopyOf, StoryArticle
+from newsdesk.stories.model import CopyOf
 
 WIRE = """\
 BRUSSELS (AP) — European regulators on Tuesday opened a formal inquiry into whether three large call centre \

@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from newsdesk.fetch.clock import SystemClock
 from newsdesk.formation import StoryFormation, explain
+from newsdesk.record import StoryArticle
 from newsdesk.store import Store
 from newsdesk.stories.cluster import StoryClusterer
 from newsdesk.stories.events import evidence, mentioned_days, normal_link, numbers, places, quotes
 from newsdesk.stories.explain import explain_story
-from newsdesk.stories.model import StoryArticle
 from newsdesk.stories.primary import PrimaryChoice
 
 from .embedders import HashingEmbedder

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from newsdesk.record import StoryArticle
 from newsdesk.stories.explain import explain_story, format_duration
-from newsdesk.stories.model import CopyOf, Match, Placement, StoryArticle
+from newsdesk.stories.model import CopyOf, Match, Placement
 from newsdesk.stories.primary import PrimaryChoice, choose_primary
 
 HEADLINE = "Streaming service advertises a $900,000 AI job during the actors' strike"

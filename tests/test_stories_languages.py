@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from newsdesk.read.langid import LanguageGuesser
+from newsdesk.record import StoryArticle
 from newsdesk.stories.languages import LanguageStreams, StreamsConfig, stream_of
-from newsdesk.stories.model import StoryArticle
 
 from .embedders import HashingEmbedder
 

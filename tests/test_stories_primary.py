@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdesk.stories.model import StoryArticle
+from newsdesk.record import StoryArticle
 from newsdesk.stories.primary import PrimaryChoice, choose_primary, describe_gap, format_time, normalise_url
 
 

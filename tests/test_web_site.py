@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from newsdesk.publish.newsletter import Newsletter
+from newsdesk.record import Newsletter
 from newsdesk.settings import Settings, SiteSettings, WebSettings
 from newsdesk.sources.feed import parse_feed
 from newsdesk.sources.sitemap import parse_sitemap

@@ -31,8 +31,7 @@ if TYPE_CHECKING:
     from newsdesk.keep.imagecache import ImageCache
     from newsdesk.keep.keyring import KeyRing
     from newsdesk.pipeline import RunReport, SourceOutcome
-    from newsdesk.publish.newsletter import Newsletter
-    from newsdesk.record import FetchedArticle, Story, Topic
+    from newsdesk.record import FetchedArticle, Newsletter, Story, Topic
     from newsdesk.settings import FetchSettings
     from newsdesk.store.cachedimages import ImageOutcome
 

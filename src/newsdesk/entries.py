@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from newsdesk.read.text import printable, unescape
-from newsdesk.read.values import PageArticle, PageHints
-from newsdesk.record import Article, FetchedArticle, Image, Provider
+from newsdesk.cleantext import printable, unescape
+from newsdesk.read.values import PageArticle
+from newsdesk.record import Article, FetchedArticle, Image, PageHints, Provider
 from newsdesk.sources.model import FeedEntry, ParsedFeed
 
 _TAGS = re.compile(r"<[^>]+>")

@@ -24,6 +24,7 @@ from sqlalchemy import Connection
 from newsdesk.fetch.clock import Clock
 from newsdesk.judging import Assessment, DeskJudge
 from newsdesk.read.langid import LanguageGuesser
+from newsdesk.record import StoryArticle
 from newsdesk.settings import StoriesSettings
 from newsdesk.store import Store
 from newsdesk.store.articles import fill_languages, load_articles
@@ -52,7 +53,7 @@ from newsdesk.stories.features import DocumentCounts, embedding_text
 from newsdesk.stories.languages import LanguageStreams, StreamsConfig, stream_of
 from newsdesk.stories.life import story_life
 from newsdesk.stories.lifeconfig import LifeConfig
-from newsdesk.stories.model import CopyOf, Match, Placement, StoryArticle
+from newsdesk.stories.model import CopyOf, Match, Placement
 from newsdesk.stories.primary import PrimaryChoice, choose_primary
 from newsdesk.stories.reading import StoryReader
 

@@ -27,6 +27,7 @@ from newsdesk.judge.relevance import BeatJudge
 from newsdesk.judge.semantic import TopicSpace
 from newsdesk.judge.topics import TopicExample, TopicScore, TopicTagger, story_topics
 from newsdesk.judge.tree import TopicTree
+from newsdesk.record import StoryArticle
 from newsdesk.settings import JudgeSettings
 from newsdesk.store.judgements import (
     ArticleJudgement,
@@ -46,7 +47,6 @@ from newsdesk.store.placements import formed_members, resolve_key, story_article
 from newsdesk.store.topics import load_topics
 from newsdesk.stories.embed import Embedder, Vectors
 from newsdesk.stories.languages import UNKNOWN, stream_of
-from newsdesk.stories.model import StoryArticle
 from newsdesk.stories.primary import PrimaryChoice, normalise_url
 
 

@@ -16,9 +16,9 @@ from newsdesk.errors import NewsdeskError
 from newsdesk.publish.bounces import read_bounces
 from newsdesk.publish.links import SiteLinks
 from newsdesk.publish.mailer import MailError, Reader, confirmation_message, newsletter_messages, send_messages
-from newsdesk.publish.newsletter import Newsletter, render_newsletter
+from newsdesk.publish.newsletter import render_newsletter
 from newsdesk.publish.topictree import covered_names, find_topic
-from newsdesk.record import Story, Topic
+from newsdesk.record import Newsletter, Story, Topic
 from newsdesk.settings import Settings
 from newsdesk.store import Store
 from newsdesk.store.newsletters import mark_sent

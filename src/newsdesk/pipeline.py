@@ -27,8 +27,8 @@ from newsdesk.fetch.client import Fetcher, Request, Response
 from newsdesk.fetch.errors import FetchError, Reason
 from newsdesk.fetch.schedule import after_failure, after_success, page_retry
 from newsdesk.read.page import read_page
-from newsdesk.read.values import PageHints, ReadError
-from newsdesk.record import FetchedArticle, Source
+from newsdesk.read.values import ReadError
+from newsdesk.record import FetchedArticle, PageHints, Source
 from newsdesk.settings import FetchSettings
 from newsdesk.sources.errors import SourceError
 from newsdesk.sources.feed import parse_feed

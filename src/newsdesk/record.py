@@ -1,14 +1,17 @@
-"""The typed story record: a story, its articles, their providers and images.
+"""The typed records every stage shares: a story, its articles, their providers and images; and the records the
+store keeps for a stage (what a feed said of a page: ``PageHints``; what story formation sees of an article:
+``StoryArticle``; an archived newsletter: ``Newsletter``).
 
 These are plain values and nothing else: no I/O, no parsing. ``recordfile``
-reads and writes them in the seed's Markdown + YAML format; the store keeps
-them; every later stage takes and returns them.
+reads and writes stories in the seed's Markdown + YAML format; the store keeps
+them; every later stage takes and returns them. They live here, not in their stage, so that the store imports
+no stage (``make lint``'s contract).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeAlias
 
 #: A value of a field the record format does not know, kept as read so that
@@ -172,3 +175,63 @@ class FetchedArticle:
     authors: tuple[str, ...]
     links: tuple[str, ...]
     entry_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoryArticle:
+    """What story formation sees of an article.
+
+    ``id`` is the article's id in the store (or its line in an evaluation
+    file); ids grow in arrival order. ``source`` is the outlet (its registrable
+    domain or host); ``links`` are the article body's links to other sites;
+    ``teaser`` says why only the feed's teaser is known, where that is so.
+    """
+
+    id: int
+    title: str
+    lead: str
+    text: str
+    published: datetime | None
+    source: str | None = None
+    url: str | None = None
+    links: tuple[str, ...] = ()
+    quality: int | None = None
+    #: Why only the feed's teaser of the article is known (its page was not read); ``None``: the whole article.
+    teaser: str | None = None
+    #: The article's language (ISO 639-1, ``en``), from its page or feed or guessed from its text; ``None``: unknown.
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageHints:
+    """What the feed already said about the page, used where the page itself says nothing.
+
+    ``summary`` is plain text. ``type`` is ``"video"`` or ``"podcast"`` when an
+    enclosure's MIME type or the feed says so. ``site_name`` is the site's name
+    as the feed gives it (often the feed's title).
+    """
+
+    title: str | None = None
+    summary: str | None = None
+    published: datetime | None = None
+    authors: tuple[str, ...] = ()
+    image_url: str | None = None
+    image_width: int | None = None
+    image_height: int | None = None
+    site_name: str | None = None
+    type: str | None = None
+    #: The entry's (or its feed's) language tag.
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Newsletter:
+    """One issue, as sent and as archived on the site."""
+
+    day: date
+    subject: str
+    #: The top headlines joined by " / " (the archive's excerpt, the e-mail's preview text).
+    excerpt: str
+    html: str
+    text: str
+    stories: int

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from newsdesk.read.text import printable, unescape
+from newsdesk.cleantext import printable, unescape
 from newsdesk.record import Article, Story
 
 #: A character reference (``&#8217;``, ``&#x2019;``) or a named one (``&amp;``, ``&rsquo;``).

@@ -41,11 +41,11 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from newsdesk.evaluation.clustering import score_clustering
+from newsdesk.record import StoryArticle
 from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
 from newsdesk.stories.dedup import NearDuplicateIndex
 from newsdesk.stories.embed import DIMENSIONS, Embedder, MiniLM, Vectors
 from newsdesk.stories.features import embedding_text
-from newsdesk.stories.model import StoryArticle
 
 VOCABULARY = 30_000
 NAMES = 20_000

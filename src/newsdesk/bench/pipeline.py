@@ -39,7 +39,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from newsdesk.evaluation.clustering import read_articles
-from newsdesk.stories.model import StoryArticle
+from newsdesk.record import StoryArticle
 
 #: The first loopback address the served outlets use (127.0.0.10, .11, ...).
 _FIRST_ADDRESS = 10

@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 
 from newsdesk.read.langid import LanguageGuesser
+from newsdesk.record import StoryArticle
 from newsdesk.stories.embed import Embedder, MiniLM, Vectors
 from newsdesk.stories.features import embedding_text
 from newsdesk.stories.languages import LanguageStreams, StreamsConfig, stream_of
-from newsdesk.stories.model import StoryArticle
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,10 +29,10 @@ import numpy as np
 
 from newsdesk.evaluation.clustering import ClusteringScores, read_articles, score_clustering
 from newsdesk.read.langid import LanguageGuesser
+from newsdesk.record import StoryArticle
 from newsdesk.stories.embed import DIMENSIONS, Embedder, MiniLM, Vectors
 from newsdesk.stories.features import embedding_text
 from newsdesk.stories.languages import LanguageStreams, StreamsConfig
-from newsdesk.stories.model import StoryArticle
 
 #: The knobs swept and their coarse values; every other constant keeps its default.
 GRID: tuple[tuple[str, tuple[float, ...]], ...] = (

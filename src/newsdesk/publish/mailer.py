@@ -13,7 +13,7 @@ from email.utils import format_datetime, make_msgid
 from html import escape
 
 from newsdesk.errors import NewsdeskError
-from newsdesk.publish.newsletter import Newsletter
+from newsdesk.record import Newsletter
 from newsdesk.settings import NewsletterSettings
 
 

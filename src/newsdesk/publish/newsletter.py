@@ -20,24 +20,11 @@ import jinja2
 from newsdesk.publish.links import SiteLinks
 from newsdesk.publish.safehtml import safe_url
 from newsdesk.publish.topictree import topic_of_name
-from newsdesk.record import Story, Topic
+from newsdesk.record import Newsletter, Story, Topic
 from newsdesk.settings import SiteSettings
 
 OTHER_SECTION = "More news"
 SUFFIX = "Every Day"
-
-
-@dataclass(frozen=True, slots=True)
-class Newsletter:
-    """One issue, as sent and as archived on the site."""
-
-    day: date
-    subject: str
-    #: The top headlines joined by " / " (the archive's excerpt, the e-mail's preview text).
-    excerpt: str
-    html: str
-    text: str
-    stories: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,10 +15,9 @@ from datetime import UTC, datetime
 from newsdesk.publish.api import API_DIR, api_pages
 from newsdesk.publish.feeds import WRITERS, FeedInfo
 from newsdesk.publish.links import EXPORT_STORY_DIR, SiteLinks
-from newsdesk.publish.newsletter import Newsletter
 from newsdesk.publish.sitemap import MAX_URLS, SitemapUrl, sitemap
 from newsdesk.publish.topictree import covered_names
-from newsdesk.record import Story, Topic
+from newsdesk.record import Newsletter, Story, Topic
 from newsdesk.settings import SiteSettings
 
 #: Entries per exported feed.

@@ -4,6 +4,7 @@
 """
 
 from newsdesk.read.page import read_page
-from newsdesk.read.values import PageArticle, PageHints, PageImage, ReadError
+from newsdesk.read.values import PageArticle, PageImage, ReadError
+from newsdesk.record import PageHints
 
 __all__ = ["PageArticle", "PageHints", "PageImage", "ReadError", "read_page"]

@@ -9,7 +9,8 @@ from lxml.html import HtmlElement
 from newsdesk.read.jsonld import JsonObject
 from newsdesk.read.metadata import PageMeta
 from newsdesk.read.urls import absolute_url
-from newsdesk.read.values import PageHints, PageImage
+from newsdesk.read.values import PageImage
+from newsdesk.record import PageHints
 from newsdesk.sources.numbers import bounded_count, parse_decimal
 
 _MAX_SIDE = 100_000

@@ -22,7 +22,8 @@ from newsdesk.read.parse import parse_html
 from newsdesk.read.provider import read_provider_name
 from newsdesk.read.title import read_title
 from newsdesk.read.urls import absolute_url, base_url, canonical_url
-from newsdesk.read.values import PageArticle, PageHints, ReadError
+from newsdesk.read.values import PageArticle, ReadError
+from newsdesk.record import PageHints
 
 
 def read_page(

@@ -28,28 +28,6 @@ class PageImage:
 
 
 @dataclass(frozen=True, slots=True)
-class PageHints:
-    """What the feed already said about the page, used where the page itself says nothing.
-
-    ``summary`` is plain text. ``type`` is ``"video"`` or ``"podcast"`` when an
-    enclosure's MIME type or the feed says so. ``site_name`` is the site's name
-    as the feed gives it (often the feed's title).
-    """
-
-    title: str | None = None
-    summary: str | None = None
-    published: datetime | None = None
-    authors: tuple[str, ...] = ()
-    image_url: str | None = None
-    image_width: int | None = None
-    image_height: int | None = None
-    site_name: str | None = None
-    type: str | None = None
-    #: The entry's (or its feed's) language tag.
-    language: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class PageArticle:
     """One article as read from its page.
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, insert, select, update
 
-from newsdesk.publish.newsletter import Newsletter
+from newsdesk.record import Newsletter
 from newsdesk.store import schema
 from newsdesk.store.change import Change
 from newsdesk.store.timestamps import to_db

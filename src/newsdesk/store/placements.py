@@ -10,12 +10,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Select, delete, exists, func, insert, select, update
 
-from newsdesk.record import Article
+from newsdesk.record import Article, StoryArticle
 from newsdesk.slugs import story_slug
 from newsdesk.store import schema
 from newsdesk.store.timestamps import from_db, to_db
 from newsdesk.store.unread import teaser_reasons
-from newsdesk.stories.model import StoryArticle
 
 
 @dataclass(frozen=True, slots=True)

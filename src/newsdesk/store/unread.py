@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, delete, exists, func, insert, or_, select, update
 
-from newsdesk.read.values import PageHints
+from newsdesk.record import PageHints
 from newsdesk.store import schema
 from newsdesk.store.timestamps import from_db, to_db
 

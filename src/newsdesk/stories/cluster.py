@@ -46,13 +46,14 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from newsdesk.record import StoryArticle
 from newsdesk.stories.embed import DIMENSIONS, Vectors
 from newsdesk.stories.events import KINDS, TWO_SIDED, EventEvidence, shared_items
 from newsdesk.stories.features import ENTITY_PREFIX, DocumentCounts, FieldWeights
 from newsdesk.stories.index import StoryIndex
 from newsdesk.stories.life import closed_mask, title_key
 from newsdesk.stories.lifeconfig import LifeConfig
-from newsdesk.stories.model import Match, Placement, StoryArticle
+from newsdesk.stories.model import Match, Placement
 from newsdesk.stories.reading import ArticleFeatures, ReadingConfig, StoryReader
 from newsdesk.stories.recall import RecallKeys
 from newsdesk.stories.sparse import Ids, SparseVector, Weights, add, compact, distinct, dot, dot_many, norms, shared

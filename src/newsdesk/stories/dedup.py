@@ -33,7 +33,8 @@ from hashlib import blake2b
 import numpy as np
 import numpy.typing as npt
 
-from newsdesk.stories.model import CopyOf, StoryArticle
+from newsdesk.record import StoryArticle
+from newsdesk.stories.model import CopyOf
 
 U64 = npt.NDArray[np.uint64]
 U32 = npt.NDArray[np.uint32]

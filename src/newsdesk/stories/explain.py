@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
-from newsdesk.stories.model import CopyOf, Placement, StoryArticle
+from newsdesk.record import StoryArticle
+from newsdesk.stories.model import CopyOf, Placement
 from newsdesk.stories.primary import PrimaryChoice, format_time
 
 #: C0 and C1 controls become spaces; bidirectional controls (which can reorder what a terminal shows) go.

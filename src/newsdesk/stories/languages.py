@@ -20,11 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from newsdesk.record import StoryArticle
 from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
 from newsdesk.stories.embed import Vectors
 from newsdesk.stories.features import DocumentCounts
 from newsdesk.stories.lifeconfig import LifeConfig
-from newsdesk.stories.model import Placement, StoryArticle
+from newsdesk.stories.model import Placement
 
 #: The lexical representation: no dense signal, IDF without a floor, its own join threshold.
 LEXICAL = ClusterConfig(dense_weight=0.0, idf_floor=0.0, threshold=0.12)

@@ -3,32 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-
-
-@dataclass(frozen=True, slots=True)
-class StoryArticle:
-    """What story formation sees of an article.
-
-    ``id`` is the article's id in the store (or its line in an evaluation
-    file); ids grow in arrival order. ``source`` is the outlet (its registrable
-    domain or host); ``links`` are the article body's links to other sites;
-    ``teaser`` says why only the feed's teaser is known, where that is so.
-    """
-
-    id: int
-    title: str
-    lead: str
-    text: str
-    published: datetime | None
-    source: str | None = None
-    url: str | None = None
-    links: tuple[str, ...] = ()
-    quality: int | None = None
-    #: Why only the feed's teaser of the article is known (its page was not read); ``None``: the whole article.
-    teaser: str | None = None
-    #: The article's language (ISO 639-1, ``en``), from its page or feed or guessed from its text; ``None``: unknown.
-    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from newsdesk.read.urls import is_tracking
-from newsdesk.stories.model import StoryArticle
+from newsdesk.record import StoryArticle
 
 #: Query parameters that ask for another rendering of the same page, not another page.
 _VIEW_PARAMETERS = frozenset({"amp", "outputtype", "output", "view", "print"})

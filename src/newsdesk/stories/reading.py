@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsdesk.record import StoryArticle
 from newsdesk.stories.events import EventEvidence, evidence
 from newsdesk.stories.features import (
     ENTITY_PREFIX,
@@ -23,7 +24,6 @@ from newsdesk.stories.features import (
     salient,
     tfidf,
 )
-from newsdesk.stories.model import StoryArticle
 from newsdesk.stories.sparse import Ids, SparseVector, Weights, add
 
 
