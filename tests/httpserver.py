@@ -39,6 +39,11 @@ class Reply:
 Route = Callable[["Request"], Reply]
 
 
+def _always(reply: Reply) -> Route:
+    """A route that gives the same reply to every request."""
+    return lambda _request: reply
+
+
 @dataclass(frozen=True)
 class Request:
     path: str
@@ -67,7 +72,7 @@ class Site:
         return self.base + path
 
     def route(self, path: str, reply: Route | Reply) -> None:
-        self.routes[path] = reply if callable(reply) else (lambda _r, fixed=reply: fixed)
+        self.routes[path] = reply if callable(reply) else _always(reply)
 
     def file(
         self, path: str, data: bytes, content_type: str, *, etag: str | None = None, modified: str | None = None

@@ -91,7 +91,12 @@ def page(browser: Any) -> Iterator[Any]:
     opened = context.new_page()
     opened.set_default_timeout(15_000)
     dialogs = DIALOGS.setdefault(id(opened), [])
-    opened.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismiss(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    opened.on("dialog", dismiss)
     yield opened
     context.close()
     DIALOGS.pop(id(opened), None)

@@ -37,7 +37,13 @@ ROWS = [
 def _write(path: Path) -> Path:
     with path.open("w", encoding="utf-8") as out:
         for number, (cluster, title, lead, published) in enumerate(ROWS):
-            row = {"id": f"a{number}", "cluster": cluster, "title": title, "lead": lead, "text": lead}
+            row: dict[str, str | None] = {
+                "id": f"a{number}",
+                "cluster": cluster,
+                "title": title,
+                "lead": lead,
+                "text": lead,
+            }
             row.update({"published": published, "source": "example.org", "url": f"https://example.org/{number}"})
             out.write(json.dumps(row) + "\n")
     return path

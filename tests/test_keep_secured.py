@@ -52,8 +52,9 @@ def test_random_payloads_round_trip(payload: dict[str, Any], secret: bytes, iv: 
     value = seal(payload, key, iv)
     assert len(value.ciphertext) % 16 == 0
     assert value.iv == iv
-    assert describe(value) is not None
-    assert describe(value).key_id == key.id
+    sealed = describe(value)
+    assert sealed is not None
+    assert sealed.key_id == key.id
     assert unseal(value, KeyRing((OTHER, key), "ring", from_file=True), "rec") == payload
 
 
@@ -141,6 +142,7 @@ def test_a_record_carrying_our_value_is_written_and_read_back_byte_for_byte() ->
     line = next(line for line in text.splitlines() if line.startswith("secured: "))
     ciphertext, iv = line.removeprefix('secured: "').removesuffix('"').split(";")
     assert base64.b64decode(iv) == IV
+    assert story.secured is not None
     assert base64.b64decode(ciphertext) == story.secured.ciphertext
     again = parse_record(text, "again.md", story.slug)
     assert again == story

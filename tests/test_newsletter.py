@@ -20,6 +20,7 @@ from newsdesk.web.app import create_app
 
 from .publishdata import HOSTILE_NAME, HOSTILE_TITLE, HOSTILE_URL, NOW, TOPICS, beat, save, story
 from .smtpserver import Inbox, free_port, mail_settings
+from .support.markup import parse_html
 from .test_cli import newsdesk
 from .test_publish_feeds import assert_inert_html
 
@@ -59,7 +60,7 @@ def test_the_issue_is_mail_client_html_and_plain_text() -> None:
     assert issue.excerpt == (
         "Chip maker beats forecasts on accelerator demand / Robotics lab unveils a warehouse arm that learns a grip"
     )
-    page = lxml.html.fromstring(issue.html)
+    page = parse_html(issue.html)
     assert page.xpath("//style | //link[@rel='stylesheet'] | //script") == []  # inline styles only
     assert page.xpath("//table[@role='presentation']")
     assert page.xpath("//title")[0].text == issue.subject
@@ -81,7 +82,7 @@ def test_hostile_stories_are_inert_in_the_issue() -> None:
         evil, related=tuple(dataclasses.replace(a, web_url=HOSTILE_URL) for a in evil.related or ())
     )
     issue = render_newsletter(DAY, [evil], TOPICS, SITE, LINKS)
-    page = lxml.html.fromstring(issue.html)
+    page = parse_html(issue.html)
     assert_inert_html(lxml.html.tostring(page.xpath("//body")[0], encoding="unicode"))
     assert HOSTILE_TITLE in page.text_content()
     assert "javascript:" not in issue.html
@@ -123,13 +124,13 @@ def test_the_issue_is_sent_as_text_and_html_alternatives_one_message_per_reader(
     assert first["Subject"] == "A.I. Every Day (2024-05-02)"
     assert first["From"] == "desk@news.example"
     assert first.get_content_type() == "multipart/alternative"
-    text, html = first.iter_parts()  # type: ignore[misc]
+    text, html = first.iter_parts()
     assert (text.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
     plain = text.get_content().replace("\r\n", "\n")
     assert plain.startswith(issue.text.rstrip())
     assert plain.endswith("Sent to a@example.org. Unsubscribe: https://news.example/newsletter/unsubscribe/aaaa\n")
     assert 'href="https://news.example/newsletter/unsubscribe/aaaa">Unsubscribe</a>' in html.get_content()
-    untouched = second.iter_parts()  # type: ignore[attr-defined]
+    untouched = second.iter_parts()
     assert next(untouched).get_content().replace("\r\n", "\n") == issue.text
 
 

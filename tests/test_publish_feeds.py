@@ -17,12 +17,13 @@ from newsdesk.publish.safehtml import body_html, embed_html, safe_url
 from newsdesk.publish.sitemap import SitemapUrl, google_news_sitemap, news_language, sitemap
 from newsdesk.publish.sitetree import site_files
 from newsdesk.publish.topictree import covered_names, find_topic, nav_topics
-from newsdesk.record import Newsletter
+from newsdesk.record import Newsletter, Story
 from newsdesk.settings import SiteSettings
 from newsdesk.sources.feed import parse_feed
 from newsdesk.sources.sitemap import parse_sitemap
 
 from .publishdata import HOSTILE_NAME, HOSTILE_TITLE, HOSTILE_URL, NOW, TOPICS, beat, story, topic
+from .support.markup import strings
 
 SITE = SiteSettings(title="A.I. Every Day", url="https://news.example/ai/", locale="en-us")
 LINKS = SiteLinks.of(SITE)
@@ -92,7 +93,7 @@ def test_an_empty_feed_is_still_a_feed() -> None:
         assert kind == "jsonfeed" or not feedparser_parse(data, kind).bozo, kind
 
 
-def hostile_story():  # type: ignore[no-untyped-def]
+def hostile_story() -> Story:
     base = story("2024-05-02-hostile", HOSTILE_TITLE, outlet=HOSTILE_NAME, url=HOSTILE_URL,
                  excerpt="<b onmouseover=alert(2)>bold</b>\x00\x07", related=((HOSTILE_TITLE, HOSTILE_NAME),),
                  topics=("<script>alert(3)</script>",))  # fmt: skip
@@ -179,15 +180,15 @@ def test_the_google_news_sitemap_holds_only_the_last_two_days() -> None:
     ]  # the unjudged one is 49 hours old, the draft is not published, the future one is not out yet
     root = etree.fromstring(xml)
     ns = {"n": "http://www.google.com/schemas/sitemap-news/0.9", "s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    assert root.xpath("//n:publication/n:name/text()", namespaces=ns)[0] == "A.I. Every Day"
-    assert root.xpath("//n:publication/n:language/text()", namespaces=ns)[0] == "en"
+    assert strings(root, "//n:publication/n:name/text()", ns)[0] == "A.I. Every Day"
+    assert strings(root, "//n:publication/n:language/text()", ns)[0] == "en"
     # A story in another language than the site's says its own.
     mixed = etree.fromstring(
         google_news_sitemap(stories, SITE, LINKS, now=now, languages={"2024-05-02-warehouse-arm": "pt-BR"})
     )
     assert mixed.xpath("//n:publication/n:language/text()", namespaces=ns) == ["en", "pt", "en"]  # chip, arm, policy
-    assert root.xpath("//n:title/text()", namespaces=ns)[0] == "Chip maker beats forecasts on accelerator demand"
-    assert root.xpath("//n:publication_date/text()", namespaces=ns)[0] == "2024-05-02T11:00:00Z"
+    assert strings(root, "//n:title/text()", ns)[0] == "Chip maker beats forecasts on accelerator demand"
+    assert strings(root, "//n:publication_date/text()", ns)[0] == "2024-05-02T11:00:00Z"
     hostile = google_news_sitemap([dataclasses.replace(hostile_story(), slug="2024-05-03-x")], SITE, LINKS, now=NOW)
     assert etree.fromstring(hostile).xpath("//n:title/text()", namespaces=ns) == [HOSTILE_TITLE]
     assert (news_language("en-us"), news_language("zh-TW"), news_language("de")) == ("en", "zh-tw", "de")

@@ -187,7 +187,7 @@ def test_a_long_story_earns_a_longer_quiet_period() -> None:
     # Eight days of coverage: 3 + 0.5 * 7 = 6.5 quiet days, so five days of silence do not close it.
     again = _day(20, "Mexico City earthquake rebuilding", _QUAKE_LEAD, 13)
     clusterer = StoryClusterer(_QUICK)
-    fillers = [replace(f, published=f.published + timedelta(days=3)) for f in _FILLER]
+    fillers = [replace(f, published=f.published + timedelta(days=3)) for f in _FILLER if f.published is not None]
     stories = _place(clusterer, [*daily, *fillers])
     assert set(stories[:8]) == {1}
     assert clusterer.add(again, _vectors([again])[0]).story_id == 1

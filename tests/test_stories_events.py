@@ -203,7 +203,7 @@ def test_the_same_two_people_meeting_on_three_days_are_three_stories() -> None:
     vectors = HashingEmbedder().embed([f"{a.title} {a.lead}" for a in articles])
     clusterer = StoryClusterer()
     placements = clusterer.add_batch(articles, vectors)
-    stories = {}
+    stories: dict[int, list[int]] = {}
     for item in articles:
         stories.setdefault(clusterer.story_of(item.id), []).append(item.id)
     assert sorted(stories.values()) == [[0, 1, 2], [10, 11, 12], [20, 21, 22]]

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 
@@ -30,6 +29,7 @@ from newsdesk.web.app import create_app
 from .clocks import ManualClock
 from .publishdata import beat, save
 from .smtpserver import Inbox, mail_settings
+from .support.markup import parse_html
 from .test_cli import newsdesk
 
 NOW = datetime(2024, 5, 3, 12, 0, tzinfo=UTC)
@@ -78,7 +78,7 @@ def issue_day(desk: Desk) -> int:
 
 
 def test_a_reader_subscribes_confirms_and_gets_only_their_topics(desk: Desk) -> None:
-    form = lxml.html.fromstring(desk.client.get("/newsletter/subscribe").content)
+    form = parse_html(desk.client.get("/newsletter/subscribe").content)
     assert form.xpath("//form[@method='post']//input[@type='email'][@name='address']")
     assert form.xpath("//input[@name='topic']/@value") == ["ai", "ai-in-robotics", "ai-hardware", "ai-policy"]
     # The footer of every page leads there.

@@ -8,8 +8,9 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import httpx
+import httpx2 as httpx  # what starlette's TestClient answers with
 import pytest
 from fastapi.testclient import TestClient
 
@@ -43,7 +44,7 @@ class Running:
     store: Store
     clock: ManualClock
 
-    def client(self, base_url: str = BASE, **web: object) -> TestClient:
+    def client(self, base_url: str = BASE, **web: Any) -> TestClient:
         settings = dataclasses.replace(self.settings, web=dataclasses.replace(self.settings.web, **web))
         return TestClient(create_app(settings, self.store, self.clock), base_url=base_url)
 

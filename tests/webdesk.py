@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy
@@ -66,7 +67,7 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 @contextmanager
-def desk_site(path: Path, database_url: str, **web: object) -> Iterator[DeskSite]:
+def desk_site(path: Path, database_url: str, **web: Any) -> Iterator[DeskSite]:
     """The fixture desk at ``path`` on ``database_url`` (with these ``[web]`` settings), its app answering 500s
     as 500s (not raised)."""
     fixture = build_desk(path, database_url=database_url)
