@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/screenshots.py [OUT_DIR]        (default: docs/screenshots)
 
-Builds the test suite's fixture desk (tests/deskfixture.py) in a temporary
+Builds the test suite's fixture desk (tests/support/deskfixture.py) in a temporary
 directory, serves it with uvicorn on 127.0.0.1, logs in as its editor in
 headless Chromium (Debian's /usr/bin/chromium, driven by Playwright), takes the
 review queue, publishes a story from it, then takes the front page and that
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
-from tests.deskfixture import EDITOR, EDITOR_PASSWORD, build_desk  # noqa: E402
+from tests.support.deskfixture import EDITOR, EDITOR_PASSWORD, build_desk  # noqa: E402
 from tests.test_browser import served  # noqa: E402
 
 from newsdesk.desk import open_desk  # noqa: E402

@@ -14,11 +14,10 @@ from sqlalchemy.exc import OperationalError
 
 from newsdesk.store import Store
 
-from .smtpserver import smtp  # noqa: F401 - the SMTP server fixture, for every test module
+from .support.paths import FIXTURE_TREE, FIXTURES, REPO
+from .support.smtpserver import smtp
 
-FIXTURES = Path(__file__).parent / "fixtures"
-FIXTURE_TREE = FIXTURES / "tree"
-REPO = Path(__file__).resolve().parent.parent
+__all__ = ["FIXTURES", "FIXTURE_TREE", "REPO", "smtp"]
 
 
 def shared_dir() -> Path | None:

@@ -10,11 +10,11 @@ import pytest
 from newsdesk.bench.encoder import format_encoder_bench, run_encoder_bench
 from newsdesk.stories.runtime import BF16_FLAGS, read_cpu_flags
 
-from .test_bench_pipeline import _articles
+from .support.benchdata import write_articles
 
 
 def test_the_bench_embeds_the_same_articles_with_both_and_compares_the_vectors(tmp_path: Path) -> None:
-    _articles(tmp_path / "set.jsonl")
+    write_articles(tmp_path / "set.jsonl")
     precision = "bfloat16" if read_cpu_flags() & BF16_FLAGS else "float32"
     report = run_encoder_bench([tmp_path / "set.jsonl"], articles=4, precision=precision)
     assert report.chosen == f"all-MiniLM-L6-v2 (cpu, {precision})"

@@ -10,35 +10,11 @@ import pytest
 from newsdesk.bench.pipeline import format_pipeline_bench, run_pipeline_bench, write_site
 from newsdesk.evaluation.clustering import read_articles
 
-SENATE = (
-    "The Senate passed the budget bill late on Tuesday by 51 votes to 49, sending the spending plan to the "
-    "House of Representatives, where Speaker Johnson said a vote would follow on Friday. Democrats opposed the "
-    "cuts to health programmes; two Republican senators crossed the aisle. The White House said the president "
-    "would sign the bill if the House passes it unchanged."
-)
-GOVERNOR = (
-    "Voters in Virginia elected a new governor on Tuesday: the Democratic candidate Ana Ruiz won 52 percent of "
-    "the vote against the Republican Tom Hale, the state's election board said. Turnout was the highest for a "
-    "governor's race in twenty years. Ruiz promised to raise teachers' pay and to sign a voting rights bill in "
-    "her first month in office."
-)
-
-
-def _articles(path: Path) -> None:
-    lines = []
-    for number, (story, text) in enumerate([("senate", SENATE), ("governor", GOVERNOR)] * 3):
-        outlet = f"outlet{number}.example"
-        lines.append(json.dumps({
-            "id": number, "cluster": story, "title": f"{text.split(':')[0].split(',')[0][:70]} ({outlet})",
-            "lead": text[:160], "text": text.replace("Tuesday", f"Tuesday ({number})"),
-            "published": f"2024-11-0{1 + number // 2}T1{number}:00:00Z", "source": outlet,
-            "url": f"https://{outlet}/{story}",
-        }))  # fmt: skip
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+from .support.benchdata import write_articles
 
 
 def test_the_site_has_a_page_per_article_and_a_feed_per_outlet_on_its_hosts(tmp_path: Path) -> None:
-    _articles(tmp_path / "set.jsonl")
+    write_articles(tmp_path / "set.jsonl")
     articles, _gold = read_articles(tmp_path / "set.jsonl")
     feeds, addresses = write_site(articles, tmp_path / "site", hosts=4, port=8123)
     assert len(feeds) == 6
@@ -52,7 +28,7 @@ def test_the_site_has_a_page_per_article_and_a_feed_per_outlet_on_its_hosts(tmp_
 
 
 def test_the_bench_fetches_reads_forms_judges_and_publishes_every_article(tmp_path: Path) -> None:
-    _articles(tmp_path / "set.jsonl")
+    write_articles(tmp_path / "set.jsonl")
     report = run_pipeline_bench([tmp_path / "set.jsonl"], articles=6, hosts=3)
     assert (report.articles, report.outlets, report.hosts) == (6, 6, 3)
     assert report.stored == 6  # every page was fetched and read: none stayed a teaser

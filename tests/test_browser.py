@@ -25,7 +25,7 @@ from newsdesk.desk import open_desk
 from newsdesk.fetch.clock import SystemClock
 from newsdesk.web.app import create_app
 
-from .deskfixture import EDITOR, EDITOR_PASSWORD, HOSTILE_TITLE, FixtureDesk, build_desk
+from .support.deskfixture import EDITOR, EDITOR_PASSWORD, HOSTILE_TITLE, FixtureDesk, build_desk
 
 pytestmark = pytest.mark.browser
 

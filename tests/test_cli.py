@@ -10,18 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from newsdesk import __version__
-from newsdesk.cli import app
 
 from .conftest import FIXTURE_TREE
-
-
-def newsdesk(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, [str(a) for a in args], env={"NEWSDESK_DESK": None})
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
+from .support.commandline import newsdesk, stats
 
 
 @pytest.fixture
@@ -32,12 +25,6 @@ def desk(tmp_path: Path, database_url: str) -> Path:
     assert code == 0
     assert (path / "newsdesk.toml").is_file()
     return path
-
-
-def stats(desk: Path) -> dict[str, int]:
-    code, out, _ = newsdesk("stats", "--desk", desk)
-    assert code == 0
-    return {name: int(value) for name, value in (line.split(": ") for line in out.splitlines())}
 
 
 def test_init_makes_an_sqlite_desk_and_prints_what_it_holds(tmp_path: Path) -> None:

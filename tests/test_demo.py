@@ -20,7 +20,7 @@ from newsdesk.record import Source
 from newsdesk.store.articles import load_articles
 from newsdesk.store.sources import add_source
 
-from .test_cli import newsdesk
+from .support.commandline import newsdesk
 
 NOW = datetime(2024, 5, 2, 12, 0, tzinfo=UTC)
 

@@ -38,9 +38,9 @@ from newsdesk.store.review import desk_story, review_queue
 from newsdesk.store.sources import muted_source_ids
 from newsdesk.store.stories import load_stories
 
-from .clocks import ManualClock
-from .deskfixture import FORMED_AT, FixtureDesk, build_desk, fetched
-from .embedders import HashingEmbedder
+from .support.clocks import ManualClock
+from .support.deskfixture import FORMED_AT, FixtureDesk, build_desk, fetched
+from .support.embedders import HashingEmbedder
 
 LATER = FORMED_AT + timedelta(hours=2)
 NOW = LATER

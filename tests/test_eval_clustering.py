@@ -17,7 +17,7 @@ from newsdesk.evaluation.clustering import (
 )
 
 from .conftest import shared_dir
-from .embedders import HashingEmbedder
+from .support.embedders import HashingEmbedder
 
 REPORT_KEYS = {"bcubed_precision", "bcubed_recall", "bcubed_f1", "pairwise_f1", "nmi", "stories", "articles_per_second"}
 
@@ -196,7 +196,7 @@ def test_cross_validation_reports_tuned_and_held_out_figures_per_set(tmp_path: P
 
 
 def test_cross_validation_command_names_a_missing_file_in_one_line(tmp_path: Path) -> None:
-    from .test_cli import newsdesk
+    from .support.commandline import newsdesk
 
     present = _write(tmp_path / "one.jsonl")
     code, _out, err = newsdesk("eval", "clustering-cv", present, tmp_path / "missing.jsonl")

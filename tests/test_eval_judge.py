@@ -22,7 +22,7 @@ from newsdesk.judge.topics import TaggerConfig
 from newsdesk.recordfile import RecordError
 
 from .conftest import FIXTURES
-from .embedders import HashingEmbedder
+from .support.embedders import HashingEmbedder
 
 TREE = FIXTURES / "judge" / "tree"
 KEYWORDS_ONLY = TaggerConfig(similarity_weight=0.0, similarity_below_weight=0.0, nearest_bonus=0.0)

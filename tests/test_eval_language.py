@@ -8,7 +8,7 @@ from pathlib import Path
 from newsdesk.evaluation.language import evaluate_language
 from newsdesk.read.langid import LanguageGuesser
 
-from .test_cli import newsdesk
+from .support.commandline import newsdesk
 
 
 def _write(path: Path, rows: list[dict[str, str]]) -> Path:

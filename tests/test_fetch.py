@@ -15,7 +15,7 @@ from newsdesk.fetch.client import Fetcher, Request, Response, parse_retry_after
 from newsdesk.fetch.errors import FetchError, Reason
 from newsdesk.settings import FetchSettings
 
-from .httpserver import Reply, Site, endless, gzip_bomb, serve
+from .support.httpserver import Reply, Site, endless, gzip_bomb, serve
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 SETTINGS = FetchSettings(allow_private_addresses=True, host_interval=0.0, timeout=2.0, max_body_bytes=1024 * 1024)

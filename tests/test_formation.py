@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
-from sqlalchemy import select
+from datetime import datetime, timedelta
 
 from newsdesk.fetch.clock import SystemClock
 from newsdesk.formation import StoryFormation, cluster_config, explain
-from newsdesk.record import Article, FetchedArticle, Provider
+from newsdesk.record import FetchedArticle
 from newsdesk.settings import StoriesSettings
 from newsdesk.store import Store, schema
-from newsdesk.store.articles import save_fetched_article
 from newsdesk.store.placements import move_story, resolve_key
 from newsdesk.store.stories import load_stories
 
-from .embedders import HashingEmbedder
-
-T0 = datetime(2024, 5, 2, 8, 0, tzinfo=UTC)
+from .support.embedders import HashingEmbedder
+from .support.formeddesk import ROBOTS, ROBOTS_RETOLD, T0, article, memberships, stored
 
 WIRE = (
     "Regulators in Brussels on Tuesday fined the chipmaker Nortek 1.2 billion euros for abusing its dominance "
@@ -32,41 +28,6 @@ WIRE = (
     "daily penalties of up to five percent of its average daily turnover, the commission said in its decision."
 )
 
-ROBOTS = (
-    "A robotics lab in Zurich showed a warehouse arm that learns to grasp an unfamiliar object after three "
-    "demonstrations. The arm, called Grip, combines a vision model with tactile sensors in its fingertips and "
-    "was trained on two million simulated grasps before it ever touched a real box. Logistics companies have "
-    "struggled to automate picking because every warehouse stocks thousands of differently shaped goods. "
-    "The lab's director said the arm would be sold to pilot customers in the autumn."
-)
-
-
-ROBOTS_RETOLD = (
-    "Researchers in Zurich have built a robot arm for warehouses that needs only three demonstrations to pick "
-    "up an object it has never seen. Grip, as the lab calls it, pairs a vision model with touch sensors and "
-    "learned from two million simulated grasps. Picking remains the hardest job to automate in logistics, "
-    "the lab said, and pilot customers will get the first arms in the autumn."
-)
-
-
-def article(n: int, title: str, text: str, outlet: str, minutes: int, links: tuple[str, ...] = ()) -> FetchedArticle:
-    url = f"https://{outlet}/news/{n}"
-    return FetchedArticle(
-        article=Article(
-            title=title,
-            published=T0 + timedelta(minutes=minutes),
-            excerpt=text[:200],
-            original_url=url,
-            web_url=url,
-            provider=Provider(outlet.split(".")[0].title(), outlet),
-        ),
-        text=text,
-        language="en",
-        authors=(),
-        links=links,
-        entry_key=url,
-    )
-
 
 def wire_copies() -> list[FetchedArticle]:
     outlets = ["wire-service.example", "daily-a.example", "herald-b.example", "times-c.example", "post-d.example"]
@@ -77,25 +38,6 @@ def wire_copies() -> list[FetchedArticle]:
             text = text + " Reporting by the wire service; editing by the desk."
         versions.append(article(i + 1, f"EU fines chipmaker Nortek 1.2 billion euros ({outlet})", text, outlet, 10 * i))
     return versions
-
-
-def stored(store: Store, fetched: list[FetchedArticle]) -> None:
-    with store.transaction() as conn:
-        for item in fetched:
-            save_fetched_article(conn, item, source_id=None, now=T0)
-
-
-def memberships(store: Store) -> dict[int, list[int]]:
-    with store.transaction() as conn:
-        rows = conn.execute(
-            select(schema.stories.c.cluster_key, schema.story_articles.c.article_id)
-            .join(schema.story_articles, schema.story_articles.c.story_id == schema.stories.c.id)
-            .order_by(schema.stories.c.cluster_key, schema.story_articles.c.position)
-        )
-        out: dict[int, list[int]] = {}
-        for key, article_id in rows:
-            out.setdefault(int(key), []).append(int(article_id))
-    return out
 
 
 def test_a_wire_story_syndicated_by_five_outlets_is_one_article_and_four_copies(store: Store) -> None:
@@ -157,7 +99,7 @@ def test_a_merged_story_keeps_the_older_id_and_the_other_leads_to_it(store: Stor
 
 def test_the_commands_form_stories_with_the_real_model_and_explain_them(tmp_path: object) -> None:
     """One end-to-end run through `newsdesk stories form` (all-MiniLM-L6-v2, offline) and `newsdesk story`."""
-    from .test_cli import newsdesk
+    from .support.commandline import newsdesk
 
     desk = f"{tmp_path}/desk"
     assert newsdesk("init", desk)[0] == 0

@@ -25,7 +25,7 @@ from newsdesk.sources.opml import parse_opml
 from newsdesk.sources.sitemap import parse_sitemap
 
 from .conftest import FIXTURES
-from .fuzzing import (
+from .support.fuzzing import (
     assert_one_line_naming,
     fuzz_settings,
     hostile_charsets,

@@ -22,7 +22,7 @@ from newsdesk.read.values import PageArticle, ReadError
 from newsdesk.record import PageHints
 
 from .conftest import FIXTURES
-from .fuzzing import (
+from .support.fuzzing import (
     assert_one_line_naming,
     fuzz_settings,
     hostile_charsets,

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from newsdesk.recordfile import RecordError, double_quoted, parse_record, render_record
 
 from .conftest import FIXTURE_TREE, shared_dir
-from .test_cli import newsdesk
+from .support.commandline import newsdesk
 
 SOURCE = "fuzz/2024-01-01-fuzz.md"
 #: Per input: well above what parsing a record of this size takes (milliseconds), far below an alias bomb's 90 s.

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from newsdesk.web.auth import LOGIN_COOKIE, SESSION_COOKIE
 
-from .webdesk import BACKENDS, DeskSite, backend, desk_site
+from .support.webdesk import BACKENDS, DeskSite, backend, desk_site
 
 BOUND = 10.0  # seconds an answer may take (the login's argon2 check included)
 MEMORY_BOUND_KIB = 512 * 1024  # how much the process's peak memory may grow over one test's examples

@@ -11,7 +11,7 @@ import pytest
 from newsdesk.recordfile import MAX_RELATED, MAX_TOPICS
 
 from .conftest import FIXTURE_TREE
-from .test_cli import newsdesk
+from .support.commandline import newsdesk
 
 HEAD = 'title: "A title"\npublishedDateTime: 2024-01-01T00:00:00Z\n'
 LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(

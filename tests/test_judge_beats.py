@@ -22,7 +22,7 @@ from newsdesk.recordfile import RecordError
 from newsdesk.starter import default_sources
 from newsdesk.stories.embed import MiniLM
 
-from .embedders import HashingEmbedder
+from .support.embedders import HashingEmbedder
 
 #: A political story in words no keyword of the beat lists (checked below): a rival's smear, a candidate's denial.
 KEYWORDLESS_POLITICS = (

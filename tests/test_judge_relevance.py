@@ -20,7 +20,7 @@ from newsdesk.stories.embed import MiniLM, Vectors
 from newsdesk.taxonomy import parse_topic
 
 from .conftest import FIXTURES
-from .embedders import HashingEmbedder
+from .support.embedders import HashingEmbedder
 
 FIXTURE_TOPICS = FIXTURES / "judge" / "tree"
 

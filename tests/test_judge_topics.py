@@ -11,7 +11,7 @@ from newsdesk.judge.tree import TopicTree
 from newsdesk.stories.embed import MiniLM
 
 from .conftest import FIXTURES
-from .embedders import HashingEmbedder
+from .support.embedders import HashingEmbedder
 
 TREE = FIXTURES / "judge" / "tree"
 #: Keyword evidence only, so the fake embedder's similarities play no part.

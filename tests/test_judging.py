@@ -24,10 +24,10 @@ from newsdesk.store.topics import save_topic
 from newsdesk.stories.embed import MiniLM
 from newsdesk.stories.features import embedding_text
 
-from .clocks import ManualClock
-from .embedders import MemoEmbedder
-from .test_cli import newsdesk
-from .test_formation import ROBOTS, ROBOTS_RETOLD, T0, article, memberships, stored
+from .support.clocks import ManualClock
+from .support.commandline import newsdesk
+from .support.embedders import MemoEmbedder
+from .support.formeddesk import ROBOTS, ROBOTS_RETOLD, T0, article, memberships, stored
 
 POP_SONG = (
     "The singer's new single, titled AI, went straight to number one on the streaming charts this week. "

@@ -17,10 +17,9 @@ from newsdesk.desk import open_desk
 from newsdesk.keep.keyring import KeyRingError, load_keyring
 
 from .conftest import FIXTURE_TREE
-from .httpserver import Site, serve
-from .test_cli import newsdesk
-from .test_keep_images import fixture
-from .test_keep_rotation import TOPICS, fetched, form_stories, stored_values
+from .support.commandline import newsdesk
+from .support.httpserver import Site, serve
+from .support.keptdesk import TOPICS, fetched, fixture, form_stories, stored_values
 
 ENV = "NEWSDESK_SECRET_KEY"
 

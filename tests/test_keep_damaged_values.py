@@ -29,9 +29,9 @@ from newsdesk.securedvalue import parse_secured_text, secured_text
 from newsdesk.store import schema
 from newsdesk.web.app import create_app
 
-from .clocks import ManualClock
 from .conftest import FIXTURE_TREE
-from .test_cli import newsdesk
+from .support.clocks import ManualClock
+from .support.commandline import newsdesk
 
 ENV = "NEWSDESK_SECRET_KEY"
 SLUG = "2024-05-02-robotics-lab-unveils-a-warehouse-arm-that-learns-a-new-grip-in-minutes"

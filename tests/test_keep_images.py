@@ -32,18 +32,13 @@ from newsdesk.store import Store, schema
 from newsdesk.store.cachedimages import cached_images, image_states
 from newsdesk.transfer import export_tree, import_tree
 
-from .conftest import FIXTURE_TREE, FIXTURES
-from .httpserver import Reply, Site, endless, serve
-from .test_keep_rotation import NOW, T0, TOPICS, fetched, form_stories
+from .conftest import FIXTURE_TREE
+from .support.httpserver import Reply, Site, endless, serve
+from .support.keptdesk import NOW, T0, TOPICS, fetched, fixture, form_stories
 
-IMAGES = FIXTURES / "images"
 FETCH = FetchSettings(allow_private_addresses=True, host_interval=0.0, timeout=3.0)
 KEEP = KeepSettings(max_image_bytes=200_000, max_pixels=1_000_000, thumbnail_width=320, image_attempts=2)
 LIMITS = image_limits(KEEP)
-
-
-def fixture(name: str) -> bytes:
-    return (IMAGES / name).read_bytes()
 
 
 # --------------------------------------------------------------------------- bytes in, verdict out

@@ -5,15 +5,12 @@ from __future__ import annotations
 import base64
 import os
 import stat
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 
 from newsdesk.contenttree import read_tree
-from newsdesk.fetch.clock import SystemClock
-from newsdesk.formation import StoryFormation
 from newsdesk.keep.keyring import (
     KeyRing,
     KeyRingError,
@@ -27,64 +24,17 @@ from newsdesk.keep.keyring import (
 from newsdesk.keep.rotation import retire_old_keys, rotate_keys
 from newsdesk.keep.sealing import seal_formed_stories, value_census
 from newsdesk.keep.secured import SecuredError, describe, unseal
-from newsdesk.record import Article, FetchedArticle, Image, Provider
+from newsdesk.record import FetchedArticle
 from newsdesk.securedvalue import parse_secured_text
 from newsdesk.settings import SiteSettings
 from newsdesk.store import Store, schema
-from newsdesk.store.articles import save_fetched_article
 from newsdesk.store.sealing import add_note, start_rotation, story_payload
 from newsdesk.transfer import export_tree, import_tree
 
 from .conftest import FIXTURE_TREE
-from .embedders import HashingEmbedder
+from .support.keptdesk import NOW, T0, TOPICS, fetched, form_stories, stored_values
 
-T0 = datetime(2024, 5, 2, 8, 0, tzinfo=UTC)
 ENV = "NEWSDESK_SECRET_KEY"
-#: When the tests export: after every fixture story.
-NOW = datetime(2030, 1, 1, tzinfo=UTC)
-
-TOPICS = [
-    ("EU fines chipmaker Nortek 1.2 billion euros", "Regulators in Brussels fined the chipmaker Nortek for rebates "
-     "that shut rivals out of the market for data-centre accelerators; Nortek said it would appeal the decision."),
-    ("Zurich lab shows a warehouse arm that learns a grip", "A robotics lab in Zurich showed a warehouse arm that "
-     "learns to grasp an unfamiliar object after three demonstrations, combining vision and tactile sensors."),
-    ("Low-code platform spring release adds AI form filling", "The spring release of the low-code platform adds "
-     "form filling from documents, a new formula editor, and offline mode for mobile apps built by citizens."),
-    ("City council bans facial recognition in public housing", "The council voted nine to two to ban facial "
-     "recognition cameras in public housing after tenants complained about being tracked entering their homes."),
-    ("Open model tops the translation benchmark", "An open-weights language model topped the translation "
-     "benchmark for low-resource languages, beating closed systems on Yoruba, Quechua and Tigrinya."),
-    ("Hospital trial of sepsis alerts ends early", "A hospital trial of machine-learning sepsis alerts ended "
-     "early after doctors found the alerts fired too late to change treatment for most patients."),
-]  # fmt: skip
-
-
-def fetched(n: int, title: str, text: str, *, image: str | None = None) -> FetchedArticle:
-    url = f"https://outlet{n}.example/news/{n}"
-    return FetchedArticle(
-        article=Article(
-            title=title,
-            published=T0 + timedelta(hours=n * 30),
-            excerpt=text[:120],
-            original_url=url,
-            web_url=url,
-            provider=Provider(f"Outlet {n}", f"outlet{n}.example"),
-            images=(Image(url=image),) if image else None,
-        ),
-        text=text * 3,
-        language="en",
-        authors=(f"Reporter {n}",),
-        links=(f"https://source{n}.example/",),
-        entry_key=url,
-    )
-
-
-def form_stories(store: Store, articles: list[FetchedArticle]) -> None:
-    """Store fetched articles and run the real story stage over them."""
-    with store.transaction() as conn:
-        for item in articles:
-            save_fetched_article(conn, item, source_id=None, now=T0)
-    StoryFormation(store, HashingEmbedder()).run(SystemClock())
 
 
 def new_iv() -> bytes:
@@ -95,11 +45,6 @@ def formed_desk(store: Store) -> list[FetchedArticle]:
     articles = [fetched(n, title, text) for n, (title, text) in enumerate(TOPICS)]
     form_stories(store, articles)
     return articles
-
-
-def stored_values(store: Store) -> dict[str, str | None]:
-    with store.transaction() as conn:
-        return {r.slug: r.secured for r in conn.execute(select(schema.stories.c.slug, schema.stories.c.secured))}
 
 
 def payloads(store: Store, ring: KeyRing) -> dict[str, dict[str, object]]:

@@ -4,6 +4,7 @@ tree, and each one catches a violation planted in a copy of it."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -46,3 +47,13 @@ def test_the_layering_holds_and_each_contract_catches_a_planted_violation(tmp_pa
     assert out.count("BROKEN") == 3
     assert "newsdesk.sources.planted -> newsdesk.store" in out
     assert "newsdesk.store.planted -> newsdesk.keep" in out
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared helpers live in tests/support/; a test module imports helpers, never another test module."""
+    offenders = []
+    for module in sorted((REPO / "tests").rglob("*.py")):
+        for number, line in enumerate(module.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.match(r"\s*(from\s+\.+\s*test_\w*|from\s+tests\.test_\w*|import\s+tests\.test_)", line):
+                offenders.append(f"{module.relative_to(REPO)}:{number}: {line.strip()}")
+    assert offenders == []

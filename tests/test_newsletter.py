@@ -18,11 +18,10 @@ from newsdesk.settings import SiteSettings, load_settings
 from newsdesk.store import Store
 from newsdesk.web.app import create_app
 
-from .publishdata import HOSTILE_NAME, HOSTILE_TITLE, HOSTILE_URL, NOW, TOPICS, beat, save, story
-from .smtpserver import Inbox, free_port, mail_settings
-from .support.markup import parse_html
-from .test_cli import newsdesk
-from .test_publish_feeds import assert_inert_html
+from .support.commandline import newsdesk
+from .support.markup import assert_inert_html, parse_html
+from .support.publishdata import HOSTILE_NAME, HOSTILE_TITLE, HOSTILE_URL, NOW, TOPICS, beat, save, story
+from .support.smtpserver import Inbox, free_port, mail_settings
 
 SITE = SiteSettings(title="A.I. Every Day", url="https://news.example/ai/")
 LINKS = SiteLinks.of(SITE)

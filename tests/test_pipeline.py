@@ -20,12 +20,10 @@ from newsdesk.store import schema
 from newsdesk.store.articles import load_articles
 from newsdesk.store.sources import list_sources
 
-from .conftest import FIXTURES
-from .httpserver import Reply, Site, gzip_bomb, serve
-from .sitefiles import serve_directory
-from .test_cli import newsdesk, stats
+from .support.commandline import newsdesk, stats
+from .support.httpserver import Reply, Site, gzip_bomb, serve
+from .support.sitefiles import SITE_FILES, serve_directory
 
-SITE_FILES = FIXTURES / "site"
 FAST = "[fetch]\nhost_interval = 0.05\ntimeout = 5.0\n"
 
 

@@ -21,8 +21,8 @@ from newsdesk.store.stories import load_stories
 from newsdesk.transfer import export_tree, import_tree
 from newsdesk.web.app import create_app
 
-from .clocks import ManualClock
-from .publishdata import save, story
+from .support.clocks import ManualClock
+from .support.publishdata import save, story
 
 #: The tests' present: one story is dated two hours after it.
 PRESENT = datetime(2024, 5, 3, 12, 0, tzinfo=UTC)

@@ -7,7 +7,6 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import feedparser
-import lxml.html
 import pytest
 from lxml import etree
 
@@ -22,8 +21,8 @@ from newsdesk.settings import SiteSettings
 from newsdesk.sources.feed import parse_feed
 from newsdesk.sources.sitemap import parse_sitemap
 
-from .publishdata import HOSTILE_NAME, HOSTILE_TITLE, HOSTILE_URL, NOW, TOPICS, beat, story, topic
-from .support.markup import strings
+from .support.markup import assert_inert_html, strings
+from .support.publishdata import HOSTILE_NAME, HOSTILE_TITLE, HOSTILE_URL, NOW, TOPICS, beat, story, topic
 
 SITE = SiteSettings(title="A.I. Every Day", url="https://news.example/ai/", locale="en-us")
 LINKS = SiteLinks.of(SITE)
@@ -99,16 +98,6 @@ def hostile_story() -> Story:
                  topics=("<script>alert(3)</script>",))  # fmt: skip
     related = tuple(dataclasses.replace(a, web_url=HOSTILE_URL) for a in base.related or ())
     return dataclasses.replace(base, related=related)
-
-
-def assert_inert_html(fragment: str) -> None:
-    """No element that runs script, no event handler, no script URL: the fragment parsed as a browser would."""
-    tree = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    assert tree.xpath("//script") == []
-    for element in tree.iter():
-        for name, value in element.attrib.items():
-            assert not name.lower().startswith("on"), (name, value)
-            assert not value.strip().lower().startswith(("javascript:", "data:", "vbscript:")), (name, value)
 
 
 @pytest.mark.parametrize("kind", list(WRITERS))

@@ -30,7 +30,7 @@ from newsdesk.store.published import (
 )
 from newsdesk.store.search import fts5_query, query_terms, search_stories
 
-from .publishdata import NOW, TOPICS, beat, save, story
+from .support.publishdata import NOW, TOPICS, beat, save, story
 
 
 def slugs(stories: object) -> list[str]:

@@ -21,8 +21,8 @@ from newsdesk.store.stories import load_stories
 from newsdesk.transfer import export_tree, import_tree
 from newsdesk.web.app import create_app
 
-from .clocks import ManualClock
-from .publishdata import story
+from .support.clocks import ManualClock
+from .support.publishdata import story
 
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 HOSTILE_RECORD = """---

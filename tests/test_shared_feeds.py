@@ -11,9 +11,9 @@ from xml.sax.saxutils import quoteattr
 import pytest
 
 from .conftest import shared_dir
-from .httpserver import Site, serve
-from .sitefiles import serve_directory
-from .test_cli import newsdesk, stats
+from .support.commandline import newsdesk, stats
+from .support.httpserver import Site, serve
+from .support.sitefiles import serve_directory
 
 SHARED = shared_dir()
 CORPORA = ("rss-parser/test/input", "feedjira/spec/sample_feeds", "rsparser-netnewswire/Tests/RSParserTests/Resources")

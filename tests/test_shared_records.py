@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import shared_dir
-from .test_cli import newsdesk
+from .support.commandline import newsdesk
 
 SHARED = shared_dir()
 pytestmark = [

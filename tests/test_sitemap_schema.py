@@ -17,9 +17,9 @@ from newsdesk.store import Store
 from newsdesk.transfer import export_tree
 from newsdesk.web.app import create_app
 
-from .clocks import ManualClock
 from .conftest import FIXTURES
-from .publishdata import HOSTILE_TITLE, beat, save, story
+from .support.clocks import ManualClock
+from .support.publishdata import HOSTILE_TITLE, beat, save, story
 
 SCHEMA = lxml.etree.XMLSchema(lxml.etree.parse(str(FIXTURES / "schemas/sitemap.xsd")))
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "n": "http://www.google.com/schemas/sitemap-news/0.9"}

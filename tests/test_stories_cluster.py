@@ -20,7 +20,7 @@ from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
 from newsdesk.stories.embed import DIMENSIONS, Vectors
 from newsdesk.stories.lifeconfig import LifeConfig
 
-from .embedders import HashingEmbedder
+from .support.embedders import HashingEmbedder
 
 _WORD = re.compile(r"[a-z0-9]+")
 _START = datetime(2024, 3, 1, 8, tzinfo=UTC)

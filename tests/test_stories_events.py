@@ -17,8 +17,8 @@ from newsdesk.stories.events import evidence, mentioned_days, normal_link, numbe
 from newsdesk.stories.explain import explain_story
 from newsdesk.stories.primary import PrimaryChoice
 
-from .embedders import HashingEmbedder
-from .test_formation import article, stored
+from .support.embedders import HashingEmbedder
+from .support.formeddesk import article, stored
 
 # A Thursday.
 _PUBLISHED = datetime(2015, 3, 5, 14, tzinfo=UTC)

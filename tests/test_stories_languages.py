@@ -10,7 +10,7 @@ from newsdesk.read.langid import LanguageGuesser
 from newsdesk.record import StoryArticle
 from newsdesk.stories.languages import LanguageStreams, StreamsConfig, stream_of
 
-from .embedders import HashingEmbedder
+from .support.embedders import HashingEmbedder
 
 T0 = datetime(2024, 3, 1, 8, tzinfo=UTC)
 

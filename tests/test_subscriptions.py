@@ -26,11 +26,11 @@ from newsdesk.store.subscribers import add_subscriber, subscribers
 from newsdesk.store.topics import load_topics
 from newsdesk.web.app import create_app
 
-from .clocks import ManualClock
-from .publishdata import beat, save
-from .smtpserver import Inbox, mail_settings
+from .support.clocks import ManualClock
+from .support.commandline import newsdesk
 from .support.markup import parse_html
-from .test_cli import newsdesk
+from .support.publishdata import beat, save
+from .support.smtpserver import Inbox, mail_settings
 
 NOW = datetime(2024, 5, 3, 12, 0, tzinfo=UTC)
 DAY = datetime(2024, 5, 2, tzinfo=UTC).date()

@@ -26,9 +26,9 @@ from newsdesk.formation import StoryFormation
 from newsdesk.store import schema
 from newsdesk.store.sources import list_sources
 
-from .embedders import HashingEmbedder
-from .httpserver import Reply, Site, serve
-from .test_cli import newsdesk
+from .support.commandline import newsdesk
+from .support.embedders import HashingEmbedder
+from .support.httpserver import Reply, Site, serve
 
 T0 = datetime(2024, 5, 2, 8, 0, tzinfo=UTC)
 SUBJECTS = (

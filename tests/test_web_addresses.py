@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 
 from newsdesk.store import schema
 
-from .test_cli import newsdesk
-from .webdesk import BACKENDS, DeskSite, backend, desk_site, token_in
+from .support.commandline import newsdesk
+from .support.webdesk import BACKENDS, DeskSite, backend, desk_site, token_in
 
 HUGE = "99999999999999999999999999"
 JUST_PAST = str(2**31)  # one past the largest integer the store's id columns hold (on PostgreSQL)

@@ -22,9 +22,9 @@ from newsdesk.store import Store
 from newsdesk.web.apidocs import DOCS_POLICY, TypePart, api_reference, prose, type_parts
 from newsdesk.web.app import create_app
 
-from .clocks import ManualClock
-from .publishdata import beat, save
+from .support.clocks import ManualClock
 from .support.markup import parse_html
+from .support.publishdata import beat, save
 
 API_PATHS = {"/api/news/", "/api/news/{topic}/", "/api/stories/{ident}", "/api/topics/"}
 

@@ -15,7 +15,7 @@ from newsdesk.desk import open_desk
 from newsdesk.fetch.clock import SystemClock
 from newsdesk.web.app import create_app
 
-from .deskfixture import build_desk
+from .support.deskfixture import build_desk
 
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis (a dev dependency) is not installed")
 

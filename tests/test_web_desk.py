@@ -20,8 +20,9 @@ from newsdesk.store import Store
 from newsdesk.store.sources import muted_source_ids
 from newsdesk.web.app import create_app
 
-from .clocks import ManualClock
-from .deskfixture import (
+from .support.clocks import ManualClock
+from .support.commandline import newsdesk
+from .support.deskfixture import (
     ADMIN,
     ADMIN_PASSWORD,
     EDITOR,
@@ -31,8 +32,7 @@ from .deskfixture import (
     FixtureDesk,
     build_desk,
 )
-from .httpserver import Site, serve
-from .test_cli import newsdesk
+from .support.httpserver import Site, serve
 
 BASE = "http://127.0.0.1:8000"
 

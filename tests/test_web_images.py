@@ -13,8 +13,8 @@ from newsdesk.settings import Settings
 from newsdesk.store import Store
 from newsdesk.web.app import create_app
 
-from .clocks import ManualClock
 from .conftest import FIXTURES
+from .support.clocks import ManualClock
 
 
 def test_cached_images_are_served_with_long_lived_caching(tmp_path: Path) -> None:

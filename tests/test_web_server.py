@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .servedesk import Served, make_desk, serving
+from .support.servedesk import Served, make_desk, serving
 
 EDITOR, PASSWORD = "ada", "a long enough password"
 TIMEOUT = 2.0  # web.header_timeout_seconds and web.body_timeout_seconds of the served desk

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import feedparser
 import lxml.html
@@ -23,24 +22,15 @@ from newsdesk.store import Store, schema
 from newsdesk.store.newsletters import save_newsletter
 from newsdesk.web.app import create_app
 
-from .clocks import ManualClock
-from .publishdata import HOSTILE_NAME, HOSTILE_TITLE, HOSTILE_URL, NOW, beat, save, story
-from .support.markup import parse_html, strings
-from .test_publish_feeds import assert_inert_html
+from .support.clocks import ManualClock
+from .support.markup import assert_inert_html, parse_html, strings
+from .support.publishdata import HOSTILE_NAME, HOSTILE_TITLE, HOSTILE_URL, NOW, beat, save, settings, story
 
 REAL_ENTRY_KEYS = [
     "path", "title", "excerpt", "sourceUrl", "webUrl", "originalUrl", "featuredContent", "highlight", "heat",
     "tags", "images", "content", "type", "ampWebUrl", "cdnAmpWebUrl", "publishedDateTime", "updatedDateTime",
     "provider", "locale", "categories", "topics",
 ]  # fmt: skip
-
-
-def settings(tmp_path: Path, **web: Any) -> Settings:
-    return Settings(
-        desk=tmp_path,
-        site=SiteSettings(title="A.I. Every Day", url="https://news.example", page_size=2),
-        web=dataclasses.replace(WebSettings(page_size=2, feed_size=10), **web),
-    )
 
 
 @pytest.fixture

@@ -15,10 +15,9 @@ from newsdesk.store import Store
 from newsdesk.web.app import create_app
 from newsdesk.web.wording import PHRASES, Wording
 
-from .clocks import ManualClock
-from .publishdata import beat, save
+from .support.clocks import ManualClock
 from .support.markup import parse_html
-from .test_web_site import settings
+from .support.publishdata import beat, save, settings
 
 WEB = Path(__file__).parent.parent / "src" / "newsdesk" / "web"
 #: ``t("...")`` in the reader's templates; ``words("...")``, ``error_page(status, "...", "...")`` and the

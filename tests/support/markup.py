@@ -25,3 +25,13 @@ def strings(node: etree._Element, path: str, namespaces: dict[str, str] | None =
     found = node.xpath(path, namespaces=namespaces)
     assert isinstance(found, list)
     return [item.decode() if isinstance(item, bytes) else str(item) for item in found if isinstance(item, str | bytes)]
+
+
+def assert_inert_html(fragment: str) -> None:
+    """No element that runs script, no event handler, no script URL: the fragment parsed as a browser would."""
+    tree = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    assert tree.xpath("//script") == []
+    for element in tree.iter():
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), (name, value)
+            assert not value.strip().lower().startswith(("javascript:", "data:", "vbscript:")), (name, value)

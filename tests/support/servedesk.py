@@ -19,8 +19,8 @@ from newsdesk.desk import open_desk
 from newsdesk.store.users import add_user
 from newsdesk.web.auth import hash_password
 
+from .commandline import newsdesk
 from .deskfixture import T0
-from .test_cli import newsdesk
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from newsdesk.record import Article, Provider, Story, Topic
+from newsdesk.settings import Settings, SiteSettings, WebSettings
 from newsdesk.store import Store
 from newsdesk.store.stories import save_story
 from newsdesk.store.topics import save_topic
@@ -94,3 +98,12 @@ def beat() -> list[Story]:
         story("2024-04-30-no-topics", "Cloud outage takes down a chatbot for an hour",
               when=day - timedelta(days=2), heat=20, topics=None, outlet="Status Page"),
     ]  # fmt: skip
+
+
+def settings(tmp_path: Path, **web: Any) -> Settings:
+    """A desk's settings for the web tests: two stories a page, ten a feed, and these ``[web]`` changes."""
+    return Settings(
+        desk=tmp_path,
+        site=SiteSettings(title="A.I. Every Day", url="https://news.example", page_size=2),
+        web=dataclasses.replace(WebSettings(page_size=2, feed_size=10), **web),
+    )

@@ -6,7 +6,10 @@ import hashlib
 from pathlib import Path
 
 from .httpserver import Site
+from .paths import FIXTURES
 
+#: The fixture site: real-shaped feed and pages, with SITE standing for the address it is served at.
+SITE_FILES = FIXTURES / "site"
 TYPES = {".xml": "application/xml", ".html": "text/html; charset=utf-8", ".txt": "text/plain", ".opml": "text/x-opml"}
 
 

@@ -32,8 +32,8 @@ from newsdesk.taxonomy import parse_topic
 from newsdesk.web.auth import hash_password
 
 from .clocks import ManualClock
-from .conftest import FIXTURES
 from .embedders import HashingEmbedder
+from .paths import FIXTURES
 
 DATA = FIXTURES / "desk" / "articles.json"
 T0 = datetime(2024, 5, 2, 8, 0, tzinfo=UTC)
