@@ -26,10 +26,17 @@ from newsdesk.store.timestamps import from_db, to_db
 _stories = schema.stories
 
 
-def out_at(now: datetime) -> ColumnElement[bool]:
-    """The stories out at ``now``: published, and the primary's time is not after ``now``."""
-    # "== True", not "is_(True)": the index on (published, published_at) needs "=".
-    return and_(_stories.c.published == True, _stories.c.published_at <= to_db(now))  # noqa: E712
+def out_at(now: datetime, *, by_heat: bool = False) -> ColumnElement[bool]:
+    """The stories out at ``now``: published, and the primary's time is not after ``now``.
+
+    ``by_heat``: for a query ordered by heat, the time is compared through a function that changes nothing
+    (``coalesce(t, t)``), so the planner walks the (published, heat) index in order and filters, rather than
+    taking the (published, published_at) range, which holds nearly every story, and sorting it all by heat
+    (SQLite: 137 ms against 10 ms for the front page of 100,000 stories).
+    """
+    when = func.coalesce(_stories.c.published_at, _stories.c.published_at) if by_heat else _stories.c.published_at
+    # "== True", not "is_(True)": the indexes on (published, ...) need "=".
+    return and_(_stories.c.published == True, when <= to_db(now))  # noqa: E712
 
 
 def next_due(conn: Connection, now: datetime) -> datetime | None:
@@ -99,7 +106,7 @@ def by_heat(
     conn: Connection, *, now: datetime, page: int = 1, size: int = 30, topic_names: Sequence[str] | None = None
 ) -> StoryPage:
     """Stories out, hottest first (unjudged last), then newest; optionally only those with these topics."""
-    query = _in_topics(select(_stories.c.slug).where(out_at(now)), topic_names).order_by(*_by_heat(conn))
+    query = _in_topics(select(_stories.c.slug).where(out_at(now, by_heat=True)), topic_names).order_by(*_by_heat(conn))
     return _page(conn, query, page, size)
 
 
