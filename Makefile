@@ -41,7 +41,7 @@ typecheck: setup
 	$(BIN)/mypy
 
 pytest: setup
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=30
 
 test: lint typecheck pytest
 
