@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from tests.support.deskfixture import EDITOR, EDITOR_PASSWORD, build_desk  # noqa: E402
-from tests.test_browser import served  # noqa: E402
+from tests.support.served import served  # noqa: E402
 
 from newsdesk.desk import open_desk  # noqa: E402
 from newsdesk.fetch.clock import SystemClock  # noqa: E402

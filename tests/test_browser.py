@@ -11,11 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,36 +22,12 @@ from newsdesk.fetch.clock import SystemClock
 from newsdesk.web.app import create_app
 
 from .support.deskfixture import EDITOR, EDITOR_PASSWORD, HOSTILE_TITLE, FixtureDesk, build_desk
+from .support.served import served
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path(os.environ.get("NEWSDESK_CHROMIUM", "/usr/bin/chromium"))
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
-
-@contextmanager
-def served(app: Any) -> Iterator[str]:
-    """The app on a free port of 127.0.0.1, in a thread; its base URL."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive(), "the app stopped while starting"
-        assert time.monotonic() < deadline, "the app did not start in 20 seconds"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @pytest.fixture(scope="module")
