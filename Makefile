@@ -11,7 +11,7 @@ export NEWSDESK_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:543
 SHARED ?= $(firstword $(wildcard ../shared /work/shared))
 ND := $(BIN)/newsdesk
 
-.PHONY: setup run demo test lint typecheck pytest eval bench format clean
+.PHONY: setup run demo test quick lint typecheck pytest eval bench format clean
 
 $(BIN)/newsdesk: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,18 @@ pytest: setup
 	$(BIN)/pytest --durations=30
 
 test: lint typecheck pytest
+
+# The inner loop (about a minute): the pure cores (sources, read, stories, judge, publish), the records, the
+# settings, the newsletter and the store's own tests, on SQLite only; no browser, no real data, no servers of
+# the desk's own. `make test` runs everything.
+QUICK := tests/test_sources_*.py tests/test_read_*.py tests/test_stories_*.py tests/test_judge_*.py \
+	tests/test_publish_feeds.py tests/test_publish_due.py tests/test_recordfile.py tests/test_recordtext.py \
+	tests/test_slugs.py tests/test_settings.py tests/test_web_conditional.py tests/test_errors.py \
+	tests/test_layering.py tests/test_schedule.py tests/test_sitemap_schema.py tests/test_newsletter.py \
+	tests/test_subscriptions.py tests/test_store.py tests/test_keep_secured.py
+quick: setup
+	$(BIN)/ruff check src tests
+	$(BIN)/pytest -q -x -m "not postgres and not shared_data and not browser" $(QUICK)
 
 # Quality bars over ../shared/data, pinned: a run below any of them fails.
 eval: setup
