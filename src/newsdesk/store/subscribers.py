@@ -69,6 +69,17 @@ def _topics_value(topics: Iterable[str] | None) -> str | None:
     return ",".join(chosen) if topics is not None and chosen else None
 
 
+def _insert(
+    conn: Connection, address: str, state: str, topics: str | None, now: datetime, **dates: datetime
+) -> Subscriber:
+    """A new reader row with a fresh random token."""
+    token = secrets.token_hex(24)
+    conn.execute(
+        insert(_table).values(address=address, state=state, token=token, added_at=to_db(now), topics=topics, **dates)
+    )
+    return _load(conn, address)
+
+
 def add_subscriber(
     conn: Connection, address: str, *, now: datetime, rejoin: bool = False, topics: Iterable[str] | None = None
 ) -> tuple[Subscriber, bool]:
@@ -79,17 +90,7 @@ def add_subscriber(
     row = conn.execute(select(_table).where(_table.c.address == found)).first()
     chosen = _topics_value(topics)
     if row is None:
-        conn.execute(
-            insert(_table).values(
-                address=found,
-                state=ACTIVE,
-                token=secrets.token_hex(24),
-                added_at=to_db(now),
-                topics=chosen,
-                confirmed_at=to_db(now),
-            )
-        )
-        return _load(conn, found), True
+        return _insert(conn, found, ACTIVE, chosen, now, confirmed_at=to_db(now)), True
     if row.state != ACTIVE and rejoin:
         conn.execute(
             update(_table)
@@ -110,17 +111,7 @@ def request_subscription(
     row = conn.execute(select(_table).where(_table.c.address == found)).first()
     chosen = _topics_value(topics)
     if row is None:
-        conn.execute(
-            insert(_table).values(
-                address=found,
-                state=PENDING,
-                token=secrets.token_hex(24),
-                added_at=to_db(now),
-                topics=chosen,
-                asked_at=to_db(now),
-            )
-        )
-        return _load(conn, found), True
+        return _insert(conn, found, PENDING, chosen, now, asked_at=to_db(now)), True
     if row.state == ACTIVE:
         return _subscriber(row), False
     asked = from_db(row.asked_at) if row.asked_at is not None else None

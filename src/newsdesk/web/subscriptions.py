@@ -13,9 +13,10 @@ already subscribed exactly as a new one, so it tells nobody who reads the newsle
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from fastapi import APIRouter
+from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,7 +24,13 @@ from starlette.responses import Response
 from newsdesk.mailing import ConfirmationLimit, ask_to_confirm
 from newsdesk.publish.mailer import MailError
 from newsdesk.record import Topic
-from newsdesk.store.subscribers import SubscriberError, confirm_by_token, subscriber_by_token, unsubscribe_by_token
+from newsdesk.store.subscribers import (
+    Subscriber,
+    SubscriberError,
+    confirm_by_token,
+    subscriber_by_token,
+    unsubscribe_by_token,
+)
 from newsdesk.store.topics import load_topics
 from newsdesk.web.desk import read_form
 from newsdesk.web.pages import Pages, security_headers
@@ -103,12 +110,16 @@ def subscriptions_router(pages: Pages) -> APIRouter:
             return _page(pages, 503, "Unavailable", "The confirmation mail could not be sent; please try again later.")
         return _page(pages, 200, "Check your inbox", "We sent you a link to confirm your subscription.")
 
+    def reader(token: str, act: Callable[[Connection, str], Subscriber | None]) -> Subscriber | None:
+        """``act`` on the reader whose token this is, in one transaction (``None``: no such token)."""
+        if not _token(token):
+            return None
+        with pages.store.transaction() as conn:
+            return act(conn, token)
+
     @router.get("/newsletter/confirm/{token}")
     def ask_confirm(token: str) -> Response:
-        found = None
-        if _token(token):
-            with pages.store.transaction() as conn:
-                found = subscriber_by_token(conn, token)
+        found = reader(token, subscriber_by_token)
         if found is None or found.state not in ("pending", "active"):
             return _page(pages, 404, "Not found", "This link is not valid (or no longer); subscribe again.")
         action = pages.links.path(f"/newsletter/confirm/{token}")
@@ -117,21 +128,13 @@ def subscriptions_router(pages: Pages) -> APIRouter:
 
     @router.post("/newsletter/confirm/{token}")
     def confirm(token: str) -> Response:
-        found = None
-        if _token(token):
-            with pages.store.transaction() as conn:
-                found = confirm_by_token(conn, token, now=pages.clock.now())
-        if found is None:
+        if reader(token, lambda conn, t: confirm_by_token(conn, t, now=pages.clock.now())) is None:
             return _page(pages, 404, "Not found", "This link is not valid (or no longer); subscribe again.")
         return _page(pages, 200, "Subscribed", "You will receive the newsletter; each one has a link to leave.")
 
     @router.get("/newsletter/unsubscribe/{token}")
     def ask_leave(token: str) -> Response:
-        found = None
-        if _token(token):
-            with pages.store.transaction() as conn:
-                found = subscriber_by_token(conn, token)
-        if found is None:
+        if reader(token, subscriber_by_token) is None:
             return _page(pages, 404, "Not found", "This unsubscribe link is not valid (or no longer).")
         action = pages.links.path(f"/newsletter/unsubscribe/{token}")
         question = "Stop receiving the newsletter at this address?"
@@ -139,11 +142,7 @@ def subscriptions_router(pages: Pages) -> APIRouter:
 
     @router.post("/newsletter/unsubscribe/{token}")
     def leave(token: str) -> Response:
-        found = None
-        if _token(token):
-            with pages.store.transaction() as conn:
-                found = unsubscribe_by_token(conn, token, now=pages.clock.now())
-        if found is None:
+        if reader(token, lambda conn, t: unsubscribe_by_token(conn, t, now=pages.clock.now())) is None:
             return _page(pages, 404, "Not found", "This unsubscribe link is not valid (or no longer).")
         return _page(pages, 200, "Unsubscribed", "You will receive no more newsletters at this address.")
 
