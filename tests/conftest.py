@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from newsdesk.store import Store
 
+from .support.databases import postgres_schema
 from .support.paths import FIXTURE_TREE, FIXTURES, REPO
 from .support.smtpserver import smtp
 
@@ -64,17 +64,8 @@ def postgres_server() -> str:
 @pytest.fixture
 def postgres_schema_url(postgres_server: str) -> Iterator[str]:
     """A URL whose connections work in a fresh schema of their own, dropped afterwards."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sqlalchemy.create_engine(postgres_server)
-    with admin.begin() as conn:
-        conn.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in postgres_server else "?"
-    try:
-        yield f"{postgres_server}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema(postgres_server) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -264,7 +264,7 @@ def test_newsdesk_subscribers_add_takes_topics(tmp_path: Path, database_url: str
     assert newsdesk("init", path, "--database", database_url)[0] == 0
     with Store.open(database_url) as store:
         save(store, beat())
-    assert newsdesk("subscribers", "add", "a@example.org", "--topics", "ai-policy", "--desk", path)[0] == 0
+    assert newsdesk("subscribers", "add", "a@example.org", "--topics", "AI-Policy", "--desk", path)[0] == 0
     code, _, err = newsdesk("subscribers", "add", "b@example.org", "--topics", "knitting", "--desk", path)
     assert code == 2
     assert "no topic 'knitting'" in err

@@ -1505,14 +1505,17 @@ def subscribers_add(
     chosen = [t.strip() for t in topics.split(",") if t.strip()] if topics is not None else None
     with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
         known = load_topics(conn)
-        unknown = [t for t in chosen or () if find_topic(known, t) is None]
+        found_topics = {t: find_topic(known, t) for t in chosen or ()}
+        unknown = [t for t, topic in found_topics.items() if topic is None]
         if unknown:
             ids = ", ".join(t.id for t in known) or "none yet"
             raise typer.BadParameter(
                 f"no topic {', '.join(map(repr, unknown))} (the desk's: {ids})", param_hint="--topics"
             )
+        # Stored as the taxonomy spells them (the ids are matched case-insensitively).
+        topic_ids = [t.id for t in found_topics.values() if t is not None] if chosen is not None else None
         for address in addresses:
-            found, new = add_subscriber(conn, address, now=_now(), rejoin=True, topics=chosen)
+            found, new = add_subscriber(conn, address, now=_now(), rejoin=True, topics=topic_ids)
             typer.echo(f"{'added' if new else 'already subscribed'}: {found.address}")
 
 

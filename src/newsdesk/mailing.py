@@ -56,7 +56,12 @@ def _permanent(reason: str) -> bool:
 
 
 def _reader_issue(
-    issue: Newsletter, reader: Subscriber, stories: Sequence[Story], topics: Sequence[Topic], settings: Settings
+    issue: Newsletter,
+    reader: Subscriber,
+    stories: Sequence[Story],
+    topics: Sequence[Topic],
+    settings: Settings,
+    links: SiteLinks,
 ) -> Newsletter | None:
     """The issue as this reader gets it: all of it, or only the stories on the topics they chose (None: none)."""
     if reader.topics is None:
@@ -69,7 +74,6 @@ def _reader_issue(
     chosen = [s for s in stories if names.intersection(s.topics or ())]
     if not chosen:
         return None
-    links = SiteLinks.of(settings.site)
     per_section = settings.newsletter.per_topic
     return render_newsletter(issue.day, chosen, topics, settings.site, links, per_section=per_section)
 
@@ -100,7 +104,7 @@ def send_issue(
     by_topics: dict[tuple[str, ...] | None, Newsletter | None] = {}  # one rendering per choice of topics
     for reader in (r for r in readers if r.address not in already):
         if reader.topics not in by_topics:
-            by_topics[reader.topics] = _reader_issue(issue, reader, stories, topics, settings)
+            by_topics[reader.topics] = _reader_issue(issue, reader, stories, topics, settings, links)
         own = by_topics[reader.topics]
         if own is None:
             report.nothing_for += 1

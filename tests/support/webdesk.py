@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy
 from fastapi.testclient import TestClient
 
 from newsdesk.desk import open_desk
@@ -21,6 +19,7 @@ from newsdesk.store import Store
 from newsdesk.web.app import create_app
 
 from .clocks import ManualClock
+from .databases import postgres_schema
 from .deskfixture import EDITOR, EDITOR_PASSWORD, FORMED_AT, FixtureDesk, build_desk
 
 BASE = "http://127.0.0.1:8000"
@@ -51,16 +50,8 @@ def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'store.db'}"
         return
     server: str = request.getfixturevalue("postgres_server")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sqlalchemy.create_engine(server)
-    with admin.begin() as conn:
-        conn.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema(server) as url:
+        yield url
 
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

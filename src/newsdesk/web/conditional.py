@@ -82,12 +82,6 @@ def chosen_encoding(header: str | None) -> str | None:
     return "br" if brotli >= gzip_ and brotli > 0 else "gzip"
 
 
-def accepts_gzip(header: str | None) -> bool:
-    """Whether ``Accept-Encoding: header`` takes gzip (a ``q=0`` refuses it)."""
-    qualities = _qualities(header)
-    return max(qualities.get("gzip", qualities.get("*", 0.0)), qualities.get("x-gzip", 0.0)) > 0
-
-
 def gzipped(body: bytes) -> bytes | None:
     """The body compressed (deterministically: no time stamp), or ``None`` when it is too small to gain."""
     if len(body) < GZIP_MIN_BYTES:
