@@ -25,6 +25,15 @@ def unescape(text: str) -> str:
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+#: A character reference (``&#8217;``, ``&#x2019;``) or a named one (``&amp;``, ``&rsquo;``).
+_REFERENCE = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
+
+
+def decoded(text: str) -> str:
+    """``text`` with its character references decoded, once, where it holds any (:func:`unescape`)."""
+    return unescape(text) if _REFERENCE.search(text) else text
+
+
 def printable(text: str) -> str:
     """``text`` without control characters (tab, newline and carriage return stay)."""
     return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text

@@ -12,19 +12,14 @@ read and written back is byte for byte the same). Text from fetched pages is cle
 from __future__ import annotations
 
 import dataclasses
-import re
 
-from newsdesk.cleantext import printable, unescape
+from newsdesk.cleantext import decoded, printable
 from newsdesk.record import Article, Story
-
-#: A character reference (``&#8217;``, ``&#x2019;``) or a named one (``&amp;``, ``&rsquo;``).
-_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 def clean_text(text: str) -> str:
     """``text`` without control characters, its character references decoded (once)."""
-    text = printable(text)
-    return unescape(text) if "&" in text and _REFERENCE.search(text) else text
+    return decoded(printable(text))
 
 
 def _clean_article(article: Article) -> Article:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from newsdesk.cleantext import unescape
+from newsdesk.cleantext import decoded
 
 _SPACE = re.compile(r"\s+")
-_ENTITY = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
 _TAG = re.compile(r"<[^<>]{0,2000}>")
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -22,8 +21,7 @@ def plain(text: str | None) -> str:
     """Declared text made plain: leftover (double-escaped) entities and tags removed, whitespace squashed."""
     if not text:
         return ""
-    if _ENTITY.search(text):
-        text = unescape(text)
+    text = decoded(text)
     if "<" in text:
         text = _TAG.sub(" ", text)
     return squash(unicodedata.normalize("NFC", text.replace("\u00ad", "").replace("\u200b", "")))
