@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.text import Text
 
 from newsdesk import __version__
+from newsdesk.allocator import keep_large_blocks_apart
 from newsdesk.errors import NewsdeskError
 
 if TYPE_CHECKING:
@@ -154,6 +155,7 @@ def main(
     ] = False,
 ) -> None:
     """newsdesk: sources to a published, curated feed about one beat."""
+    keep_large_blocks_apart()
     if progress:
         # What every command's progress bar reads (and what a service can set itself).
         os.environ[PROGRESS_ENV] = "1"

@@ -211,15 +211,16 @@ class StoryFormation:
             unreplayed=[a for row, a in clustered if row.story_key not in wanted and row.seq > through],
         )
         clusterer = LanguageStreams(self.config, backgrounds)
-        for row, article in clustered:
-            if row.story_key not in wanted:
-                continue
+        replayed = [(row, article) for row, article in clustered if row.story_key in wanted]
+        vectors = np.zeros((len(replayed), DIMENSIONS), dtype=np.float32)
+        for i, (row, _article) in enumerate(replayed):
             if row.signature is not None:
                 self.dedup.add_signature(row.article_id, row.signature)
             vector = np.frombuffer(row.vector or b"", dtype=np.float32)
-            if vector.shape != (DIMENSIONS,):
-                vector = np.zeros(DIMENSIONS, dtype=np.float32)
-            clusterer.add(article, vector)
+            if vector.shape == (DIMENSIONS,):
+                vectors[i] = vector
+        # A long replay reads its articles in a second process (``LanguageStreams.add_many``).
+        clusterer.add_many([article for _row, article in replayed], vectors)
         clusterer.close_quiet()
         return clusterer
 

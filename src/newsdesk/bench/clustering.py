@@ -24,8 +24,14 @@ stories' recall period are dropped) and otherwise :meth:`StoryClusterer.add`. Ar
 outside the timed code. Embedding is not in the timed path (the desk stores vectors); MiniLM's own rate is
 measured apart on a sample of the same articles' embedding texts.
 
-Peak memory is the process's peak resident set size (``resource.getrusage(RUSAGE_SELF).ru_maxrss``), read
-after clustering and before MiniLM is loaded; it includes the interpreter, numpy and the generator's chunks.
+As a restart's replay does (:meth:`LanguageStreams.add_many`), the articles are read in a second process one
+chunk ahead (:mod:`newsdesk.stories.readahead`) when the machine has a second core: dedup runs on chunk ``k + 1``
+and that process reads it while this one places chunk ``k``. The timed seconds are this process's wall time
+(each chunk charged its own dedup, the generator's time left out), so any wait for the reader is in them.
+
+Peak memory is this process's peak resident set size plus the reading process's (``ru_maxrss`` of
+``RUSAGE_SELF`` and ``RUSAGE_CHILDREN``), read after clustering and before MiniLM is loaded; it includes the
+interpreters, numpy and the generator's chunks.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import json
 import resource
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -46,6 +52,9 @@ from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
 from newsdesk.stories.dedup import NearDuplicateIndex
 from newsdesk.stories.embed import DIMENSIONS, Embedder, MiniLM, Vectors
 from newsdesk.stories.features import embedding_text
+from newsdesk.stories.readahead import read_ahead as read_ahead_of
+from newsdesk.stories.readahead import worth_reading_ahead
+from newsdesk.stories.reading import ReadElsewhere
 
 VOCABULARY = 30_000
 NAMES = 20_000
@@ -218,8 +227,18 @@ class ClusteringBenchReport:
 
 
 def _peak_memory_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """This process's peak resident set plus that of its largest finished child (the reading process)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+@dataclass(slots=True)
+class _Chunk:
+    phase: str
+    batch: list[StoryArticle]
+    vectors: Vectors
+    gold: list[int]
+    dedup_seconds: float = 0.0
 
 
 def _chunks(total: int) -> Iterator[int]:
@@ -240,6 +259,7 @@ def run_clustering_bench(
     config: ClusterConfig | None = None,
     embedder: Embedder | None = None,
     embed_sample: int = 256,
+    read_ahead: bool | None = None,
 ) -> ClusteringBenchReport:
     """Stream ``warmup`` articles (default: as many as ``articles``), then time ``articles`` more (see above).
 
@@ -249,6 +269,7 @@ def run_clustering_bench(
     warm = articles if warmup is None else warmup
     base = config or ClusterConfig()
     config = replace(base, life=replace(base.life, quiet_max_days=min(base.life.quiet_max_days, open_days)))
+    ahead = worth_reading_ahead(warm + articles) if read_ahead is None else read_ahead
     news = SyntheticNews(seed, 0)
     rng = np.random.default_rng(seed + 1)
     clusterer = StoryClusterer(config)
@@ -256,65 +277,80 @@ def run_clustering_bench(
     recall = config.life.recall_days * per_day
     labels: dict[int, int] = {}
     copy_of: dict[int, int] = {}
-    copies = 0
     most_open = 0
     sample: list[str] = []
-    dedup_seconds = [0.0]
+    clock = time.perf_counter
+    # Time spent outside the timed work in each step of the loop: making the next chunk, and its dedup (each
+    # chunk is charged its own dedup, whichever step ran it).
+    aside = {"generate": 0.0, "dedup": 0.0}
 
-    def feed(batch: list[StoryArticle], vectors: Vectors, gold: list[int]) -> float:
-        nonlocal copies, most_open
-        clock = time.perf_counter
+    def chunks() -> Iterator[_Chunk]:
+        next_id = 0
+        new_per_day = per_day / 4
+        for phase, total in (("warmup", warm), ("timed", articles)):
+            for size in _chunks(total):
+                started = clock()
+                times = (next_id + np.arange(size)) / per_day
+                new = rng.random(size) < 0.25
+                new[0] |= news.story_count == 0
+                first_new = news.story_count
+                news.grow(int(new.sum()), starts=times[new])
+                # Each follow-up picks a story by age: exponential, mean 1.5 days' worth of new stories.
+                started_before = first_new + np.cumsum(new) - new
+                back = np.floor(rng.exponential(1.5 * new_per_day, size=size)).astype(np.int64)
+                chosen = np.maximum(started_before - 1 - back, 0)
+                chosen[new] = np.arange(first_new, first_new + int(new.sum()))
+                days = np.maximum(times - news.starts[chosen], 0.0)
+                batch, vectors, gold = news.articles(next_id, chosen, days)
+                next_id += size
+                aside["generate"] += clock() - started
+                yield _Chunk(phase, batch, vectors, gold)
+
+    def deduplicated(chunk: _Chunk) -> list[tuple[str, StoryArticle]]:
+        """Dedup the chunk (a copy joins its original's story, as the desk does); the articles left to cluster."""
         started = clock()
-        dedup.prepare(batch)
+        dedup.prepare(chunk.batch)
         # Signatures older than the recall period go (a copy of an older story would only start a new one).
-        first = batch[0].id
-        for old in range(max(0, first - len(batch) - int(recall)), max(0, first - int(recall))):
+        first = chunk.batch[0].id
+        for old in range(max(0, first - len(chunk.batch) - int(recall)), max(0, first - int(recall))):
             if old in dedup:
                 dedup.remove(old)
-        in_dedup = clock() - started
-        for article, vector in zip(batch, vectors, strict=True):
-            before = clock()
+        kept = []
+        for article in chunk.batch:
             copy = dedup.add(article)
-            in_dedup += clock() - before
-            if copy is not None:
-                copies += 1
+            if copy is None:
+                kept.append(("", article))
+            else:
                 copy_of[article.id] = copy.original_id
-                continue
-            clusterer.add(article, vector)
-        elapsed = clock() - started
+        chunk.dedup_seconds = clock() - started
+        aside["dedup"] += chunk.dedup_seconds
+        return kept
+
+    readings: Iterator[tuple[_Chunk, Sequence[ReadElsewhere | None]]]
+    if ahead:
+        readings = read_ahead_of(chunks(), deduplicated, lambda _stream: (config.reading, None))
+    else:
+        readings = ((chunk, [None] * len(deduplicated(chunk))) for chunk in chunks())
+    seconds = {"warmup": 0.0, "timed": 0.0}
+    dedup_seconds = {"warmup": 0.0, "timed": 0.0}
+    step = clock()
+    before = dict(aside)
+    for chunk, read in readings:
+        kept = iter(read)
+        for article, vector in zip(chunk.batch, chunk.vectors, strict=True):
+            if article.id not in copy_of:
+                clusterer.add(article, vector, next(kept))
+        now = clock()
+        spent = now - step - (aside["generate"] - before["generate"]) - (aside["dedup"] - before["dedup"])
+        seconds[chunk.phase] += spent + chunk.dedup_seconds
+        dedup_seconds[chunk.phase] += chunk.dedup_seconds
+        step, before = now, dict(aside)
         most_open = max(most_open, clusterer.open_story_count)
-        dedup_seconds[0] += in_dedup
-        for article, label in zip(batch, gold, strict=True):
+        for article, label in zip(chunk.batch, chunk.gold, strict=True):
             labels[article.id] = label
             if len(sample) < embed_sample:
                 sample.append(embedding_text(article.title, article.lead, article.text))
-        return elapsed
-
-    warmup_seconds = timed = 0.0
-    next_id = 0
-    new_per_day = per_day / 4
-    for phase, total in (("warmup", warm), ("timed", articles)):
-        if phase == "timed":
-            dedup_seconds[0] = 0.0
-        for size in _chunks(total):
-            times = (next_id + np.arange(size)) / per_day
-            new = rng.random(size) < 0.25
-            new[0] |= news.story_count == 0
-            first_new = news.story_count
-            news.grow(int(new.sum()), starts=times[new])
-            # Each follow-up picks a story by age: exponential, mean 1.5 days' worth of new stories.
-            started_before = first_new + np.cumsum(new) - new
-            back = np.floor(rng.exponential(1.5 * new_per_day, size=size)).astype(np.int64)
-            chosen = np.maximum(started_before - 1 - back, 0)
-            chosen[new] = np.arange(first_new, first_new + int(new.sum()))
-            days = np.maximum(times - news.starts[chosen], 0.0)
-            batch, vectors, gold = news.articles(next_id, chosen, days)
-            elapsed = feed(batch, vectors, gold)
-            if phase == "timed":
-                timed += elapsed
-            else:
-                warmup_seconds += elapsed
-            next_id += size
+        step += clock() - now  # the bookkeeping above is not the desk's work
     peak = _peak_memory_mb()
     ids = sorted(labels)
     predicted = [clusterer.story_of(copy_of.get(i, i)) for i in ids]
@@ -330,16 +366,16 @@ def run_clustering_bench(
         warmup=warm,
         stories_open=most_open,
         articles=articles,
-        warmup_seconds=warmup_seconds,
-        seconds=timed,
-        dedup_seconds=dedup_seconds[0],
-        copies=copies,
+        warmup_seconds=seconds["warmup"],
+        seconds=seconds["timed"],
+        dedup_seconds=dedup_seconds["timed"],
+        copies=len(copy_of),
         stories=clusterer.story_count,
         peak_memory_mb=peak,
         bcubed_f1=scores.bcubed_f1,
         embed_sample=len(sample) if embed_sample else 0,
         embed_seconds=embed_seconds,
-        days=next_id / per_day,
+        days=(warm + articles) / per_day,
         open_days=config.life.quiet_max_days,
     )
 

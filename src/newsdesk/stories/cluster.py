@@ -54,7 +54,7 @@ from newsdesk.stories.index import StoryIndex
 from newsdesk.stories.life import closed_mask, title_key
 from newsdesk.stories.lifeconfig import LifeConfig
 from newsdesk.stories.model import Match, Placement
-from newsdesk.stories.reading import ArticleFeatures, ReadingConfig, StoryReader
+from newsdesk.stories.reading import ArticleFeatures, ReadElsewhere, ReadingConfig, StoryReader
 from newsdesk.stories.recall import RecallKeys
 from newsdesk.stories.sparse import Ids, SparseVector, Weights, add, compact, distinct, dot, dot_many, norms, shared
 
@@ -256,8 +256,12 @@ class StoryClusterer:
 
     # -- the public API ------------------------------------------------------------------------------------
 
-    def add(self, article: StoryArticle, vector: Vectors) -> Placement:
-        """Place one article (with its normalised embedding) and say where it went."""
+    def add(self, article: StoryArticle, vector: Vectors, read: ReadElsewhere | None = None) -> Placement:
+        """Place one article (with its normalised embedding) and say where it went.
+
+        ``read``: the article as a reader elsewhere read it (:mod:`newsdesk.stories.readahead`), for a clusterer
+        whose every article was read there; the same placements as reading it here.
+        """
         vec = np.asarray(vector, dtype=np.float32).reshape(-1)
         if vec.shape[0] != DIMENSIONS:
             raise ValueError(f"vector has {vec.shape[0]} dimensions, expected {DIMENSIONS}")
@@ -266,7 +270,12 @@ class StoryClusterer:
         cfg = self.config
         if self._placed and self._placed % cfg.sweep_every == 0:
             self.close_quiet()
-        features = self.features(article)
+        if read is None:
+            features = self.features(article)
+        elif read.article_id != article.id:
+            raise ValueError(f"article {article.id} was given the reading of article {read.article_id}")
+        else:
+            features = self._reader.follow(read)
         if not features.time <= self._now:
             self._now = features.time if math.isnan(self._now) else max(self._now, features.time)
         related = self._related(article)
@@ -368,17 +377,22 @@ class StoryClusterer:
             life = self.config.life
             # Only a story quiet for at least the shortest quiet period can be closed: most candidates are not.
             # (A NaN time compares false: an undated story is never stale by time.)
-            stale = self._now - self._last[slots] > min(life.quiet_days, life.quiet_max_days) * _DAY
-            if stale.any():
-                since = self._placed - self._last_seq[slots]
-                closed = closed_mask(life, self._first[slots], self._last[slots], since, self._now)
-                slots, totals = slots[~closed], totals[~closed]
+            last = self._last[slots]
+            stale = (self._now - last > min(life.quiet_days, life.quiet_max_days) * _DAY).nonzero()[0]
+            if len(stale):
+                old = slots[stale]
+                since = self._placed - self._last_seq[old]
+                closed = stale[closed_mask(life, self._first[old], last[stale], since, self._now)]
+                if len(closed):
+                    open_ = np.ones(len(slots), dtype=bool)
+                    open_[closed] = False
+                    slots, totals = slots[open_], totals[open_]
         wanted = self.config.candidates
         if len(slots) > wanted:
             # The ``wanted`` largest totals; of those tied at the cut, the smaller slots.
             cut = np.partition(totals, len(totals) - wanted)[len(totals) - wanted]
             above = totals > cut
-            tied = np.flatnonzero(totals == cut)[: wanted - int(above.sum())]
+            tied = (totals == cut).nonzero()[0][: wanted - int(above.sum())]
             above[tied] = True
             slots = slots[above]
         return slots
@@ -393,8 +407,11 @@ class StoryClusterer:
             )
         centroid = (self._sums[slots] @ vec).astype(np.float64) / np.maximum(self._sum_norms[slots], 1e-9)
         rows = self._exemplars[slots]
-        # Empty exemplar places (-1) read row 0 and are then set aside.
-        sims = np.where(rows >= 0, (self._vectors[np.maximum(rows, 0)] @ vec).astype(np.float64), -np.inf)
+        # Only filled exemplar places are read (most stories hold fewer members than places); empty ones (-1)
+        # score -inf.
+        filled = rows >= 0
+        sims = np.full(rows.shape, -np.inf)
+        sims[filled] = self._vectors[rows[filled]] @ vec
         best = sims.argmax(axis=1)
         member = sims[np.arange(n), best]
         sparse, entity = self._cosines(features, slots)
@@ -470,7 +487,8 @@ class StoryClusterer:
         """The combined score of each candidate; missing signals drop out of the weighted mean."""
         cfg = self.config
         total = cfg.dense_weight * (cfg.centroid_share * signals.centroid + (1.0 - cfg.centroid_share) * signals.member)
-        weights = np.full(len(total), cfg.dense_weight)
+        weights = np.empty(len(total))
+        weights.fill(cfg.dense_weight)
         for values, weight in ((signals.sparse, cfg.sparse_weight), (signals.entity, cfg.entity_weight)):
             known = values == values  # not NaN
             total += np.where(known, weight * values, 0.0)

@@ -258,7 +258,7 @@ class Vocabulary:
         codes = list(map(self._tokens.get, tokens))
         if None in codes:
             codes = [self._learn(t) if c is None else c for t, c in zip(tokens, codes, strict=True)]
-        weights = np.repeat(np.array([w for _, w in fields]), [len(field) for field, _ in fields])
+        weights = np.array([w for _, w in fields]).repeat([len(field) for field, _ in fields])
         found = np.array(codes, dtype=np.int64)
         if -2 in codes:
             many = found == -2

@@ -57,9 +57,10 @@ class StoryIndex:
         known = len(postings)
         for i, key in enumerate(keys.tolist()):
             if key < known and (entries := postings[key]):
-                tail = entries[-depth:]
-                found += tail
-                lengths.append(len(tail))
+                if len(entries) > depth:
+                    entries = entries[-depth:]
+                found += entries
+                lengths.append(len(entries))
                 which.append(i)
         if not which:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
@@ -67,11 +68,14 @@ class StoryIndex:
         codes = np.frombuffer(found, dtype=np.int64)
         slots = codes >> self.bits
         current = generations[slots] == (codes & ((1 << self.bits) - 1))
-        stories = roots[slots[current]]
-        pairs = distinct(stories * count + np.repeat(np.arange(count), lengths)[current])
+        key_of = np.arange(count).repeat(lengths)
+        pairs = distinct(roots[slots[current]] * count + key_of[current])
         if not len(pairs):
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        slots = pairs // count
-        starts = np.flatnonzero(np.concatenate(([True], slots[1:] != slots[:-1])))
+        slots, key_of = np.divmod(pairs, count)
+        first = np.empty(len(slots), dtype=bool)
+        first[0] = True
+        np.not_equal(slots[1:], slots[:-1], out=first[1:])
+        starts = first.nonzero()[0]
         key_weights = weights[np.array(which, dtype=np.int64)]
-        return slots[starts], np.add.reduceat(key_weights[pairs % count], starts)
+        return slots[starts], np.add.reduceat(key_weights[key_of], starts)

@@ -17,8 +17,10 @@ Story ids are article ids, unique across streams, so ``story_of`` needs no langu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from newsdesk.record import StoryArticle
 from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
@@ -26,11 +28,16 @@ from newsdesk.stories.embed import Vectors
 from newsdesk.stories.features import DocumentCounts
 from newsdesk.stories.lifeconfig import LifeConfig
 from newsdesk.stories.model import Placement
+from newsdesk.stories.readahead import ReaderStart, worth_reading_ahead
+from newsdesk.stories.readahead import read_ahead as read_ahead_of
+from newsdesk.stories.reading import ReadElsewhere
 
 #: The lexical representation: no dense signal, IDF without a floor, its own join threshold.
 LEXICAL = ClusterConfig(dense_weight=0.0, idf_floor=0.0, threshold=0.12)
 #: The stream of articles whose language is unknown.
 UNKNOWN = "und"
+#: Articles read ahead at a time (:meth:`LanguageStreams.add_many`).
+_BATCH = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,17 +77,47 @@ class LanguageStreams:
         self._streams: dict[str, StoryClusterer] = {}
         self._stream_of_article: dict[int, str] = {}
 
-    def add(self, article: StoryArticle, vector: Vectors) -> Placement:
-        """Place the article in its language's stream."""
+    def add(self, article: StoryArticle, vector: Vectors, read: ReadElsewhere | None = None) -> Placement:
+        """Place the article in its language's stream (``read``: as :meth:`StoryClusterer.add`)."""
         language = stream_of(article.language)
         stream = self._streams.get(language)
         if stream is None:
             stream = self._streams[language] = StoryClusterer(
                 self.config.for_language(language), self._backgrounds.get(language)
             )
-        placement = stream.add(article, vector)
+        placement = stream.add(article, vector, read)
         self._stream_of_article[article.id] = language
         return placement
+
+    def add_many(
+        self, articles: Sequence[StoryArticle], vectors: Vectors, read_ahead: bool | None = None
+    ) -> list[Placement]:
+        """Place articles in order: the same placements as :meth:`add` one by one.
+
+        With ``read_ahead`` (by default: when :func:`worth_reading_ahead` and no stream has read an article yet, as
+        in a restart's replay) the articles are read in a second process, a batch ahead (:mod:`readahead`).
+        """
+        matrix = np.asarray(vectors, dtype=np.float32)
+        if matrix.ndim != 2 or matrix.shape[0] != len(articles):
+            raise ValueError(f"{len(articles)} articles but vectors of shape {matrix.shape}")
+        if read_ahead is None:
+            read_ahead = worth_reading_ahead(len(articles)) and not self._streams
+        if not read_ahead:
+            return [self.add(article, matrix[i]) for i, article in enumerate(articles)]
+        if self._streams:
+            raise ValueError("reading ahead needs streams that have read nothing yet (a replay from the start)")
+
+        def start(language: str) -> ReaderStart:
+            return self.config.for_language(language).reading, self._backgrounds.get(language)
+
+        batches = [range(i, min(i + _BATCH, len(articles))) for i in range(0, len(articles), _BATCH)]
+        placements = []
+        for batch, readings in read_ahead_of(
+            batches, lambda rows: [(stream_of(articles[i].language), articles[i]) for i in rows], start
+        ):
+            for i, read in zip(batch, readings, strict=True):
+                placements.append(self.add(articles[i], matrix[i], read))
+        return placements
 
     def story_of(self, article_id: int) -> int:
         return self._streams[self._stream_of_article[article_id]].story_of(article_id)

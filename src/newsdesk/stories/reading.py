@@ -24,7 +24,7 @@ from newsdesk.stories.features import (
     salient,
     tfidf,
 )
-from newsdesk.stories.sparse import Ids, SparseVector, Weights, add
+from newsdesk.stories.sparse import Ids, SparseVector, Weights, joined
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +55,18 @@ class ArticleFeatures:
     time: float
     #: What tells this happening from others of its kind: days, places, numbers, quotes, links.
     events: EventEvidence
+
+
+@dataclass(frozen=True, slots=True)
+class ReadElsewhere:
+    """An article read by another reader of the same stream (:mod:`newsdesk.stories.readahead`'s process): its
+    features, and the names that reader's vocabulary learned reading it, the first of them getting id
+    ``first_new``. A reader that follows (:meth:`StoryReader.follow`) ends in the same state as one that read it."""
+
+    article_id: int
+    features: ArticleFeatures
+    first_new: int
+    new_names: tuple[str, ...]
 
 
 class StoryReader:
@@ -88,13 +100,34 @@ class StoryReader:
             language=article.language,
         )
         query = cfg.query_keys
+        # Term and entity ids never collide (one vocabulary, entities prefixed), so ``both`` needs no sums.
         return ArticleFeatures(
             terms,
             ents,
-            add(terms, ents),
+            joined(terms, ents),
             keys[:query],
             weights[:query],
             keys[: cfg.index_keys],
             published,
             events,
         )
+
+    def read_noting(self, article: StoryArticle) -> ReadElsewhere:
+        """Read the article, noting what the vocabulary learned, for a reader elsewhere to :meth:`follow`."""
+        names = self.vocabulary.names
+        before = len(names)
+        features = self.read(article)
+        return ReadElsewhere(article.id, features, before, tuple(names[before:]))
+
+    def follow(self, read: ReadElsewhere) -> ArticleFeatures:
+        """Take an article another reader of this stream read: learn its names and count its terms and entities,
+        as :meth:`read` would have; its features as they were read there."""
+        vocabulary = self.vocabulary
+        if read.first_new != len(vocabulary.names):
+            raise ValueError(
+                f"article {read.article_id} was read by a reader that knew {read.first_new} terms and entities, "
+                f"this one knows {len(vocabulary.names)}: the two readers did not read the same articles in order"
+            )
+        vocabulary.ids(read.new_names)
+        vocabulary.count(read.features.both.ids)
+        return read.features

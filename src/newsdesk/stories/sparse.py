@@ -39,7 +39,8 @@ def distinct(ids: Ids) -> Ids:
     """The distinct values of ``ids``, increasing (sort-based: faster than ``np.unique`` on small arrays)."""
     if len(ids) < 2:
         return ids.copy()
-    ordered = np.sort(ids)
+    ordered = ids.copy()
+    ordered.sort()
     keep = np.empty(len(ordered), dtype=bool)
     keep[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
@@ -50,9 +51,12 @@ def group_sums(ids: Ids, weights: Weights) -> SparseVector:
     """The weights summed per id (ids increasing), in the order given within each id."""
     if not len(ids):
         return SparseVector.empty()
-    order = np.argsort(ids, kind="stable")
+    order = ids.argsort(kind="stable")
     ordered = ids[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    starts = first.nonzero()[0]
     return SparseVector(ordered[starts], np.add.reduceat(weights[order], starts))
 
 
@@ -77,6 +81,17 @@ def add(a: SparseVector, b: SparseVector, keep: int = 0) -> SparseVector:
         top = np.sort(np.lexsort((total.ids, -total.weights))[:keep])
         total = SparseVector(total.ids[top], total.weights[top])
     return total
+
+
+def joined(a: SparseVector, b: SparseVector) -> SparseVector:
+    """``a + b`` for vectors with no id in common (as :func:`add` gives, without summing)."""
+    if not len(a):
+        return b
+    if not len(b):
+        return a
+    ids = np.concatenate((a.ids, b.ids))
+    order = ids.argsort(kind="stable")
+    return SparseVector(ids[order], np.concatenate((a.weights, b.weights))[order])
 
 
 def compact(vector: SparseVector) -> SparseVector:
@@ -121,11 +136,10 @@ def dot_many(
     scratch[query.ids] = query.weights
     contributions = np.concatenate([v.weights for v in vectors]) * scratch[ids]
     scratch[query.ids] = 0.0
-    mark = marked[ids]
     filled = lengths > 0
-    starts = (np.cumsum(lengths) - lengths)[filled]
-    split[filled] = np.add.reduceat(contributions * mark, starts)
-    plain[filled] = np.add.reduceat(contributions, starts) - split[filled]
+    starts = (lengths.cumsum() - lengths)[filled]
+    split[filled] = marked_sums = np.add.reduceat(contributions * marked[ids], starts)
+    plain[filled] = np.add.reduceat(contributions, starts) - marked_sums
     return plain, split
 
 
