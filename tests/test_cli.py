@@ -149,17 +149,17 @@ def test_the_console_script_runs() -> None:
 
 
 def test_pinned_bars_fail_the_command_when_missed() -> None:
-    from newsdesk.cli import _print_figures
+    from newsdesk.cli import print_figures
 
-    _print_figures([], {"f": 0.93, "mb": 100}, ["f=0.92", "mb<=200"])
+    print_figures([], {"f": 0.93, "mb": 100}, ["f=0.92", "mb<=200"])
     import typer
 
     with pytest.raises(typer.Exit):
-        _print_figures([], {"f": 0.91}, ["f=0.92"])
+        print_figures([], {"f": 0.91}, ["f=0.92"])
     with pytest.raises(typer.Exit):
-        _print_figures([], {"mb": 300}, ["mb<=200"])
+        print_figures([], {"mb": 300}, ["mb<=200"])
     with pytest.raises(typer.Exit):
-        _print_figures([], {"f": 0.93}, ["g=0.5"])
+        print_figures([], {"f": 0.93}, ["g=0.5"])
 
 
 def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
