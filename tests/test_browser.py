@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from newsdesk.clock import SystemClock
 from newsdesk.desk import open_desk
-from newsdesk.fetch.clock import SystemClock
 from newsdesk.web.app import create_app
 
 from .support.deskfixture import EDITOR, EDITOR_PASSWORD, HOSTILE_TITLE, FixtureDesk, build_desk

@@ -10,7 +10,7 @@ import pytest
 
 from newsdesk.bench.feeds import format_bench, run_feed_bench
 from newsdesk.evaluation.feeds import check_expectation, format_report, read_case, run_feed_eval
-from newsdesk.sources import FeedEntry, ParsedFeed, SourceError
+from newsdesk.ingest.sources import FeedEntry, ParsedFeed, SourceError
 
 from .conftest import FIXTURES, shared_dir
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from newsdesk.evaluation.language import evaluate_language
-from newsdesk.read.langid import LanguageGuesser
+from newsdesk.ingest.read.langid import LanguageGuesser
 
 from .support.commandline import newsdesk
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 
 from newsdesk import __version__
-from newsdesk.fetch.client import Fetcher, Request, Response, parse_retry_after
-from newsdesk.fetch.errors import FetchError, Reason
+from newsdesk.ingest.fetch.client import Fetcher, Request, Response, parse_retry_after
+from newsdesk.ingest.fetch.errors import FetchError, Reason
 from newsdesk.settings import FetchSettings
 
 from .support.httpserver import Reply, Site, endless, gzip_bomb, serve
@@ -252,7 +252,7 @@ def test_brotli_bodies_are_decoded(site: Site) -> None:
 def test_hostile_retry_after_values_are_read_with_ascii_rules() -> None:
     from datetime import UTC, datetime
 
-    from newsdesk.fetch.client import MAX_RETRY_AFTER
+    from newsdesk.ingest.fetch.client import MAX_RETRY_AFTER
 
     now = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
     for hostile in ("²³", "٣٠", "1e9", "-5", "nan", "inf", "3.5", "Wed, 01 May 99999 10:02:00 GMT", "\x00"):
@@ -299,7 +299,7 @@ def test_a_hostile_crawl_delay_is_ignored(site: Site, delay: str) -> None:
 
 
 def test_only_ascii_crawl_delays_reach_the_robots_parser() -> None:
-    from newsdesk.fetch.robots import ascii_crawl_delays
+    from newsdesk.ingest.fetch.robots import ascii_crawl_delays
 
     assert ascii_crawl_delays("User-agent: *\nCrawl-delay: ²³\nCrawl-delay: 5 # five\n") == (
         "User-agent: *\n\nCrawl-delay: 5 # five\n"

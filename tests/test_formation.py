@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from newsdesk.fetch.clock import SystemClock
+from newsdesk.clock import SystemClock
 from newsdesk.formation import StoryFormation, cluster_config, explain
 from newsdesk.record import FetchedArticle
 from newsdesk.settings import StoriesSettings

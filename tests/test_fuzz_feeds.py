@@ -15,14 +15,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdesk.documents import entry_article
-from newsdesk.entries import entry_key
-from newsdesk.sources.discovery import discover_feeds, looks_like_feed
-from newsdesk.sources.errors import SourceError
-from newsdesk.sources.feed import parse_feed
-from newsdesk.sources.model import ParsedFeed
-from newsdesk.sources.opml import parse_opml
-from newsdesk.sources.sitemap import parse_sitemap
+from newsdesk.ingest.documents import entry_article
+from newsdesk.ingest.entries import entry_key
+from newsdesk.ingest.sources.discovery import discover_feeds, looks_like_feed
+from newsdesk.ingest.sources.errors import SourceError
+from newsdesk.ingest.sources.feed import parse_feed
+from newsdesk.ingest.sources.model import ParsedFeed
+from newsdesk.ingest.sources.opml import parse_opml
+from newsdesk.ingest.sources.sitemap import parse_sitemap
 
 from .conftest import FIXTURES
 from .support.fuzzing import (

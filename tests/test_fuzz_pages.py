@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdesk.entries import fetched_article
-from newsdesk.read.page import read_page
-from newsdesk.read.values import PageArticle, ReadError
+from newsdesk.ingest.entries import fetched_article
+from newsdesk.ingest.read.page import read_page
+from newsdesk.ingest.read.values import PageArticle, ReadError
 from newsdesk.record import PageHints
 
 from .conftest import FIXTURES

@@ -16,7 +16,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from newsdesk.contenttree import read_record_file, read_tree
-from newsdesk.fetch.client import Fetcher
+from newsdesk.ingest.fetch.client import Fetcher
 from newsdesk.keep.caching import (
     CacheReport,
     cache_new_images,

@@ -31,7 +31,7 @@ def test_the_layering_holds_and_each_contract_catches_a_planted_violation(tmp_pa
     assert "0 broken" in clean.stdout
     package = tmp_path / "src" / "newsdesk"
     # A parser that reads the database, the store reaching for the key ring, and a circle between two packages.
-    (package / "sources" / "planted.py").write_text("from newsdesk.store import schema\n", encoding="utf-8")
+    (package / "ingest" / "sources" / "planted.py").write_text("from newsdesk.store import schema\n", encoding="utf-8")
     (package / "store" / "planted.py").write_text("from newsdesk.keep import keyring\n", encoding="utf-8")
     (package / "planted_a.py").write_text("import newsdesk.planted_b\n", encoding="utf-8")
     (package / "planted_b.py").write_text("import newsdesk.planted_a\n", encoding="utf-8")
@@ -45,7 +45,7 @@ def test_the_layering_holds_and_each_contract_catches_a_planted_violation(tmp_pa
     )
     assert "it imports no stage (no cryptography, no fetching, no web) BROKEN" in out
     assert out.count("BROKEN") == 3
-    assert "newsdesk.sources.planted -> newsdesk.store" in out
+    assert "newsdesk.ingest.sources.planted -> newsdesk.store" in out
     assert "newsdesk.store.planted -> newsdesk.keep" in out
 
 

@@ -10,7 +10,7 @@ import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 
-from newsdesk.fetch.clock import SystemClock
+from newsdesk.clock import SystemClock
 from newsdesk.publish.links import SiteLinks
 from newsdesk.publish.mailer import MailError, Reader, newsletter_messages, send_messages
 from newsdesk.publish.newsletter import OTHER_SECTION, digest_sections, newsletter_subject, render_newsletter
@@ -219,8 +219,8 @@ def test_digest_sends_over_smtp(desk: Path, smtp: tuple[Inbox, int]) -> None:
     # The reader's one click (what a mail provider POSTs), through the live app: they leave.
     from fastapi.testclient import TestClient
 
+    from newsdesk.clock import SystemClock
     from newsdesk.desk import open_desk
-    from newsdesk.fetch.clock import SystemClock
     from newsdesk.web.app import create_app
 
     path = unsubscribe.removeprefix("http://127.0.0.1:8000")

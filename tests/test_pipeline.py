@@ -380,7 +380,7 @@ def test_sources_export_gives_back_what_import_took(desk: Path, tmp_path: Path) 
     assert newsdesk("sources", "import", opml, "--desk", desk)[1] == "added 0 feeds, 2 already watched\n"
     exported = tmp_path / "out.opml"
     assert newsdesk("sources", "export", "--output", exported, "--desk", desk)[0] == 0
-    from newsdesk.sources.opml import parse_opml
+    from newsdesk.ingest.sources.opml import parse_opml
 
     outlines = parse_opml(exported.read_bytes(), str(exported))
     assert [(o.xml_url, o.html_url, o.title, o.category) for o in outlines] == [

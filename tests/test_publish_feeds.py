@@ -10,6 +10,8 @@ import feedparser
 import pytest
 from lxml import etree
 
+from newsdesk.ingest.sources.feed import parse_feed
+from newsdesk.ingest.sources.sitemap import parse_sitemap
 from newsdesk.publish.feeds import FeedInfo, atom_feed, json_feed, rss_feed, summary_html
 from newsdesk.publish.links import SiteLinks
 from newsdesk.publish.safehtml import body_html, embed_html, safe_url
@@ -18,8 +20,6 @@ from newsdesk.publish.sitetree import site_files
 from newsdesk.publish.topictree import covered_names, find_topic, nav_topics
 from newsdesk.record import Newsletter, Story
 from newsdesk.settings import SiteSettings
-from newsdesk.sources.feed import parse_feed
-from newsdesk.sources.sitemap import parse_sitemap
 
 from .support.markup import assert_inert_html, strings
 from .support.publishdata import HOSTILE_NAME, HOSTILE_TITLE, HOSTILE_URL, NOW, TOPICS, beat, story, topic

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.read.amp import amp_cache_url, cache_subdomain
+from newsdesk.ingest.read.amp import amp_cache_url, cache_subdomain
 from newsdesk.recordfile import parse_record
 
 from .conftest import shared_dir

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from newsdesk.read.dates import parse_date, read_published
-from newsdesk.read.metadata import read_meta
-from newsdesk.read.parse import parse_html
+from newsdesk.ingest.read.dates import parse_date, read_published
+from newsdesk.ingest.read.metadata import read_meta
+from newsdesk.ingest.read.parse import parse_html
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from newsdesk.read.decode import decode_page
-from newsdesk.read.values import ReadError
+from newsdesk.ingest.read.decode import decode_page
+from newsdesk.ingest.read.values import ReadError
 
 URL = "https://example.com/p"
 TEXT = "<html><body><p>Grüße aus Köln – “Zitat” für 5 €</p></body></html>"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from newsdesk.read.excerpt import ELLIPSIS, LENGTH, read_excerpt, shorten
-from newsdesk.read.metadata import read_meta
-from newsdesk.read.parse import parse_html
+from newsdesk.ingest.read.excerpt import ELLIPSIS, LENGTH, read_excerpt, shorten
+from newsdesk.ingest.read.metadata import read_meta
+from newsdesk.ingest.read.parse import parse_html
 
 SENTENCE = "The robot folds a towel in ninety seconds and then stacks it on the pile. "  # 74 characters
 

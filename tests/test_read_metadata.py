@@ -5,16 +5,16 @@ from __future__ import annotations
 import pytest
 from lxml.html import HtmlElement
 
-from newsdesk.read.authors import read_authors
-from newsdesk.read.image import read_image
-from newsdesk.read.jsonld import jsonld_objects, main_object, resolve
-from newsdesk.read.kind import read_type
-from newsdesk.read.language import normalize_language, read_language
-from newsdesk.read.metadata import PageMeta, read_meta
-from newsdesk.read.parse import parse_html
-from newsdesk.read.provider import read_provider_name
-from newsdesk.read.title import read_title
-from newsdesk.read.values import PageImage
+from newsdesk.ingest.read.authors import read_authors
+from newsdesk.ingest.read.image import read_image
+from newsdesk.ingest.read.jsonld import jsonld_objects, main_object, resolve
+from newsdesk.ingest.read.kind import read_type
+from newsdesk.ingest.read.language import normalize_language, read_language
+from newsdesk.ingest.read.metadata import PageMeta, read_meta
+from newsdesk.ingest.read.parse import parse_html
+from newsdesk.ingest.read.provider import read_provider_name
+from newsdesk.ingest.read.title import read_title
+from newsdesk.ingest.read.values import PageImage
 from newsdesk.record import PageHints
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.read import PageArticle, PageHints, PageImage, ReadError, read_page
+from newsdesk.ingest.read import PageArticle, PageHints, PageImage, ReadError, read_page
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -262,7 +262,7 @@ def test_hostile_numbers_and_nesting_in_a_page_cost_only_their_fields() -> None:
 def test_control_characters_from_a_source_stop_where_pages_and_entries_become_articles() -> None:
     from datetime import UTC, datetime
 
-    from newsdesk.documents import read_document
+    from newsdesk.ingest.documents import read_document
 
     nasty = "\x1b[31mRed\x07 alert\x0b\x85 in the \x7fnewsroom"
     page = (

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.read.domains import registrable_domain
-from newsdesk.read.metadata import read_meta
-from newsdesk.read.parse import parse_html
-from newsdesk.read.urls import absolute_url, canonical_url, clean_url, is_tracking
+from newsdesk.ingest.read.domains import registrable_domain
+from newsdesk.ingest.read.metadata import read_meta
+from newsdesk.ingest.read.parse import parse_html
+from newsdesk.ingest.read.urls import absolute_url, canonical_url, clean_url
+from newsdesk.tracking import is_tracking
 
 
 @pytest.mark.parametrize(

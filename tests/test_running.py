@@ -125,8 +125,8 @@ def _serve_rounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sources: list
     import asyncio
     from datetime import UTC, datetime
 
+    from newsdesk.clock import SystemClock
     from newsdesk.desk import init_desk
-    from newsdesk.fetch.clock import SystemClock
     from newsdesk.record import Source
     from newsdesk.running import RunningDesk
     from newsdesk.store.sources import add_source

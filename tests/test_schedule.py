@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from newsdesk.fetch.schedule import after_failure, after_success, page_retry
+from newsdesk.ingest.fetch.schedule import after_failure, after_success, page_retry
 from newsdesk.settings import FetchSettings
 
 NOW = datetime(2024, 6, 1, 9, 0, tzinfo=UTC)

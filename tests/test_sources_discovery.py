@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.sources.discovery import DiscoveredFeed, discover_feeds
+from newsdesk.ingest.sources.discovery import DiscoveredFeed, discover_feeds
 
 from .conftest import FIXTURES, shared_dir
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.sources import MAX_ENTRIES, Enclosure, FeedError, FeedImage, parse_feed
-from newsdesk.sources.dates import parse_date
-from newsdesk.sources.discovery import looks_like_feed
+from newsdesk.ingest.sources import MAX_ENTRIES, Enclosure, FeedError, FeedImage, parse_feed
+from newsdesk.ingest.sources.dates import parse_date
+from newsdesk.ingest.sources.discovery import looks_like_feed
 
 from .conftest import FIXTURES, shared_dir
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.sources.numbers import MAX_COUNT, bounded_count, parse_count, parse_decimal
+from newsdesk.ingest.sources.numbers import MAX_COUNT, bounded_count, parse_count, parse_decimal
 
 
 @pytest.mark.parametrize(

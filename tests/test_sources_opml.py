@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.sources.errors import OpmlError
-from newsdesk.sources.opml import OpmlOutline, parse_opml, render_opml
+from newsdesk.ingest.sources.errors import OpmlError
+from newsdesk.ingest.sources.opml import OpmlOutline, parse_opml, render_opml
 
 from .conftest import FIXTURES, shared_dir
 

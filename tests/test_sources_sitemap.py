@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsdesk.sources.errors import SitemapError
-from newsdesk.sources.gzipped import MAX_DECOMPRESSED, gunzip
-from newsdesk.sources.sitemap import Sitemap, SitemapUrl, parse_sitemap
+from newsdesk.ingest.sources.errors import SitemapError
+from newsdesk.ingest.sources.gzipped import MAX_DECOMPRESSED, gunzip
+from newsdesk.ingest.sources.sitemap import Sitemap, SitemapUrl, parse_sitemap
 
 from .conftest import FIXTURES
 

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdesk.fetch.clock import SystemClock
+from newsdesk.clock import SystemClock
 from newsdesk.formation import StoryFormation, explain
 from newsdesk.record import StoryArticle
 from newsdesk.store import Store

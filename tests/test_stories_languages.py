@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsdesk.read.langid import LanguageGuesser
+from newsdesk.ingest.read.langid import LanguageGuesser
 from newsdesk.record import StoryArticle
 from newsdesk.stories.languages import LanguageStreams, StreamsConfig, stream_of
 

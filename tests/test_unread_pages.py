@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from newsdesk.clock import SystemClock
 from newsdesk.desk import open_desk
-from newsdesk.fetch.clock import SystemClock
 from newsdesk.formation import StoryFormation
 from newsdesk.store import schema
 from newsdesk.store.sources import list_sources

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from newsdesk.clock import SystemClock
 from newsdesk.desk import open_desk
-from newsdesk.fetch.clock import SystemClock
 from newsdesk.web.app import create_app
 
 from .support.deskfixture import build_desk

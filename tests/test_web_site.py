@@ -14,10 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from newsdesk.ingest.sources.feed import parse_feed
+from newsdesk.ingest.sources.sitemap import parse_sitemap
 from newsdesk.record import Newsletter
 from newsdesk.settings import Settings, SiteSettings, WebSettings
-from newsdesk.sources.feed import parse_feed
-from newsdesk.sources.sitemap import parse_sitemap
 from newsdesk.store import Store, schema
 from newsdesk.store.newsletters import save_newsletter
 from newsdesk.web.app import create_app

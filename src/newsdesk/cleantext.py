@@ -1,8 +1,8 @@
 """Text from strangers made safe to show, the same way everywhere: control characters dropped, HTML character
 references decoded without the standard library's failure on a huge one.
 
-Shared by the page reader (``read/text.py``), what becomes an article (``entries.py``) and what readers see of a
-record (``recordtext.py``); it imports nothing of newsdesk.
+Shared by the page reader (``ingest/read/text.py``), what becomes an article (``ingest/entries.py``) and what
+readers see of a record (``recordtext.py``); it imports nothing of newsdesk.
 """
 
 from __future__ import annotations

@@ -8,18 +8,18 @@ standard base it had (``ValueError``, ``RuntimeError``, ...), so code that catch
     ├── what the user gave
     │   ├── RecordError          a story record or topic file          (recordfile.py)
     │   ├── SettingsError        newsdesk.toml, an environment value   (settings.py)
-    │   ├── SourceError          a feed, OPML list or sitemap          (sources/errors.py)
+    │   ├── SourceError          a feed, OPML list or sitemap          (ingest/sources/errors.py)
     │   │   ├── FeedError
     │   │   ├── OpmlError
     │   │   └── SitemapError
-    │   ├── ReadError            a page given to `newsdesk read`       (read/values.py)
+    │   ├── ReadError            a page given to `newsdesk read`       (ingest/read/values.py)
     │   ├── EditError            an editor's decision                  (editing.py)
     │   ├── UserError            an editors' desk account              (store/users.py)
     │   ├── SubscriberError      a newsletter address                  (store/subscribers.py)
     │   ├── MailFileError        a bounce mailbox                      (mailfiles.py)
     │   └── ExtractionEvalError  an evaluation set                     (evaluation/extraction.py)
     ├── a service the desk talks to
-    │   ├── FetchError           a source's server                     (fetch/errors.py)
+    │   ├── FetchError           a source's server                     (ingest/fetch/errors.py)
     │   ├── StoreError           the database                          (store/engine.py)
     │   ├── MailError            the SMTP server                       (publish/mailer.py)
     │   ├── ConfirmationLimit    the subscribe form's hourly share     (mailing.py)

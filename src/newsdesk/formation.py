@@ -21,13 +21,21 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy import Connection
 
-from newsdesk.fetch.clock import Clock
-from newsdesk.judging import Assessment, DeskJudge
-from newsdesk.read.langid import LanguageGuesser
+from newsdesk.clock import Clock
+from newsdesk.ingest.read.langid import LanguageGuesser
+from newsdesk.judge.quality import Quality
+from newsdesk.judging import (
+    Assessment,
+    DeskJudge,
+    StoryEvidence,
+    StoryVerdict,
+    load_story_evidence,
+    save_story_verdict,
+)
 from newsdesk.record import StoryArticle
 from newsdesk.settings import StoriesSettings
 from newsdesk.store import Store
-from newsdesk.store.articles import fill_languages, load_articles
+from newsdesk.store.articles import fill_languages
 from newsdesk.store.audit import GUARDED, SUSPICIOUS, log_change
 from newsdesk.store.judgements import Decision, decisions, formed_story_keys
 from newsdesk.store.placements import (
@@ -434,21 +442,53 @@ class StoryFormation:
         return judged
 
 
+@dataclass(frozen=True, slots=True)
+class FormedStory:
+    """What rewriting a formed story decides: its members in order (the primary first) and, when judged, each
+    member's quality and the story's verdict."""
+
+    primary: StoryArticle
+    ordered: tuple[int, ...]
+    qualities: Mapping[int, Quality]
+    verdict: StoryVerdict | None
+
+
 def rewrite_story(conn: Connection, key: int, now: datetime, judge: DeskJudge | None = None) -> None:
     """Rewrite a formed story's row and membership (primary first, then related in order), and judge it when a
-    judge is given. Story formation calls it after each placement; editors' edits (``editing.py``) after theirs."""
+    judge is given: one load, one decision, one save. Story formation calls it after each placement; editors'
+    edits (``editing.py``) after theirs."""
     rows, members, copies = formed_members(conn, key)
     decided = decisions(conn, key)
+    evidence = load_story_evidence(conn, members, decided) if judge is not None else None
+    formed = form_story(rows, members, copies, decided, now, judge, evidence)
+    published = formed.primary.published
+    if published is None:  # the store requires a time of every article
+        raise ValueError(f"article {formed.primary.id}, story {key}'s primary, has no publication time")
+    write_formed_story(conn, key, formed.primary.title, published, formed.ordered, now=now)
+    if formed.verdict is not None:
+        save_story_verdict(conn, key, formed.qualities, formed.verdict, now)
+
+
+def form_story(
+    rows: Sequence[PlacementRow],
+    members: dict[int, StoryArticle],
+    copies: dict[int, int],
+    decided: Mapping[str, Decision],
+    now: datetime,
+    judge: DeskJudge | None = None,
+    evidence: StoryEvidence | None = None,
+) -> FormedStory:
+    """Who broke the story and the related order, and with a judge (and its ``evidence``) each member's quality
+    and the story's verdict. Pure: the store is read before and written after."""
     choice = _choice(rows, members, copies, decided.get("primary"))
-    if judge is not None:
-        # Quality depends on each member's role, and related are ordered by quality: choose, score, order.
-        members = judge.score_members(conn, members, copies, choice)
-        choice = _choice(rows, members, copies, decided.get("primary"))
-    ordered = [choice.primary_id, *choice.related_ids]
-    primary = load_articles(conn, [choice.primary_id])[choice.primary_id]
-    write_formed_story(conn, key, primary, ordered, now=now)
-    if judge is not None:
-        judge.judge_story(conn, key, members, copies, choice.primary_id, now, decided)
+    if judge is None or evidence is None:
+        return FormedStory(members[choice.primary_id], (choice.primary_id, *choice.related_ids), {}, None)
+    # Quality depends on each member's role, and related are ordered by quality: choose, score, order.
+    qualities = judge.score_members(members, copies, choice, evidence.records)
+    members = {i: replace(m, quality=qualities[i].score) for i, m in members.items()}
+    choice = _choice(rows, members, copies, decided.get("primary"))
+    verdict = judge.judge_story(members, copies, choice.primary_id, now, evidence)
+    return FormedStory(members[choice.primary_id], (choice.primary_id, *choice.related_ids), qualities, verdict)
 
 
 def _choice(

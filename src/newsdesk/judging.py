@@ -14,7 +14,7 @@ tagger learns from the next time the desk loads its judge.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -22,7 +22,7 @@ from sqlalchemy import Connection
 
 from newsdesk.judge.gate import GateDecision, decide
 from newsdesk.judge.heat import Coverage, Heat, HeatSettings, story_heat
-from newsdesk.judge.quality import ArticleEvidence, QualityWeights, judge_quality, role_of
+from newsdesk.judge.quality import ArticleEvidence, Quality, QualityWeights, judge_quality, role_of
 from newsdesk.judge.relevance import BeatJudge
 from newsdesk.judge.semantic import TopicSpace
 from newsdesk.judge.topics import TopicExample, TopicScore, TopicTagger, story_topics
@@ -68,6 +68,46 @@ class StoryVerdict:
     heat: Heat
     topics: tuple[str, ...]
     gate: GateDecision
+    #: Whether ``topics`` are the editors' (then the judge's own are not stored).
+    topics_decided: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StoryEvidence:
+    """What judging a formed story reads from the store besides its members, loaded at once
+    (:func:`load_story_evidence`)."""
+
+    #: Per outlet: how many of its articles' stories editors published and unpublished.
+    records: Mapping[str, tuple[int, int]]
+    #: Per member: its relevance and topics as judged when it arrived.
+    judged: Mapping[int, ArticleJudgement]
+    #: The editors' decisions on the story.
+    decided: Mapping[str, Decision]
+
+
+def load_story_evidence(
+    conn: Connection, members: Mapping[int, StoryArticle], decided: Mapping[str, Decision]
+) -> StoryEvidence:
+    """The evidence :meth:`DeskJudge.score_members` and :meth:`DeskJudge.judge_story` read, in one place."""
+    records = outlet_records(conn, [m.source or "" for m in members.values()])
+    return StoryEvidence(records, article_judgements(conn, list(members)), decided)
+
+
+def save_story_verdict(
+    conn: Connection, key: int, qualities: Mapping[int, Quality], verdict: StoryVerdict, now: datetime
+) -> None:
+    """Store each member's quality (with its signals) and the story's heat, gate and topics (not the topics when
+    the editors decided them)."""
+    for article_id, quality in qualities.items():
+        save_quality(conn, article_id, quality=quality.score, lines=quality.lines())
+    write_story_judgement(
+        conn,
+        key,
+        heat=verdict.heat.value,
+        published=verdict.gate.published,
+        topics=None if verdict.topics_decided else verdict.topics,
+        now=now,
+    )
 
 
 class DeskJudge:
@@ -189,16 +229,15 @@ class DeskJudge:
 
     def score_members(
         self,
-        conn: Connection,
         members: Mapping[int, StoryArticle],
         copies: Mapping[int, int],
         choice: PrimaryChoice,
-    ) -> dict[int, StoryArticle]:
-        """Each member's quality in its role in the story, stored; the members with their new quality."""
-        records = outlet_records(conn, [m.source or "" for m in members.values()])
+        records: Mapping[str, tuple[int, int]],
+    ) -> dict[int, Quality]:
+        """Each member's quality in its role in the story (``records``: each outlet's track record, yes and no)."""
         urls = {normalise_url(m.url): m.id for m in members.values() if m.url}
         copy_of = dict(copies)
-        out: dict[int, StoryArticle] = {}
+        out: dict[int, Quality] = {}
         for article_id, member in members.items():
             linked = [
                 urls[u] for u in (normalise_url(link) for link in member.links) if urls.get(u, article_id) != article_id
@@ -206,7 +245,7 @@ class DeskJudge:
             role = role_of(article_id, choice.primary_id, copy_of, linked, len(member.text.split()))
             yes, no = records.get(member.source or "", (0, 0))
             track = (yes + 1) / (yes + no + 2) if yes + no else None
-            quality = judge_quality(
+            out[article_id] = judge_quality(
                 ArticleEvidence(
                     title=member.title,
                     lead=member.lead,
@@ -219,24 +258,20 @@ class DeskJudge:
                 ),
                 self.weights,
             )
-            save_quality(conn, article_id, quality=quality.score, lines=quality.lines())
-            out[article_id] = replace(member, quality=quality.score)
         return out
 
     def judge_story(
         self,
-        conn: Connection,
-        key: int,
         members: Mapping[int, StoryArticle],
         copies: Mapping[int, int],
         primary_id: int,
         now: datetime,
-        decided: Mapping[str, Decision],
+        evidence: StoryEvidence,
     ) -> StoryVerdict:
-        """Heat, topics and the gate of a formed story whose members are scored; stored unless editors decided
-        (``decided``: the editors' decisions on the story)."""
+        """Heat, topics and the gate of a formed story whose members are scored (their ``quality`` set). The
+        topics are the editors' when they decided them (``StoryVerdict.topics_decided``)."""
         heat = self.heat_now(members, copies, now)
-        judged = article_judgements(conn, list(members))
+        judged, decided = evidence.judged, evidence.decided
         tree = self.tree
         topics: tuple[str, ...] = ()
         if tree is not None:
@@ -251,17 +286,14 @@ class DeskJudge:
             ]
             topics = tuple(t.name for t in story_topics(member_topics, tree))
         gate = self.gate(decided, judged.get(primary_id), members[primary_id].quality)
-        write_story_judgement(
-            conn,
-            key,
-            heat=heat.value,
-            published=gate.published,
-            topics=None if "topics" in decided else topics,
-            now=now,
+        editors = decided.get("topics")
+        return StoryVerdict(
+            {i: m.quality or 0 for i, m in members.items()},
+            heat,
+            tuple(editors.value) if editors is not None else topics,
+            gate,
+            editors is not None,
         )
-        if "topics" in decided:
-            topics = tuple(decided["topics"].value)
-        return StoryVerdict({i: m.quality or 0 for i, m in members.items()}, heat, topics, gate)
 
     def gate(
         self, decided: Mapping[str, Decision], primary: ArticleJudgement | None, primary_quality: int | None

@@ -6,7 +6,7 @@ characters (tab and newlines stay) and have their HTML character references deco
 API pages and feeds. The store's queries for readers (``store/published.py``, ``store/search.py``) and the export
 apply it as they read; the stored record and its exported file keep the bytes as they came (RECORD.md: a record
 read and written back is byte for byte the same). Text from fetched pages is cleaned as it comes in
-(``entries.py``), so this finds nothing to do there.
+(``ingest/entries.py``), so this finds nothing to do there.
 """
 
 from __future__ import annotations

@@ -13,9 +13,9 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from newsdesk.documents import read_document
+from newsdesk.ingest.documents import read_document
+from newsdesk.ingest.read.values import ReadError
 from newsdesk.plainfiles import NotPlainFile, read_plain_file
-from newsdesk.read.values import ReadError
 from newsdesk.record import FetchedArticle
 
 #: Where an unnamed page is taken to live (``.invalid`` never resolves).

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from newsdesk.fetch.clock import SystemClock
+from newsdesk.clock import SystemClock
 from newsdesk.formation import StoryFormation
 from newsdesk.record import Article, FetchedArticle, Image, Provider
 from newsdesk.store import Store, schema

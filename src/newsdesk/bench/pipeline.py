@@ -193,12 +193,12 @@ def run_pipeline_bench(
     paths: Sequence[Path], articles: int = 600, hosts: int = 16, precision: str = "auto"
 ) -> PipelineBenchReport:
     """Serve the first ``articles`` full-text articles of ``paths`` as a news site and run the desk over it."""
+    from newsdesk.clock import SystemClock
     from newsdesk.desk import init_desk, open_desk
-    from newsdesk.fetch.client import Fetcher
-    from newsdesk.fetch.clock import SystemClock
     from newsdesk.formation import StoryFormation, cluster_config
+    from newsdesk.ingest.fetch.client import Fetcher
+    from newsdesk.ingest.stage import fetch_sources, sources_to_fetch
     from newsdesk.judging import DeskJudge
-    from newsdesk.pipeline import fetch_sources, sources_to_fetch
     from newsdesk.record import Source
     from newsdesk.settings import SETTINGS_FILE
     from newsdesk.starter import furnish

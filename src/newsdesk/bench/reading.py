@@ -20,8 +20,8 @@ from pathlib import Path
 import trafilatura
 
 from newsdesk.evaluation.extraction import trafilatura_pages
-from newsdesk.read.page import read_page
-from newsdesk.read.values import ReadError
+from newsdesk.ingest.read.page import read_page
+from newsdesk.ingest.read.values import ReadError
 
 _NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -90,7 +90,7 @@ def eval_clustering_cv(
         format_cross_validation,
         load_set,
     )
-    from newsdesk.read.langid import LanguageGuesser
+    from newsdesk.ingest.read.langid import LanguageGuesser
     from newsdesk.store.users import UserError
     from newsdesk.stories.embed import MiniLM
 

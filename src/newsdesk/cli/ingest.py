@@ -12,7 +12,7 @@ import typer
 
 if TYPE_CHECKING:
     from newsdesk.desk import Desk
-    from newsdesk.pipeline import RunReport, SourceOutcome
+    from newsdesk.ingest.stage import RunReport, SourceOutcome
     from newsdesk.record import FetchedArticle
     from newsdesk.settings import FetchSettings
 
@@ -50,8 +50,8 @@ FETCH_LOOP_SECONDS = 60
 
 
 async def _fetch_round(desk: Desk, *, every: bool) -> RunReport:
-    from newsdesk.fetch.client import Fetcher
-    from newsdesk.pipeline import fetch_sources, sources_to_fetch
+    from newsdesk.ingest.fetch.client import Fetcher
+    from newsdesk.ingest.stage import fetch_sources, sources_to_fetch
 
     async with Fetcher(desk.settings.fetch) as fetcher:
         sources = sources_to_fetch(desk.store, fetcher, every=every)
@@ -76,13 +76,13 @@ def read(
     ] = None,
 ) -> None:
     """What newsdesk makes of each page or feed: one JSON object per article, per line."""
-    from newsdesk.fetch.errors import FetchError
+    from newsdesk.ingest.fetch.errors import FetchError
+    from newsdesk.ingest.read.values import ReadError
+    from newsdesk.ingest.sources.errors import SourceError
     from newsdesk.publish.articlejson import article_json
-    from newsdesk.read.values import ReadError
     from newsdesk.recordfile import RecordError
     from newsdesk.savedfiles import read_file_target
     from newsdesk.settings import load_fetch_settings
-    from newsdesk.sources.errors import SourceError
 
     settings = load_fetch_settings(desk, os.environ)
     if url is not None and len(targets) != 1:
@@ -104,8 +104,8 @@ def read(
 
 
 async def _read_target(settings: FetchSettings, target: str) -> list[FetchedArticle]:
-    from newsdesk.documents import read_document
-    from newsdesk.fetch.client import Fetcher, Request
+    from newsdesk.ingest.documents import read_document
+    from newsdesk.ingest.fetch.client import Fetcher, Request
 
     async with Fetcher(settings) as fetcher:
         response = await fetcher.get(Request(url=target, obey_robots=True))

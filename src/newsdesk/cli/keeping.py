@@ -72,7 +72,7 @@ def images_fetch(
 ) -> None:
     """Fetch, verify, measure and cache every image not cached yet (lead images and provider logos)."""
     from newsdesk.desk import open_desk
-    from newsdesk.fetch.client import Fetcher
+    from newsdesk.ingest.fetch.client import Fetcher
     from newsdesk.keep.caching import cache_new_images, image_fetch_settings
 
     with open_desk(desk, os.environ) as opened:
@@ -107,7 +107,7 @@ def images_verify(
 ) -> None:
     """Re-check the cache against the store: every cached file present, same bytes, thumbnail readable."""
     from newsdesk.desk import open_desk
-    from newsdesk.fetch.client import Fetcher
+    from newsdesk.ingest.fetch.client import Fetcher
     from newsdesk.keep.caching import image_fetch_settings, repair_cache, verify_cache
 
     with open_desk(desk, os.environ) as opened:

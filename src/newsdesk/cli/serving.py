@@ -27,8 +27,8 @@ def serve(
     """Serve the reader site, the JSON API (docs at /api/docs), feeds and sitemaps."""
     import uvicorn
 
+    from newsdesk.clock import SystemClock
     from newsdesk.desk import open_desk
-    from newsdesk.fetch.clock import SystemClock
     from newsdesk.web.app import create_app
     from newsdesk.web.server import guarded_protocol
 
@@ -45,8 +45,8 @@ def serve(
 
 def _serve_desk(opened: Desk, host: str | None, port: int | None, round_seconds: float, hint: str) -> None:
     """Run an open desk's web app and pipeline (`newsdesk run`, `newsdesk demo`) until Ctrl-C."""
-    from newsdesk.fetch.client import Fetcher
-    from newsdesk.fetch.clock import SystemClock
+    from newsdesk.clock import SystemClock
+    from newsdesk.ingest.fetch.client import Fetcher
     from newsdesk.keep.caching import cache_new_images, image_fetch_settings
     from newsdesk.running import RunningDesk
     from newsdesk.stories.embed import MiniLM, desk_encoder

@@ -35,8 +35,8 @@ def sources_add(
 ) -> None:
     """Watch a source. A home page is searched for its feed (<link rel="alternate">)."""
     from newsdesk.desk import open_desk
-    from newsdesk.identify import SOURCE_KINDS, identify
-    from newsdesk.read.language import normalize_language
+    from newsdesk.ingest.identify import SOURCE_KINDS, identify
+    from newsdesk.ingest.read.language import normalize_language
     from newsdesk.record import Source
     from newsdesk.store.sources import add_source
 
@@ -74,8 +74,8 @@ def sources_import(
     """Watch every feed of an OPML file (folders become categories)."""
     from newsdesk.contenttree import read_capped
     from newsdesk.desk import open_desk
+    from newsdesk.ingest.sources.opml import parse_opml
     from newsdesk.record import Source
-    from newsdesk.sources.opml import parse_opml
     from newsdesk.store.sources import add_source
 
     outlines = parse_opml(read_capped(opml, 10 * 1024 * 1024), str(opml))
@@ -100,7 +100,7 @@ def sources_export(
     """The desk's feeds as an OPML subscription list."""
     from newsdesk.contenttree import write_files
     from newsdesk.desk import open_desk
-    from newsdesk.sources.opml import OpmlOutline, render_opml
+    from newsdesk.ingest.sources.opml import OpmlOutline, render_opml
     from newsdesk.store.sources import list_sources
 
     with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:

@@ -32,8 +32,8 @@ def stories_form(
     limit: Annotated[int | None, typer.Option("--limit", help="Place at most this many articles.")] = None,
 ) -> None:
     """Place every fetched article not yet in a story, oldest first: copies, joins, new stories, merges."""
+    from newsdesk.clock import SystemClock
     from newsdesk.desk import open_desk
-    from newsdesk.fetch.clock import SystemClock
     from newsdesk.formation import StoryFormation, cluster_config
     from newsdesk.judging import DeskJudge
     from newsdesk.stories.embed import desk_encoder

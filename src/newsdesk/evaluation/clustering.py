@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newsdesk.read.langid import LanguageGuesser
+from newsdesk.ingest.read.langid import LanguageGuesser
 from newsdesk.record import StoryArticle
 from newsdesk.stories.embed import Embedder, MiniLM, Vectors
 from newsdesk.stories.features import embedding_text

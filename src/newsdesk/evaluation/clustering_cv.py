@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from newsdesk.evaluation.clustering import ClusteringScores, read_articles, score_clustering
-from newsdesk.read.langid import LanguageGuesser
+from newsdesk.ingest.read.langid import LanguageGuesser
 from newsdesk.record import StoryArticle
 from newsdesk.stories.embed import DIMENSIONS, Embedder, MiniLM, Vectors
 from newsdesk.stories.features import embedding_text

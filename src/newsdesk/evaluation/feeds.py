@@ -40,11 +40,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from newsdesk.sources.discovery import discover_feeds
-from newsdesk.sources.errors import SourceError
-from newsdesk.sources.feed import parse_feed
-from newsdesk.sources.model import FeedEntry, ParsedFeed
-from newsdesk.sources.opml import parse_opml
+from newsdesk.ingest.sources.discovery import discover_feeds
+from newsdesk.ingest.sources.errors import SourceError
+from newsdesk.ingest.sources.feed import parse_feed
+from newsdesk.ingest.sources.model import FeedEntry, ParsedFeed
+from newsdesk.ingest.sources.opml import parse_opml
 
 REAL_CORPORA = ("rss-parser", "feedjira", "rsparser-netnewswire")
 CRAFTED = "feedparser-tests"

@@ -16,8 +16,8 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from newsdesk.fetch.client import Fetcher, Request
-from newsdesk.fetch.errors import FetchError, Reason
+from newsdesk.ingest.fetch.client import Fetcher, Request
+from newsdesk.ingest.fetch.errors import FetchError, Reason
 from newsdesk.keep.imagecache import ImageCache
 from newsdesk.keep.images import ImageLimits, ImageRefused, verify_image
 from newsdesk.settings import FetchSettings, KeepSettings

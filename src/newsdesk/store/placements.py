@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Select, delete, exists, func, insert, select, update
 
-from newsdesk.record import Article, StoryArticle
+from newsdesk.record import StoryArticle
 from newsdesk.slugs import story_slug
 from newsdesk.store import schema
 from newsdesk.store.timestamps import from_db, to_db
@@ -202,13 +202,14 @@ def story_articles(conn: Connection, article_ids: Sequence[int]) -> dict[int, St
 
 
 def write_formed_story(
-    conn: Connection, key: int, primary: Article, ordered_ids: Sequence[int], *, now: datetime
+    conn: Connection, key: int, title: str, published: datetime, ordered_ids: Sequence[int], *, now: datetime
 ) -> None:
-    """Create or update the ``stories`` row of a formed story and its membership (primary first)."""
+    """Create or update the ``stories`` row of a formed story and its membership (primary first); ``title`` and
+    ``published``: the primary's (the new story's slug, its time)."""
     table = schema.stories
     existing = conn.execute(select(table.c.id, table.c.slug).where(table.c.cluster_key == key)).first()
     if existing is None:
-        slug = _free_slug(conn, story_slug(primary.title, primary.published))
+        slug = _free_slug(conn, story_slug(title, published))
         story_id = int(
             conn.execute(
                 insert(table).values(
@@ -221,7 +222,7 @@ def write_formed_story(
                     has_topics=True,
                     has_related=True,
                     extras="[]",
-                    published_at=to_db(primary.published),
+                    published_at=to_db(published),
                     created_at=to_db(now),
                     updated_at=to_db(now),
                     cluster_key=key,
@@ -231,9 +232,7 @@ def write_formed_story(
     else:
         story_id = int(existing.id)
         conn.execute(
-            update(table)
-            .where(table.c.id == story_id)
-            .values(published_at=to_db(primary.published), updated_at=to_db(now))
+            update(table).where(table.c.id == story_id).values(published_at=to_db(published), updated_at=to_db(now))
         )
         conn.execute(delete(schema.story_articles).where(schema.story_articles.c.story_id == story_id))
     for position, article_id in enumerate(ordered_ids):

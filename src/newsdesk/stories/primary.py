@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from newsdesk.read.urls import is_tracking
 from newsdesk.record import StoryArticle
+from newsdesk.tracking import is_tracking
 
 #: Query parameters that ask for another rendering of the same page, not another page.
 _VIEW_PARAMETERS = frozenset({"amp", "outputtype", "output", "view", "print"})

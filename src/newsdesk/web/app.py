@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsdesk import __version__
-from newsdesk.fetch.clock import Clock
+from newsdesk.clock import Clock
 from newsdesk.keep.imagecache import ImageCache
 from newsdesk.settings import Settings
 from newsdesk.store import Store, StoreError

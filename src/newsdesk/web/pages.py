@@ -27,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from newsdesk.fetch.clock import Clock
+from newsdesk.clock import Clock
 from newsdesk.publish.links import SiteLinks
 from newsdesk.publish.safehtml import EMBED_HOSTS
 from newsdesk.settings import Settings

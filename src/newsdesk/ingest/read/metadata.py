@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from newsdesk.read.jsonld import JsonObject, jsonld_objects, main_object
+from newsdesk.ingest.read.jsonld import JsonObject, jsonld_objects, main_object
 
 
 @dataclass(frozen=True, slots=True)

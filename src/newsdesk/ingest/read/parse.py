@@ -7,7 +7,7 @@ import re
 from lxml.etree import ParserError
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
-from newsdesk.read.values import ReadError
+from newsdesk.ingest.read.values import ReadError
 
 #: Comments and processing instructions are dropped: no field is read from them.
 _PARSER = HTMLParser(collect_ids=False, encoding="utf-8", remove_comments=True, remove_pis=True)

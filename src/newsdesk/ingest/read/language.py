@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from newsdesk.read.jsonld import text_value
-from newsdesk.read.metadata import PageMeta
+from newsdesk.ingest.read.jsonld import text_value
+from newsdesk.ingest.read.metadata import PageMeta
 
 _TAG = re.compile(r"^([a-z]{2,3})(?:-([a-z]{2}|\d{3}|[a-z]{4}))?(?:-[a-z0-9]{1,8})*$")
 

@@ -9,9 +9,9 @@ import re
 from datetime import datetime
 
 from newsdesk.cleantext import printable, unescape
-from newsdesk.read.values import PageArticle
+from newsdesk.ingest.read.values import PageArticle
+from newsdesk.ingest.sources.model import FeedEntry, ParsedFeed
 from newsdesk.record import Article, FetchedArticle, Image, PageHints, Provider
-from newsdesk.sources.model import FeedEntry, ParsedFeed
 
 _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")

@@ -5,56 +5,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from newsdesk.read.domains import is_ip
-from newsdesk.read.metadata import PageMeta
+from newsdesk.ingest.read.domains import is_ip
+from newsdesk.ingest.read.metadata import PageMeta
+from newsdesk.tracking import is_tracking
 
-#: Query parameters that only track the visit (campaigns, click ids, mail and social shares).
-TRACKING_PARAMETERS = frozenset(
-    {
-        "fbclid",
-        "gclid",
-        "gclsrc",
-        "dclid",
-        "gbraid",
-        "wbraid",
-        "msclkid",
-        "yclid",
-        "twclid",
-        "ttclid",
-        "li_fat_id",
-        "mc_cid",
-        "mc_eid",
-        "igshid",
-        "igsh",
-        "ref_src",
-        "ref_url",
-        "_hsenc",
-        "_hsmi",
-        "__hstc",
-        "__hssc",
-        "__hsfp",
-        "hsctatracking",
-        "mkt_tok",
-        "_ga",
-        "_gl",
-        "vero_id",
-        "vero_conv",
-        "oly_anon_id",
-        "oly_enc_id",
-        "wickedid",
-        "soc_src",
-        "soc_trk",
-        "smid",
-        "smtyp",
-        "cmpid",
-        "ocid",
-        "sr_share",
-        "at_medium",
-        "at_campaign",
-        "ncid",
-    }
-)
-_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
 _BOGUS = re.compile(r"[\s{}<>$\\^`|]|%7b|%7d|\bundefined\b|\bnull\b", re.IGNORECASE)
 
 
@@ -94,12 +48,6 @@ def clean_url(url: str) -> str:
         host = f"{userinfo}@{host}"
     query = "&".join(pair for pair in parts.query.split("&") if pair and not is_tracking(pair.split("=", 1)[0]))
     return urlunsplit((parts.scheme.lower(), host, parts.path or "/", query, ""))
-
-
-def is_tracking(name: str) -> bool:
-    """Whether a query parameter name only tracks the visit."""
-    name = name.strip().lower()
-    return name in TRACKING_PARAMETERS or name.startswith(_TRACKING_PREFIXES)
 
 
 def base_url(meta: PageMeta, url: str) -> str:

@@ -21,19 +21,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from newsdesk.documents import entry_article
-from newsdesk.entries import entry_hints, entry_key, fetched_article, is_teaser
-from newsdesk.fetch.client import Fetcher, Request, Response
-from newsdesk.fetch.errors import FetchError, Reason
-from newsdesk.fetch.schedule import after_failure, after_success, page_retry
-from newsdesk.read.page import read_page
-from newsdesk.read.values import ReadError
+from newsdesk.ingest.documents import entry_article
+from newsdesk.ingest.entries import entry_hints, entry_key, fetched_article, is_teaser
+from newsdesk.ingest.fetch.client import Fetcher, Request, Response
+from newsdesk.ingest.fetch.errors import FetchError, Reason
+from newsdesk.ingest.fetch.schedule import after_failure, after_success, page_retry
+from newsdesk.ingest.read.page import read_page
+from newsdesk.ingest.read.values import ReadError
+from newsdesk.ingest.sources.errors import SourceError
+from newsdesk.ingest.sources.feed import parse_feed
+from newsdesk.ingest.sources.model import FeedEntry, ParsedFeed
+from newsdesk.ingest.sources.sitemap import parse_sitemap
 from newsdesk.record import FetchedArticle, PageHints, Source
 from newsdesk.settings import FetchSettings
-from newsdesk.sources.errors import SourceError
-from newsdesk.sources.feed import parse_feed
-from newsdesk.sources.model import FeedEntry, ParsedFeed
-from newsdesk.sources.sitemap import parse_sitemap
 from newsdesk.store import Store
 from newsdesk.store.articles import fetched_article_id, replace_teaser, save_fetched_article
 from newsdesk.store.change import Change

@@ -3,8 +3,8 @@
 ``read_page`` is the entry point; every other module does one part of it.
 """
 
-from newsdesk.read.page import read_page
-from newsdesk.read.values import PageArticle, PageImage, ReadError
+from newsdesk.ingest.read.page import read_page
+from newsdesk.ingest.read.values import PageArticle, PageImage, ReadError
 from newsdesk.record import PageHints
 
 __all__ = ["PageArticle", "PageHints", "PageImage", "ReadError", "read_page"]

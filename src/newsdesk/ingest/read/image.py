@@ -6,12 +6,12 @@ import math
 
 from lxml.html import HtmlElement
 
-from newsdesk.read.jsonld import JsonObject
-from newsdesk.read.metadata import PageMeta
-from newsdesk.read.urls import absolute_url
-from newsdesk.read.values import PageImage
+from newsdesk.ingest.read.jsonld import JsonObject
+from newsdesk.ingest.read.metadata import PageMeta
+from newsdesk.ingest.read.urls import absolute_url
+from newsdesk.ingest.read.values import PageImage
+from newsdesk.ingest.sources.numbers import bounded_count, parse_decimal
 from newsdesk.record import PageHints
-from newsdesk.sources.numbers import bounded_count, parse_decimal
 
 _MAX_SIDE = 100_000
 

@@ -8,7 +8,7 @@ import re
 from encodings.idna import ToASCII
 from urllib.parse import urlsplit
 
-from newsdesk.read.domains import is_ip
+from newsdesk.ingest.read.domains import is_ip
 
 CACHE_DOMAIN = "cdn.ampproject.org"
 _MAX_LABEL = 63

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from newsdesk.read.domains import registrable_domain
-from newsdesk.read.text import squash
-from newsdesk.read.urls import absolute_url, clean_url
+from newsdesk.ingest.read.domains import registrable_domain
+from newsdesk.ingest.read.text import squash
+from newsdesk.ingest.read.urls import absolute_url, clean_url
 
 _BLOCKS = frozenset(
     {"p", "li", "blockquote", "td", "th", "dd", "dt", "h2", "h3", "h4", "h5", "h6", "figcaption", "pre", "div"}

@@ -6,7 +6,7 @@ import asyncio
 import ipaddress
 import socket
 
-from newsdesk.fetch.errors import FetchError, Reason
+from newsdesk.ingest.fetch.errors import FetchError, Reason
 
 
 def is_public(address: str) -> bool:

@@ -21,13 +21,13 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from newsdesk import __version__
-from newsdesk.fetch.addresses import check_host
-from newsdesk.fetch.clock import Clock, SystemClock
-from newsdesk.fetch.errors import FetchError, Reason
-from newsdesk.fetch.hosts import HostGate
-from newsdesk.fetch.robots import RobotsCache
+from newsdesk.clock import Clock, SystemClock
+from newsdesk.ingest.fetch.addresses import check_host
+from newsdesk.ingest.fetch.errors import FetchError, Reason
+from newsdesk.ingest.fetch.hosts import HostGate
+from newsdesk.ingest.fetch.robots import RobotsCache
+from newsdesk.ingest.sources.numbers import parse_count
 from newsdesk.settings import FetchSettings
-from newsdesk.sources.numbers import parse_count
 
 _STATUS_REASONS = {
     403: (Reason.FORBIDDEN, "403 Forbidden: the site refuses us (often a bot wall)"),

@@ -10,13 +10,13 @@ from datetime import datetime
 from html import escape
 from typing import Literal
 
-from newsdesk.entries import entry_body, entry_hints, entry_key, fetched_article
-from newsdesk.read.page import read_page
-from newsdesk.read.values import ReadError
+from newsdesk.ingest.entries import entry_body, entry_hints, entry_key, fetched_article
+from newsdesk.ingest.read.page import read_page
+from newsdesk.ingest.read.values import ReadError
+from newsdesk.ingest.sources.discovery import looks_like_feed
+from newsdesk.ingest.sources.feed import parse_feed
+from newsdesk.ingest.sources.model import FeedEntry, ParsedFeed
 from newsdesk.record import FetchedArticle
-from newsdesk.sources.discovery import looks_like_feed
-from newsdesk.sources.feed import parse_feed
-from newsdesk.sources.model import FeedEntry, ParsedFeed
 
 Kind = Literal["feed", "sitemap", "page"]
 

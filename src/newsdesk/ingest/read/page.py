@@ -5,24 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from newsdesk.read.amp import amp_cache_url
-from newsdesk.read.authors import read_authors
-from newsdesk.read.dates import read_published
-from newsdesk.read.decode import decode_page
-from newsdesk.read.domains import registrable_domain
-from newsdesk.read.excerpt import read_excerpt
-from newsdesk.read.extract import extract_text
-from newsdesk.read.image import read_image
-from newsdesk.read.kind import read_type
-from newsdesk.read.langid import guess_language
-from newsdesk.read.language import normalize_language, read_language
-from newsdesk.read.links import body_links
-from newsdesk.read.metadata import read_meta
-from newsdesk.read.parse import parse_html
-from newsdesk.read.provider import read_provider_name
-from newsdesk.read.title import read_title
-from newsdesk.read.urls import absolute_url, base_url, canonical_url
-from newsdesk.read.values import PageArticle, ReadError
+from newsdesk.ingest.read.amp import amp_cache_url
+from newsdesk.ingest.read.authors import read_authors
+from newsdesk.ingest.read.dates import read_published
+from newsdesk.ingest.read.decode import decode_page
+from newsdesk.ingest.read.domains import registrable_domain
+from newsdesk.ingest.read.excerpt import read_excerpt
+from newsdesk.ingest.read.extract import extract_text
+from newsdesk.ingest.read.image import read_image
+from newsdesk.ingest.read.kind import read_type
+from newsdesk.ingest.read.langid import guess_language
+from newsdesk.ingest.read.language import normalize_language, read_language
+from newsdesk.ingest.read.links import body_links
+from newsdesk.ingest.read.metadata import read_meta
+from newsdesk.ingest.read.parse import parse_html
+from newsdesk.ingest.read.provider import read_provider_name
+from newsdesk.ingest.read.title import read_title
+from newsdesk.ingest.read.urls import absolute_url, base_url, canonical_url
+from newsdesk.ingest.read.values import PageArticle, ReadError
 from newsdesk.record import PageHints
 
 

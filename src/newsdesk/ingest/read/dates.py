@@ -23,8 +23,8 @@ from email.utils import parsedate_to_datetime
 from htmldate import find_date
 from lxml.html import HtmlElement
 
-from newsdesk.read.jsonld import text_value
-from newsdesk.read.metadata import PageMeta
+from newsdesk.ingest.read.jsonld import text_value
+from newsdesk.ingest.read.metadata import PageMeta
 
 #: Meta tags naming the publication time, most specific first.
 PUBLISHED_META = (

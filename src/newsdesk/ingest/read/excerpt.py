@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from newsdesk.read.jsonld import text_value
-from newsdesk.read.metadata import PageMeta
-from newsdesk.read.text import key, plain
+from newsdesk.ingest.read.jsonld import text_value
+from newsdesk.ingest.read.metadata import PageMeta
+from newsdesk.ingest.read.text import key, plain
 
 LENGTH = 300
 #: A shorter cut is accepted to end on a sentence, down to this many characters.

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from newsdesk.fetch.clock import Clock
+from newsdesk.clock import Clock
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsdesk.read.domains import registrable_domain
+from newsdesk.ingest.read.domains import registrable_domain
 
 KNOWN_OUTLETS: dict[str, str] = {
     "abcnews.go.com": "ABC News",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from newsdesk.read.jsonld import ARTICLE_TYPES, PODCAST_TYPES, VIDEO_TYPES, types_of
-from newsdesk.read.metadata import PageMeta
+from newsdesk.ingest.read.jsonld import ARTICLE_TYPES, PODCAST_TYPES, VIDEO_TYPES, types_of
+from newsdesk.ingest.read.metadata import PageMeta
 
 TYPES = ("article", "video", "podcast")
 

@@ -18,7 +18,7 @@ import re
 
 from charset_normalizer import from_bytes
 
-from newsdesk.read.values import ReadError
+from newsdesk.ingest.read.values import ReadError
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from newsdesk.read.jsonld import resolve, text_value, types_of
-from newsdesk.read.metadata import PageMeta
-from newsdesk.read.outlets import known_outlet
-from newsdesk.read.text import plain
+from newsdesk.ingest.read.jsonld import resolve, text_value, types_of
+from newsdesk.ingest.read.metadata import PageMeta
+from newsdesk.ingest.read.outlets import known_outlet
+from newsdesk.ingest.read.text import plain
 
 _MAX_LENGTH = 100
 

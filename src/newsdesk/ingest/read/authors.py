@@ -8,9 +8,9 @@ from itertools import chain
 
 from lxml.html import HtmlElement
 
-from newsdesk.read.jsonld import resolve
-from newsdesk.read.metadata import PageMeta
-from newsdesk.read.text import key, plain
+from newsdesk.ingest.read.jsonld import resolve
+from newsdesk.ingest.read.metadata import PageMeta
+from newsdesk.ingest.read.text import key, plain
 
 AUTHOR_META = (
     "author",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from newsdesk.documents import document_kind
-from newsdesk.fetch.client import Fetcher, Request
+from newsdesk.ingest.documents import document_kind
+from newsdesk.ingest.fetch.client import Fetcher, Request
+from newsdesk.ingest.sources.discovery import discover_feeds
 from newsdesk.settings import FetchSettings
-from newsdesk.sources.discovery import discover_feeds
 
 SOURCE_KINDS = ("feed", "sitemap", "page")
 

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 
 from lxml.html import HtmlElement
 
-from newsdesk.read.jsonld import ARTICLE_TYPES, PODCAST_TYPES, VIDEO_TYPES, text_value, types_of
-from newsdesk.read.metadata import PageMeta
-from newsdesk.read.text import key, plain
+from newsdesk.ingest.read.jsonld import ARTICLE_TYPES, PODCAST_TYPES, VIDEO_TYPES, text_value, types_of
+from newsdesk.ingest.read.metadata import PageMeta
+from newsdesk.ingest.read.text import key, plain
 
 #: Separators between a headline and the site's name or section.
 _SEPARATORS = re.compile(r"\s+(?:[|\-–—·•»›/~]|::|\\|:)\s+|\s*(?:\||»|›|·|•|::)\s*")
