@@ -11,7 +11,7 @@ export NEWSDESK_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:543
 SHARED ?= $(firstword $(wildcard ../shared /work/shared))
 ND := $(BIN)/newsdesk
 
-.PHONY: setup run demo test quick lint typecheck pytest eval bench format clean
+.PHONY: setup run demo test quick lint typecheck pytest eval bench format docs clean
 
 $(BIN)/newsdesk: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -130,6 +130,10 @@ bench: setup
 format: setup
 	$(BIN)/ruff format src tests
 	$(BIN)/ruff check --fix src tests
+
+# The reference part of docs/cli.md, from every command's --help (a test checks it is current).
+docs: setup
+	$(BIN)/cog -r docs/cli.md
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache
