@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.publish.bounces import read_bounces
@@ -21,7 +21,8 @@ from newsdesk.publish.topictree import covered_names, find_topic
 from newsdesk.record import Newsletter, Story, Topic
 from newsdesk.settings import Settings
 from newsdesk.store import Store
-from newsdesk.store.newsletters import mark_sent
+from newsdesk.store.newsletters import mark_sent, save_newsletter
+from newsdesk.store.published import on_day
 from newsdesk.store.subscribers import (
     Subscriber,
     confirmations_since,
@@ -33,6 +34,7 @@ from newsdesk.store.subscribers import (
     subscribers,
     unmark_asked,
 )
+from newsdesk.store.topics import load_topics
 
 
 class ConfirmationLimit(NewsdeskError, RuntimeError):
@@ -76,6 +78,31 @@ def _reader_issue(
         return None
     per_section = settings.newsletter.per_topic
     return render_newsletter(issue.day, chosen, topics, settings.site, links, per_section=per_section)
+
+
+@dataclass(frozen=True, slots=True)
+class ComposedIssue:
+    """A day's newsletter as made and archived (:func:`compose_issue`), with the stories and topics it holds."""
+
+    issue: Newsletter
+    stories: tuple[Story, ...]
+    topics: tuple[Topic, ...]
+    #: Where the archived issue is read on the site.
+    url: str
+
+
+def compose_issue(store: Store, settings: Settings, day: date, now: Callable[[], datetime]) -> ComposedIssue | None:
+    """The newsletter of ``day``: the stories out that day (by heat, per topic), rendered and archived at
+    ``/newsletters/<date>/``; ``None`` when no story came out that day."""
+    with store.transaction() as conn:
+        stories, topics = on_day(conn, day, now=now()), load_topics(conn)
+    if not stories:
+        return None
+    links = SiteLinks.of(settings.site)
+    issue = render_newsletter(day, stories, topics, settings.site, links, per_section=settings.newsletter.per_topic)
+    with store.transaction() as conn:
+        save_newsletter(conn, issue, now=now())
+    return ComposedIssue(issue, tuple(stories), tuple(topics), links.url(links.newsletter(day)))
 
 
 def send_issue(

@@ -36,36 +36,25 @@ def digest(
     """The daily newsletter: the day's top stories by heat per topic, archived at /newsletters/<date>/."""
     from newsdesk.contenttree import write_files
     from newsdesk.desk import open_desk
-    from newsdesk.publish.links import SiteLinks
-    from newsdesk.publish.newsletter import render_newsletter
-    from newsdesk.store.newsletters import save_newsletter
-    from newsdesk.store.published import on_day
-    from newsdesk.store.topics import load_topics
+    from newsdesk.mailing import compose_issue
 
     try:
         when = datetime.strptime(day, "%Y-%m-%d").date() if day else now().date()
     except ValueError:
         raise typer.BadParameter(f"{day!r} is not a date (YYYY-MM-DD)", param_hint="--date") from None
     with open_desk(desk, os.environ) as opened:
-        settings = opened.settings
-        with opened.store.transaction() as conn:
-            stories, topics = on_day(conn, when, now=now()), load_topics(conn)
-        if not stories:
+        composed = compose_issue(opened.store, opened.settings, when, now)
+        if composed is None:
             typer.echo(f"error: no story was published on {when.isoformat()}: no newsletter", err=True)
             raise typer.Exit(1)
-        links = SiteLinks.of(settings.site)
-        issue = render_newsletter(
-            when, stories, topics, settings.site, links, per_section=settings.newsletter.per_topic
-        )
-        with opened.store.transaction() as conn:
-            save_newsletter(conn, issue, now=now())
+        issue = composed.issue
         count = f"{issue.stories} {'story' if issue.stories == 1 else 'stories'}"
-        typer.echo(f"{issue.subject}: {count}; archived at {links.url(links.newsletter(when))}")
+        typer.echo(f"{issue.subject}: {count}; archived at {composed.url}")
         if out is not None:
             write_files(out.parent, {out.name: issue.html.encode(), out.with_suffix(".txt").name: issue.text.encode()})
             typer.echo(f"written to {out} and {out.with_suffix('.txt')}")
         if send:
-            _send_issue(opened, issue, stories, topics)
+            _send_issue(opened, issue, composed.stories, composed.topics)
 
 
 def _send_issue(opened: Desk, issue: Newsletter, stories: Sequence[Story], topics: Sequence[Topic]) -> None:
