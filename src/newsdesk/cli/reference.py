@@ -27,7 +27,7 @@ def help_text(words: tuple[str, ...]) -> str:
     """``newsdesk WORDS --help`` as it prints, ``WIDTH`` columns wide, without colour."""
     from newsdesk.cli import app
 
-    env = {"COLUMNS": str(WIDTH), "TERMINAL_WIDTH": str(WIDTH), "NO_COLOR": "1", "TERM": "dumb"}
+    env = {"COLUMNS": str(WIDTH), "NO_COLOR": "1", "TERM": "dumb"}
     result = CliRunner().invoke(app, [*words, "--help"], env=env, prog_name="newsdesk")
     if result.exit_code != 0:
         raise RuntimeError(f"newsdesk {' '.join(words)} --help failed: {result.output}")
