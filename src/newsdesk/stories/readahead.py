@@ -82,8 +82,8 @@ class ReadAhead:
         if not self._in_flight:
             raise RuntimeError("no batch is being read")
         self._in_flight = False
-        # Into one buffer, grown as needed: a fresh block of megabytes per batch would leave the allocator's heap
-        # fragmented (a hundred megabytes more at the peak over a long replay).
+        # Into one buffer, grown as needed, rather than a fresh block of megabytes per batch (measured before the
+        # allocator's threshold was fixed: 554 MB peak against 563 MB over 40,000 articles, within the noise).
         try:
             size = self._conn.recv_bytes_into(self._buffer)
         except multiprocessing.BufferTooShort as short:
