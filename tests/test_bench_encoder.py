@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.bench.encoder import format_encoder_bench, run_encoder_bench
-from newsdesk.stories.runtime import BF16_FLAGS, read_cpu_flags
+from newsdesk.encoder.runtime import BF16_FLAGS, read_cpu_flags
 
 from .support.benchdata import write_articles
 

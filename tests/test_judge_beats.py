@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsdesk.cli import app
+from newsdesk.encoder.embed import MiniLM
 from newsdesk.evaluation.beatsets import politics_items
 from newsdesk.evaluation.relevance import read_taxonomy, run_relevance_eval
 from newsdesk.judge.defaults import STARTER_BEATS, starter_taxonomy
@@ -20,7 +21,6 @@ from newsdesk.judge.semantic import TopicSpace
 from newsdesk.judge.tree import TopicTree
 from newsdesk.recordfile import RecordError
 from newsdesk.starter import default_sources
-from newsdesk.stories.embed import MiniLM
 
 from .support.embedders import HashingEmbedder
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from newsdesk.encoder.embed import MiniLM, Vectors
 from newsdesk.evaluation.relevance import read_taxonomy
 from newsdesk.judge.defaults import default_taxonomy
 from newsdesk.judge.keywords import Phrase, PhraseMatcher, shouted
@@ -16,7 +17,6 @@ from newsdesk.judge.semantic import TopicSpace
 from newsdesk.judge.tree import TopicTree
 from newsdesk.record import Topic
 from newsdesk.recordfile import RecordError
-from newsdesk.stories.embed import MiniLM, Vectors
 from newsdesk.taxonomy import parse_topic
 
 from .conftest import FIXTURES

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from newsdesk.encoder.embed import MiniLM
 from newsdesk.evaluation.relevance import read_taxonomy
 from newsdesk.judge.semantic import TopicSpace
 from newsdesk.judge.topics import TaggerConfig, TopicExample, TopicScore, TopicTagger, story_topics
 from newsdesk.judge.tree import TopicTree
-from newsdesk.stories.embed import MiniLM
 
 from .conftest import FIXTURES
 from .support.embedders import HashingEmbedder

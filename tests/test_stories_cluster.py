@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from newsdesk.encoder.embed import DIMENSIONS, Vectors
 from newsdesk.record import StoryArticle
 from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
-from newsdesk.stories.embed import DIMENSIONS, Vectors
 from newsdesk.stories.lifeconfig import LifeConfig
 
 from .support.embedders import HashingEmbedder

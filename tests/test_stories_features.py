@@ -7,11 +7,11 @@ import math
 import numpy as np
 import pytest
 
+from newsdesk.encoder.text import embedding_text
 from newsdesk.stories.features import (
     ENTITY_PREFIX,
     FieldWeights,
     Vocabulary,
-    embedding_text,
     entities,
     entity_names,
     entity_vector,

@@ -23,7 +23,7 @@ standard base it had (``ValueError``, ``RuntimeError``, ...), so code that catch
     │   ├── StoreError           the database                          (store/engine.py)
     │   ├── MailError            the SMTP server                       (publish/mailer.py)
     │   ├── ConfirmationLimit    the subscribe form's hourly share     (mailing.py)
-    │   ├── EncoderError         the embedding model and its device    (stories/runtime.py)
+    │   ├── EncoderError         the embedding model and its device    (encoder/runtime.py)
     │   └── ReadAheadError       the process that reads ahead          (stories/readahead.py)
     └── keys and secrets
         ├── KeyRingError         the key ring                          (keep/keyring.py)

@@ -22,6 +22,8 @@ import numpy as np
 from sqlalchemy import Connection
 
 from newsdesk.clock import Clock
+from newsdesk.encoder.embed import DIMENSIONS, Embedder, Vectors
+from newsdesk.encoder.text import embedding_text
 from newsdesk.ingest.read.langid import LanguageGuesser
 from newsdesk.judge.quality import Quality
 from newsdesk.judging import (
@@ -55,9 +57,8 @@ from newsdesk.store.placements import (
 )
 from newsdesk.store.vocabularies import DamagedVocabulary, load_vocabularies, save_vocabularies
 from newsdesk.stories.dedup import NearDuplicateIndex
-from newsdesk.stories.embed import DIMENSIONS, Embedder, Vectors
 from newsdesk.stories.explain import explain_story
-from newsdesk.stories.features import DocumentCounts, embedding_text
+from newsdesk.stories.features import DocumentCounts
 from newsdesk.stories.languages import LanguageStreams, StreamsConfig, stream_of
 from newsdesk.stories.life import story_life
 from newsdesk.stories.lifeconfig import LifeConfig

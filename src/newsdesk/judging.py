@@ -20,6 +20,7 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy import Connection
 
+from newsdesk.encoder.embed import Embedder, Vectors
 from newsdesk.judge.gate import GateDecision, decide
 from newsdesk.judge.heat import Coverage, Heat, HeatSettings, story_heat
 from newsdesk.judge.quality import ArticleEvidence, Quality, QualityWeights, judge_quality, role_of
@@ -45,7 +46,6 @@ from newsdesk.store.judgements import (
 )
 from newsdesk.store.placements import formed_members, resolve_key, story_articles, story_member_ids
 from newsdesk.store.topics import load_topics
-from newsdesk.stories.embed import Embedder, Vectors
 from newsdesk.stories.languages import UNKNOWN, stream_of
 from newsdesk.stories.primary import PrimaryChoice, normalise_url
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from newsdesk.encoder.runtime import DEVICES, PRECISIONS
 from newsdesk.errors import NewsdeskError
 from newsdesk.stories.lifeconfig import LifeConfig
-from newsdesk.stories.runtime import DEVICES, PRECISIONS
 
 _T = TypeVar("_T")
 

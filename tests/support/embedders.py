@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from newsdesk.stories.embed import DIMENSIONS, Embedder, Vectors
+from newsdesk.encoder.embed import DIMENSIONS, Embedder, Vectors
 from newsdesk.stories.features import STOP_WORDS
 
 _WORD = re.compile(r"[a-z0-9]+")

@@ -46,12 +46,12 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from newsdesk.encoder.embed import DIMENSIONS, Embedder, MiniLM, Vectors
+from newsdesk.encoder.text import embedding_text
 from newsdesk.evaluation.clustering import score_clustering
 from newsdesk.record import StoryArticle
 from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
 from newsdesk.stories.dedup import NearDuplicateIndex
-from newsdesk.stories.embed import DIMENSIONS, Embedder, MiniLM, Vectors
-from newsdesk.stories.features import embedding_text
 from newsdesk.stories.readahead import read_ahead as read_ahead_of
 from newsdesk.stories.readahead import worth_reading_ahead
 from newsdesk.stories.reading import ReadElsewhere

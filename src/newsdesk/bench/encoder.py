@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+from newsdesk.encoder.embed import MiniLM
+from newsdesk.encoder.text import embedding_text
 from newsdesk.evaluation.clustering import read_articles
-from newsdesk.stories.embed import MiniLM
-from newsdesk.stories.features import embedding_text
 
 
 @dataclass(frozen=True, slots=True)

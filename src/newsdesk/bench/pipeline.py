@@ -206,6 +206,8 @@ def run_pipeline_bench(
     """Serve the first ``articles`` full-text articles of ``paths`` as a news site and run the desk over it."""
     from newsdesk.clock import SystemClock
     from newsdesk.desk import init_desk, open_desk
+    from newsdesk.encoder.embed import MiniLM, desk_encoder
+    from newsdesk.encoder.text import embedding_text
     from newsdesk.formation import StoryFormation, cluster_config
     from newsdesk.ingest.fetch.client import Fetcher
     from newsdesk.ingest.stage import fetch_sources, sources_to_fetch
@@ -215,8 +217,6 @@ def run_pipeline_bench(
     from newsdesk.starter import furnish
     from newsdesk.store.sources import add_source
     from newsdesk.store.stats import counts
-    from newsdesk.stories.embed import MiniLM, desk_encoder
-    from newsdesk.stories.features import embedding_text
     from newsdesk.transfer import export_tree
 
     chosen: list[StoryArticle] = []

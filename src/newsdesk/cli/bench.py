@@ -59,7 +59,7 @@ def bench_encoder(
 ) -> None:
     """MiniLM at a faster precision beside float32 on the same full articles: both rates, their agreement."""
     from newsdesk.bench.encoder import format_encoder_bench, run_encoder_bench
-    from newsdesk.stories.runtime import BF16_FLAGS, read_cpu_flags
+    from newsdesk.encoder.runtime import BF16_FLAGS, read_cpu_flags
 
     for path in paths:
         if not path.is_file():

@@ -81,6 +81,7 @@ def eval_clustering_cv(
     require: RequireOption = None,
 ) -> None:
     """Choose the clusterer's constants by leave-one-set-out cross-validation; tuned and held-out figures."""
+    from newsdesk.encoder.embed import MiniLM
     from newsdesk.evaluation.clustering_cv import (
         GRID,
         LEXICAL_GRID,
@@ -92,7 +93,6 @@ def eval_clustering_cv(
     )
     from newsdesk.ingest.read.langid import LanguageGuesser
     from newsdesk.store.users import UserError
-    from newsdesk.stories.embed import MiniLM
 
     for path in paths:
         if not path.is_file():

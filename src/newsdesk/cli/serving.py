@@ -46,10 +46,10 @@ def serve(
 def _serve_desk(opened: Desk, host: str | None, port: int | None, round_seconds: float, hint: str) -> None:
     """Run an open desk's web app and pipeline (`newsdesk run`, `newsdesk demo`) until Ctrl-C."""
     from newsdesk.clock import SystemClock
+    from newsdesk.encoder.embed import MiniLM, desk_encoder
     from newsdesk.ingest.fetch.client import Fetcher
     from newsdesk.keep.caching import cache_new_images, image_fetch_settings
     from newsdesk.running import RunningDesk
-    from newsdesk.stories.embed import MiniLM, desk_encoder
     from newsdesk.web.app import create_app
 
     web = opened.settings.web

@@ -34,9 +34,9 @@ def stories_form(
     """Place every fetched article not yet in a story, oldest first: copies, joins, new stories, merges."""
     from newsdesk.clock import SystemClock
     from newsdesk.desk import open_desk
+    from newsdesk.encoder.embed import desk_encoder
     from newsdesk.formation import StoryFormation, cluster_config
     from newsdesk.judging import DeskJudge
-    from newsdesk.stories.embed import desk_encoder
 
     with open_desk(desk, os.environ) as opened:
         embedder = desk_encoder(opened.settings.embedding)
@@ -61,9 +61,9 @@ def stories_form(
 def stories_judge(desk: DeskOption = Path("desk")) -> None:
     """Judge every formed story again now: heat cools as time passes, quality follows editors' records."""
     from newsdesk.desk import open_desk
+    from newsdesk.encoder.embed import desk_encoder
     from newsdesk.formation import StoryFormation, cluster_config
     from newsdesk.judging import DeskJudge
-    from newsdesk.stories.embed import desk_encoder
 
     with open_desk(desk, os.environ) as opened:
         embedder = desk_encoder(opened.settings.embedding)

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
+from newsdesk.encoder.embed import Embedder, MiniLM, Vectors
+from newsdesk.encoder.text import embedding_text
 from newsdesk.ingest.read.langid import LanguageGuesser
 from newsdesk.record import StoryArticle
-from newsdesk.stories.embed import Embedder, MiniLM, Vectors
-from newsdesk.stories.features import embedding_text
 from newsdesk.stories.languages import LanguageStreams, StreamsConfig, stream_of
 
 

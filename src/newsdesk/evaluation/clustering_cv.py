@@ -27,11 +27,11 @@ from typing import Any
 
 import numpy as np
 
+from newsdesk.encoder.embed import DIMENSIONS, Embedder, MiniLM, Vectors
+from newsdesk.encoder.text import embedding_text
 from newsdesk.evaluation.clustering import ClusteringScores, read_articles, score_clustering
 from newsdesk.ingest.read.langid import LanguageGuesser
 from newsdesk.record import StoryArticle
-from newsdesk.stories.embed import DIMENSIONS, Embedder, MiniLM, Vectors
-from newsdesk.stories.features import embedding_text
 from newsdesk.stories.languages import LanguageStreams, StreamsConfig
 
 #: The knobs swept and their coarse values; every other constant keeps its default.

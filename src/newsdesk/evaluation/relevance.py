@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdesk.contenttree import TOPICS_DIR, read_capped
+from newsdesk.encoder.embed import Embedder, MiniLM, Vectors
 from newsdesk.evaluation.beatitems import BeatItem, json_lines
 from newsdesk.judge.defaults import STARTER_BEATS, default_taxonomy, starter_taxonomy
 from newsdesk.judge.relevance import BeatConfig, BeatJudge, BeatSignals, Relevance
@@ -36,7 +37,6 @@ from newsdesk.judge.semantic import TopicSpace
 from newsdesk.judge.tree import TopicTree
 from newsdesk.record import Topic
 from newsdesk.recordfile import RecordError
-from newsdesk.stories.embed import Embedder, MiniLM, Vectors
 from newsdesk.taxonomy import parse_topic
 
 #: The constants tried by the cross-validation, around the shipped ones.

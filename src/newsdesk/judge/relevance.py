@@ -44,12 +44,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsdesk.encoder.embed import Embedder, Vectors
+from newsdesk.encoder.text import embedding_text
 from newsdesk.judge.keywords import Hit, PhraseMatcher, normalise, phrases_of, short_quote
 from newsdesk.judge.semantic import Closeness, TopicSpace
 from newsdesk.judge.tree import TopicTree
 from newsdesk.record import Topic
-from newsdesk.stories.embed import Embedder, Vectors
-from newsdesk.stories.features import embedding_text
 
 
 @dataclass(frozen=True, slots=True)

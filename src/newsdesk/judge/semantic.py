@@ -1,7 +1,7 @@
 """The embedding side of judging: each topic's prototype vectors, and how close an article's vector is to them.
 
 A topic's prototypes are the sentence embeddings (all-MiniLM-L6-v2 in the desk, any
-:class:`~newsdesk.stories.embed.Embedder` in tests) of what its file says about it: name and description, its
+:class:`~newsdesk.encoder.embed.Embedder` in tests) of what its file says about it: name and description, its
 keywords as one line, and its example headlines (:meth:`TopicProfile.prototype_texts`). An article is as close
 to a topic as to the nearest of them (cosine; vectors are L2-normalised). The taxonomy's off-beat examples are
 embedded the same way. Pure once built: the embedder is called at construction only.
@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsdesk.encoder.embed import Embedder, Vectors
+from newsdesk.encoder.text import embedding_text
 from newsdesk.judge.tree import TopicTree
-from newsdesk.stories.embed import Embedder, Vectors
-from newsdesk.stories.features import embedding_text
 
 
 @dataclass(frozen=True, slots=True)

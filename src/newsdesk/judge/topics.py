@@ -35,10 +35,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsdesk.encoder.embed import Vectors
 from newsdesk.judge.keywords import Hit, PhraseMatcher, phrases_of, short_quote
 from newsdesk.judge.semantic import Closeness, TopicSpace
 from newsdesk.judge.tree import TopicTree
-from newsdesk.stories.embed import Vectors
 
 KEYWORD = "keyword"
 CONTEXT = "context"

@@ -46,8 +46,8 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from newsdesk.encoder.embed import DIMENSIONS, Vectors
 from newsdesk.record import StoryArticle
-from newsdesk.stories.embed import DIMENSIONS, Vectors
 from newsdesk.stories.events import KINDS, TWO_SIDED, EventEvidence, shared_items
 from newsdesk.stories.features import ENTITY_PREFIX, DocumentCounts, FieldWeights
 from newsdesk.stories.index import StoryIndex

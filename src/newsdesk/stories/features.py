@@ -131,17 +131,6 @@ def entity_names(title: str, lead: str, text: str, text_words: int) -> list[str]
     return sorted(set(found))
 
 
-def embedding_text(title: str, lead: str, text: str, characters: int = 2000) -> str:
-    """What the sentence embedder reads: title, lead, then the text's beginning, capped at ``characters``.
-
-    A lead the text starts with (or equals) is read once.
-    """
-    title, lead, text = title.strip(), lead.strip(), text.strip()
-    if lead and text.startswith(lead):
-        text = text[len(lead) :].strip()
-    return " ".join(part for part in (title, lead, text) if part)[:characters]
-
-
 @dataclass(frozen=True, slots=True)
 class DocumentCounts:
     """A stream's document frequencies by name: how many articles it counted, and how many held each key.

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from newsdesk.encoder.embed import Vectors
 from newsdesk.record import StoryArticle
 from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
-from newsdesk.stories.embed import Vectors
 from newsdesk.stories.features import DocumentCounts
 from newsdesk.stories.lifeconfig import LifeConfig
 from newsdesk.stories.model import Placement

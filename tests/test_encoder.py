@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from newsdesk.stories.embed import MiniLM
-from newsdesk.stories.runtime import BF16_FLAGS, choose_runtime, cpu_flags, read_cpu_flags
+from newsdesk.encoder.embed import MiniLM
+from newsdesk.encoder.runtime import BF16_FLAGS, choose_runtime, cpu_flags, read_cpu_flags
 
 CPUINFO = """processor\t: 0
 vendor_id\t: GenuineIntel

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from newsdesk.stories.runtime import DEVICES, PRECISIONS, choose_runtime, read_cpu_flags
+from newsdesk.encoder.runtime import DEVICES, PRECISIONS, choose_runtime, read_cpu_flags
 
 Vectors = npt.NDArray[np.float32]
 DIMENSIONS = 384
@@ -27,7 +27,7 @@ class Embedder(Protocol):
 
 class MiniLM:
     """all-MiniLM-L6-v2, loaded lazily on first use, on the device and at the precision chosen (see
-    :func:`~newsdesk.stories.runtime.choose_runtime`); ``batch_size`` texts at a time (sorted by length, so a
+    :func:`~newsdesk.encoder.runtime.choose_runtime`); ``batch_size`` texts at a time (sorted by length, so a
     batch pads little)."""
 
     def __init__(self, batch_size: int = 16, *, device: str = "auto", precision: str = "auto") -> None:
@@ -103,7 +103,7 @@ class EncoderSettings(Protocol):
 
 def desk_encoder(settings: EncoderSettings) -> MiniLM:
     """The desk's encoder, as its ``[embedding]`` settings say (settled on this machine now, so a precision it
-    cannot compute is refused before any work: :class:`~newsdesk.stories.runtime.EncoderError`)."""
+    cannot compute is refused before any work: :class:`~newsdesk.encoder.runtime.EncoderError`)."""
     model = MiniLM(settings.batch_size, device=settings.device, precision=settings.precision)
     model.name  # noqa: B018 (settles the device and precision)
     return model
