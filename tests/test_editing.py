@@ -25,8 +25,7 @@ from newsdesk.editing import (
     split_article,
     unmark_copy,
 )
-from newsdesk.formation import StoryFormation
-from newsdesk.judging import DeskJudge
+from newsdesk.judge.stage import DeskJudge
 from newsdesk.record import Story
 from newsdesk.settings import JudgeSettings
 from newsdesk.store import Store, schema
@@ -37,6 +36,7 @@ from newsdesk.store.placements import load_placements, resolve_key, story_member
 from newsdesk.store.review import desk_story, review_queue
 from newsdesk.store.sources import muted_source_ids
 from newsdesk.store.stories import load_stories
+from newsdesk.stories.stage import StoryFormation
 
 from .support.clocks import ManualClock
 from .support.deskfixture import FORMED_AT, FixtureDesk, build_desk, fetched

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from newsdesk.clock import SystemClock
-from newsdesk.formation import StoryFormation, cluster_config, explain
 from newsdesk.record import FetchedArticle
 from newsdesk.settings import StoriesSettings
 from newsdesk.store import Store, schema
 from newsdesk.store.placements import move_story, resolve_key
 from newsdesk.store.stories import load_stories
+from newsdesk.stories.stage import StoryFormation, cluster_config, explain
 
 from .support.embedders import HashingEmbedder
 from .support.formeddesk import ROBOTS, ROBOTS_RETOLD, T0, article, memberships, stored
@@ -169,9 +169,9 @@ def test_a_closed_story_stays_closed_across_a_restart_and_says_why(store: Store)
 
 
 def test_a_restart_replays_the_stories_that_may_still_be_open_or_recalled() -> None:
-    from newsdesk.formation import replayed_stories
+    from newsdesk.settings import LifeConfig
     from newsdesk.store.placements import PlacementRow
-    from newsdesk.stories.lifeconfig import LifeConfig
+    from newsdesk.stories.stage import replayed_stories
 
     def at(days: float) -> datetime:
         return T0 + timedelta(days=days)
@@ -187,9 +187,9 @@ def test_a_restart_replays_the_stories_that_may_still_be_open_or_recalled() -> N
 
 
 def test_a_story_that_swallows_a_runs_articles_is_reported_as_suspicious(store: Store) -> None:
-    from newsdesk.formation import suspicious_stories
     from newsdesk.stories.cluster import ClusterConfig
     from newsdesk.stories.languages import StreamsConfig
+    from newsdesk.stories.stage import suspicious_stories
 
     # A broken representation (every score passes) collapses twelve unrelated articles into one story.
     collapsing = StreamsConfig(dense=ClusterConfig(threshold=-10.0), lexical=ClusterConfig(threshold=-10.0))

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from newsdesk.formation import form_story
-from newsdesk.judging import DeskJudge, StoryEvidence
+from newsdesk.judge.stage import DeskJudge, StoryEvidence
 from newsdesk.record import StoryArticle
 from newsdesk.settings import JudgeSettings
 from newsdesk.store.judgements import Decision
 from newsdesk.store.placements import PlacementRow
+from newsdesk.stories.stage import form_story
 
 T0 = datetime(2024, 5, 2, 9, tzinfo=UTC)
 WORDS = "The company said on Thursday that the new model would reach customers next month. " * 30

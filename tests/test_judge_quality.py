@@ -157,7 +157,7 @@ def test_the_settings_defaults_are_the_judges_defaults() -> None:
     import dataclasses
 
     from newsdesk.judge.heat import HeatSettings
-    from newsdesk.judging import DeskJudge
+    from newsdesk.judge.stage import DeskJudge
     from newsdesk.settings import JudgeSettings
 
     judge = DeskJudge(JudgeSettings())

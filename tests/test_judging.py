@@ -14,15 +14,15 @@ from newsdesk.desk import open_desk
 from newsdesk.editing import EditError, set_primary, set_published, set_topics
 from newsdesk.encoder.embed import MiniLM
 from newsdesk.encoder.text import embedding_text
-from newsdesk.formation import StoryFormation
 from newsdesk.judge.defaults import default_taxonomy
-from newsdesk.judging import DeskJudge, explain_article, explain_story_judgement
+from newsdesk.judge.stage import DeskJudge, explain_article, explain_story_judgement
 from newsdesk.record import FetchedArticle, StoryArticle
 from newsdesk.settings import JudgeSettings
 from newsdesk.store import Store, schema
 from newsdesk.store.audit import audit_entries
 from newsdesk.store.judgements import article_judgements, story_state, story_topic_names
 from newsdesk.store.topics import save_topic
+from newsdesk.stories.stage import StoryFormation
 
 from .support.clocks import ManualClock
 from .support.commandline import newsdesk

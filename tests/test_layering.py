@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from .conftest import REPO
@@ -35,6 +36,9 @@ def test_the_layering_holds_and_each_contract_catches_a_planted_violation(tmp_pa
     (package / "store" / "planted.py").write_text("from newsdesk.keep import keyring\n", encoding="utf-8")
     (package / "planted_a.py").write_text("import newsdesk.planted_b\n", encoding="utf-8")
     (package / "planted_b.py").write_text("import newsdesk.planted_a\n", encoding="utf-8")
+    # A pure module reaching the store through its stage's store-facing module.
+    with (package / "stories" / "model.py").open("a", encoding="utf-8") as model:
+        model.write("\nfrom newsdesk.stories import stage as _planted_stage  # noqa\n")
     broken = _lint(tmp_path)
     assert broken.returncode == 1
     out = " ".join(broken.stdout.split())
@@ -44,9 +48,28 @@ def test_the_layering_holds_and_each_contract_catches_a_planted_violation(tmp_pa
         in out
     )
     assert "it imports no stage (no cryptography, no fetching, no web) BROKEN" in out
-    assert out.count("BROKEN") == 3
+    assert "Pure modules never import a stage's store-facing module BROKEN" in out
+    assert out.count("BROKEN") == 4
+    assert "newsdesk.stories.model -> newsdesk.stories.stage" in out
     assert "newsdesk.ingest.sources.planted -> newsdesk.store" in out
     assert "newsdesk.store.planted -> newsdesk.keep" in out
+
+
+def test_every_pure_module_of_a_stage_is_under_the_contract() -> None:
+    """The contract that keeps pure modules from a stage's store-facing ``stage`` module names them one by one;
+    a module added to ``stories/``, ``judge/`` or ``encoder/`` must be named there too."""
+    contracts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    (contract,) = [c for c in contracts["contracts"] if c["id"] == "pure-modules-import-no-stage"]
+    listed = set(contract["source_modules"])
+    package = REPO / "src" / "newsdesk"
+    missing = []
+    for folder in ("stories", "judge"):
+        for module in sorted((package / folder).glob("*.py")):
+            name = f"newsdesk.{folder}.{module.stem}"
+            if module.stem not in {"__init__", "stage"} and name not in listed:
+                missing.append(name)
+    assert missing == []
+    assert {"newsdesk.encoder", "newsdesk.publish", "newsdesk.ingest.read", "newsdesk.ingest.sources"} <= listed
 
 
 def test_no_test_module_imports_another() -> None:

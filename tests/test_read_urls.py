@@ -8,7 +8,7 @@ from newsdesk.ingest.read.domains import registrable_domain
 from newsdesk.ingest.read.metadata import read_meta
 from newsdesk.ingest.read.parse import parse_html
 from newsdesk.ingest.read.urls import absolute_url, canonical_url, clean_url
-from newsdesk.tracking import is_tracking
+from newsdesk.pageurls import is_tracking
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,8 @@ import pytest
 
 from newsdesk.encoder.embed import DIMENSIONS, Vectors
 from newsdesk.record import StoryArticle
+from newsdesk.settings import LifeConfig
 from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
-from newsdesk.stories.lifeconfig import LifeConfig
 
 from .support.embedders import HashingEmbedder
 

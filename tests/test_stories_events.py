@@ -9,13 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdesk.clock import SystemClock
-from newsdesk.formation import StoryFormation, explain
 from newsdesk.record import StoryArticle
 from newsdesk.store import Store
 from newsdesk.stories.cluster import StoryClusterer
 from newsdesk.stories.events import evidence, mentioned_days, normal_link, numbers, places, quotes
 from newsdesk.stories.explain import explain_story
 from newsdesk.stories.primary import PrimaryChoice
+from newsdesk.stories.stage import StoryFormation, explain
 
 from .support.embedders import HashingEmbedder
 from .support.formeddesk import article, stored

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsdesk.pageurls import normalise_url
 from newsdesk.record import StoryArticle
-from newsdesk.stories.primary import PrimaryChoice, choose_primary, describe_gap, format_time, normalise_url
+from newsdesk.stories.primary import PrimaryChoice, choose_primary, describe_gap, format_time
 
 
 def at(text: str) -> datetime:

@@ -22,9 +22,9 @@ from sqlalchemy import func, select
 
 from newsdesk.clock import SystemClock
 from newsdesk.desk import open_desk
-from newsdesk.formation import StoryFormation
 from newsdesk.store import schema
 from newsdesk.store.sources import list_sources
+from newsdesk.stories.stage import StoryFormation
 
 from .support.commandline import newsdesk
 from .support.embedders import HashingEmbedder

@@ -2,7 +2,7 @@
 
 Each decision is stored by field (``story_decisions``) with an audit entry and
 applied at once; the pipeline never overwrites it afterwards (see
-``judging.py``). A topic edit also becomes a training example for the topic
+``judge/stage.py``). A topic edit also becomes a training example for the topic
 tagger: the next similar article is tagged as the editor would.
 """
 
@@ -15,7 +15,6 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, select, update
 
 from newsdesk.errors import NewsdeskError
-from newsdesk.formation import rewrite_story
 from newsdesk.judge.tree import TopicTree
 from newsdesk.record import Topic
 from newsdesk.recordfile import RecordError
@@ -26,6 +25,7 @@ from newsdesk.store.placements import load_placements, move_story, resolve_key, 
 from newsdesk.store.sources import set_muted
 from newsdesk.store.timestamps import to_db
 from newsdesk.store.topics import load_topics
+from newsdesk.stories.stage import rewrite_story
 
 
 class EditError(NewsdeskError, ValueError):

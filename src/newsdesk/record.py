@@ -177,6 +177,18 @@ class FetchedArticle:
     entry_key: str
 
 
+#: The language of an article nobody could tell (BCP 47's "undetermined").
+UNKNOWN_LANGUAGE = "und"
+
+
+def primary_language(language: str | None) -> str:
+    """A language tag's primary subtag, lower case (``pt-BR`` → ``pt``), or ``und`` when there is none: what the
+    stages compare (story streams, the desk's languages)."""
+    if not language:
+        return UNKNOWN_LANGUAGE
+    return language.split("-", 1)[0].lower() or UNKNOWN_LANGUAGE
+
+
 @dataclass(frozen=True, slots=True)
 class StoryArticle:
     """What story formation sees of an article.

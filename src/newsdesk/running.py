@@ -28,11 +28,11 @@ import uvicorn
 from newsdesk.clock import Clock
 from newsdesk.desk import Desk
 from newsdesk.encoder.embed import Embedder
-from newsdesk.formation import FormationReport, StoryFormation, cluster_config
 from newsdesk.ingest.fetch.client import Fetcher
 from newsdesk.ingest.stage import RunReport, SourceOutcome, fetch_sources, one_line, sources_to_fetch
-from newsdesk.judging import DeskJudge
+from newsdesk.judge.stage import DeskJudge
 from newsdesk.store.judgements import judge_inputs
+from newsdesk.stories.stage import FormationReport, StoryFormation, cluster_config
 from newsdesk.web.server import guarded_protocol
 
 

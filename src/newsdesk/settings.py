@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 
 from newsdesk.encoder.runtime import DEVICES, PRECISIONS
 from newsdesk.errors import NewsdeskError
-from newsdesk.stories.lifeconfig import LifeConfig
 
 _T = TypeVar("_T")
 
@@ -216,6 +215,31 @@ class EmbeddingSettings:
             raise ValueError(f"embedding.precision must be one of {', '.join(PRECISIONS)}, not {self.precision!r}")
         if self.batch_size < 1:
             raise ValueError(f"embedding.batch_size must be at least 1, not {self.batch_size}")
+
+
+@dataclass(frozen=True, slots=True)
+class LifeConfig:
+    """When a story closes, and how long a closed story can still be recalled."""
+
+    #: A story closes after this many days without a new article ...
+    quiet_days: float = 3.0
+    #: ... plus this share of the days it has run ...
+    quiet_growth: float = 0.5
+    #: ... but never more than this many days ...
+    quiet_max_days: float = 14.0
+    #: ... and only once this many articles were placed since its latest one.
+    quiet_articles: int = 1000
+    #: A closed story is reopened by a link to a member or its same title for this many days after its latest.
+    recall_days: float = 30.0
+
+    def __post_init__(self) -> None:
+        for name in ("quiet_days", "quiet_growth", "quiet_max_days", "quiet_articles", "recall_days"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"stories.{name} must not be negative, not {getattr(self, name)}")
+
+    def quiet_period_days(self, span_days: float) -> float:
+        """Days of silence that close a story whose articles span ``span_days``."""
+        return min(self.quiet_max_days, self.quiet_days + self.quiet_growth * max(span_days, 0.0))
 
 
 #: A story's life (docs/stories.md): when it closes, and how long a closed one can still be recalled.

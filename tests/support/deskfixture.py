@@ -19,8 +19,7 @@ from sqlalchemy import select
 
 from newsdesk.desk import Desk, init_desk, open_desk
 from newsdesk.editing import set_published, set_topics
-from newsdesk.formation import StoryFormation
-from newsdesk.judging import DeskJudge
+from newsdesk.judge.stage import DeskJudge
 from newsdesk.record import Article, FetchedArticle, Provider, Source
 from newsdesk.settings import JudgeSettings
 from newsdesk.store import Store, schema
@@ -28,6 +27,7 @@ from newsdesk.store.articles import save_fetched_article
 from newsdesk.store.sources import add_source, update_source
 from newsdesk.store.topics import save_topic
 from newsdesk.store.users import add_user
+from newsdesk.stories.stage import StoryFormation
 from newsdesk.taxonomy import parse_topic
 from newsdesk.web.auth import hash_password
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from newsdesk.clock import SystemClock
-from newsdesk.formation import StoryFormation
 from newsdesk.record import Article, FetchedArticle, Image, Provider
 from newsdesk.store import Store, schema
 from newsdesk.store.articles import save_fetched_article
+from newsdesk.stories.stage import StoryFormation
 
 from .embedders import HashingEmbedder
 

@@ -208,15 +208,15 @@ def run_pipeline_bench(
     from newsdesk.desk import init_desk, open_desk
     from newsdesk.encoder.embed import MiniLM, desk_encoder
     from newsdesk.encoder.text import embedding_text
-    from newsdesk.formation import StoryFormation, cluster_config
     from newsdesk.ingest.fetch.client import Fetcher
     from newsdesk.ingest.stage import fetch_sources, sources_to_fetch
-    from newsdesk.judging import DeskJudge
+    from newsdesk.judge.stage import DeskJudge
     from newsdesk.record import Source
     from newsdesk.settings import SETTINGS_FILE
     from newsdesk.starter import furnish
     from newsdesk.store.sources import add_source
     from newsdesk.store.stats import counts
+    from newsdesk.stories.stage import StoryFormation, cluster_config
     from newsdesk.transfer import export_tree
 
     chosen: list[StoryArticle] = []

@@ -35,8 +35,8 @@ def stories_form(
     from newsdesk.clock import SystemClock
     from newsdesk.desk import open_desk
     from newsdesk.encoder.embed import desk_encoder
-    from newsdesk.formation import StoryFormation, cluster_config
-    from newsdesk.judging import DeskJudge
+    from newsdesk.judge.stage import DeskJudge
+    from newsdesk.stories.stage import StoryFormation, cluster_config
 
     with open_desk(desk, os.environ) as opened:
         embedder = desk_encoder(opened.settings.embedding)
@@ -62,8 +62,8 @@ def stories_judge(desk: DeskOption = Path("desk")) -> None:
     """Judge every formed story again now: heat cools as time passes, quality follows editors' records."""
     from newsdesk.desk import open_desk
     from newsdesk.encoder.embed import desk_encoder
-    from newsdesk.formation import StoryFormation, cluster_config
-    from newsdesk.judging import DeskJudge
+    from newsdesk.judge.stage import DeskJudge
+    from newsdesk.stories.stage import StoryFormation, cluster_config
 
     with open_desk(desk, os.environ) as opened:
         embedder = desk_encoder(opened.settings.embedding)
@@ -142,8 +142,8 @@ def explain(
 ) -> None:
     """Every signal of the judge with its value and weight: relevance, topics, quality, heat, the gate."""
     from newsdesk.desk import open_desk
-    from newsdesk.formation import cluster_config, life_line
-    from newsdesk.judging import DeskJudge, explain_article, explain_story_judgement
+    from newsdesk.judge.stage import DeskJudge, explain_article, explain_story_judgement
+    from newsdesk.stories.stage import cluster_config, life_line
 
     with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
         if article:
@@ -168,7 +168,7 @@ def story(
 ) -> None:
     """A story, with why each member joined it and why the primary is the primary."""
     from newsdesk.desk import open_desk
-    from newsdesk.formation import cluster_config, explain
+    from newsdesk.stories.stage import cluster_config, explain
 
     with open_desk(desk, os.environ) as opened:
         explanation = explain(opened.store, story_id, cluster_config(opened.settings.stories).life)

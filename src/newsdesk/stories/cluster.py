@@ -48,11 +48,11 @@ import numpy.typing as npt
 
 from newsdesk.encoder.embed import DIMENSIONS, Vectors
 from newsdesk.record import StoryArticle
+from newsdesk.settings import LifeConfig
 from newsdesk.stories.events import KINDS, TWO_SIDED, EventEvidence, shared_items
 from newsdesk.stories.features import ENTITY_PREFIX, DocumentCounts, FieldWeights
 from newsdesk.stories.index import StoryIndex
 from newsdesk.stories.life import closed_mask, title_key
-from newsdesk.stories.lifeconfig import LifeConfig
 from newsdesk.stories.model import Match, Placement
 from newsdesk.stories.reading import ArticleFeatures, ReadElsewhere, ReadingConfig, StoryReader
 from newsdesk.stories.recall import RecallKeys

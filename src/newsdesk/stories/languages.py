@@ -23,10 +23,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from newsdesk.encoder.embed import Vectors
-from newsdesk.record import StoryArticle
+from newsdesk.record import UNKNOWN_LANGUAGE, StoryArticle, primary_language
+from newsdesk.settings import LifeConfig
 from newsdesk.stories.cluster import ClusterConfig, StoryClusterer
 from newsdesk.stories.features import DocumentCounts
-from newsdesk.stories.lifeconfig import LifeConfig
 from newsdesk.stories.model import Placement
 from newsdesk.stories.readahead import ReaderStart, worth_reading_ahead
 from newsdesk.stories.readahead import read_ahead as read_ahead_of
@@ -35,7 +35,7 @@ from newsdesk.stories.reading import ReadElsewhere
 #: The lexical representation: no dense signal, IDF without a floor, its own join threshold.
 LEXICAL = ClusterConfig(dense_weight=0.0, idf_floor=0.0, threshold=0.12)
 #: The stream of articles whose language is unknown.
-UNKNOWN = "und"
+UNKNOWN = UNKNOWN_LANGUAGE
 #: Articles read ahead at a time (:meth:`LanguageStreams.add_many`).
 _BATCH = 2_000
 
@@ -60,9 +60,7 @@ class StreamsConfig:
 
 def stream_of(language: str | None) -> str:
     """The stream an article of ``language`` goes to: its primary subtag (``pt-br`` → ``pt``), or ``und``."""
-    if not language:
-        return UNKNOWN
-    return language.split("-", 1)[0].lower() or UNKNOWN
+    return primary_language(language)
 
 
 class LanguageStreams:

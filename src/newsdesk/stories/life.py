@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from newsdesk.stories.lifeconfig import LifeConfig
+from newsdesk.settings import LifeConfig
 from newsdesk.stories.sparse import Weights
 
 Bools = npt.NDArray[np.bool_]

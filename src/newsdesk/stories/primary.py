@@ -17,14 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
+from newsdesk.pageurls import normalise_url
 from newsdesk.record import StoryArticle
-from newsdesk.tracking import is_tracking
-
-#: Query parameters that ask for another rendering of the same page, not another page.
-_VIEW_PARAMETERS = frozenset({"amp", "outputtype", "output", "view", "print"})
-_HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,27 +83,6 @@ def choose_primary(members: Sequence[StoryArticle], copies: Mapping[int, int]) -
     )
 
 
-def normalise_url(url: str) -> str:
-    """What names the page: host without ``www.`` (or ``m.``, ``amp.``) and path, without scheme, trailing slash,
-    ``/amp``, fragment, tracking or view parameters.
-    """
-    text = url.strip()
-    try:
-        parts = urlsplit(text if "//" in text else f"//{text}")
-        host = (parts.hostname or "").rstrip(".")
-    except ValueError:
-        return text.lower()
-    for prefix in _HOST_PREFIXES:
-        if host.startswith(prefix) and host.count(".") > 1:
-            host = host[len(prefix) :]
-            break
-    path = parts.path.rstrip("/")
-    if path.endswith("/amp"):
-        path = path[: -len("/amp")]
-    kept = [pair for pair in parts.query.split("&") if pair and not _view_or_tracking(pair.split("=", 1)[0])]
-    return host + path + ("?" + "&".join(kept) if kept else "")
-
-
 def format_time(moment: datetime) -> str:
     """``2023-07-25 17:32Z``: the time in UTC to the minute (a naive time is taken as UTC)."""
     return _utc(moment).strftime("%Y-%m-%d %H:%MZ")
@@ -146,10 +120,6 @@ def _citations(
             if target is not None and target != member.id:
                 cited.setdefault(target, set()).add(member.id)
     return cited
-
-
-def _view_or_tracking(name: str) -> bool:
-    return is_tracking(name) or name.strip().lower() in _VIEW_PARAMETERS
 
 
 def _utc(moment: datetime) -> datetime:

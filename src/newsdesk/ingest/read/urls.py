@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from newsdesk.ingest.read.domains import is_ip
 from newsdesk.ingest.read.metadata import PageMeta
-from newsdesk.tracking import is_tracking
+from newsdesk.pageurls import is_tracking
 
 _BOGUS = re.compile(r"[\s{}<>$\\^`|]|%7b|%7d|\bundefined\b|\bnull\b", re.IGNORECASE)
 

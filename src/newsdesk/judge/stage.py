@@ -28,7 +28,8 @@ from newsdesk.judge.relevance import BeatJudge
 from newsdesk.judge.semantic import TopicSpace
 from newsdesk.judge.topics import TopicExample, TopicScore, TopicTagger, story_topics
 from newsdesk.judge.tree import TopicTree
-from newsdesk.record import StoryArticle
+from newsdesk.pageurls import normalise_url
+from newsdesk.record import UNKNOWN_LANGUAGE, StoryArticle, primary_language
 from newsdesk.settings import JudgeSettings
 from newsdesk.store.judgements import (
     ArticleJudgement,
@@ -46,8 +47,6 @@ from newsdesk.store.judgements import (
 )
 from newsdesk.store.placements import formed_members, resolve_key, story_articles, story_member_ids
 from newsdesk.store.topics import load_topics
-from newsdesk.stories.languages import UNKNOWN, stream_of
-from newsdesk.stories.primary import PrimaryChoice, normalise_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,8 +188,8 @@ class DeskJudge:
         """The verdict that needs no reading: an article in a language the desk does not cover, or every article
         of a desk without a taxonomy; ``None`` otherwise."""
         wanted = self.settings.language_codes
-        language = stream_of(article.language)
-        if wanted and language != UNKNOWN and language not in wanted:
+        language = primary_language(article.language)
+        if wanted and language != UNKNOWN_LANGUAGE and language not in wanted:
             why = f"in {language}, not one of the desk's languages ({', '.join(sorted(wanted))}: judge.languages)"
             return Assessment(0.0, False, (why,), ())
         if self.beat is None or self.tagger is None:
@@ -231,7 +230,7 @@ class DeskJudge:
         self,
         members: Mapping[int, StoryArticle],
         copies: Mapping[int, int],
-        choice: PrimaryChoice,
+        primary_id: int,
         records: Mapping[str, tuple[int, int]],
     ) -> dict[int, Quality]:
         """Each member's quality in its role in the story (``records``: each outlet's track record, yes and no)."""
@@ -242,7 +241,7 @@ class DeskJudge:
             linked = [
                 urls[u] for u in (normalise_url(link) for link in member.links) if urls.get(u, article_id) != article_id
             ]
-            role = role_of(article_id, choice.primary_id, copy_of, linked, len(member.text.split()))
+            role = role_of(article_id, primary_id, copy_of, linked, len(member.text.split()))
             yes, no = records.get(member.source or "", (0, 0))
             track = (yes + 1) / (yes + no + 2) if yes + no else None
             out[article_id] = judge_quality(

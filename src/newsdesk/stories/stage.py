@@ -26,7 +26,7 @@ from newsdesk.encoder.embed import DIMENSIONS, Embedder, Vectors
 from newsdesk.encoder.text import embedding_text
 from newsdesk.ingest.read.langid import LanguageGuesser
 from newsdesk.judge.quality import Quality
-from newsdesk.judging import (
+from newsdesk.judge.stage import (
     Assessment,
     DeskJudge,
     StoryEvidence,
@@ -35,7 +35,7 @@ from newsdesk.judging import (
     save_story_verdict,
 )
 from newsdesk.record import StoryArticle
-from newsdesk.settings import StoriesSettings
+from newsdesk.settings import LifeConfig, StoriesSettings
 from newsdesk.store import Store
 from newsdesk.store.articles import fill_languages
 from newsdesk.store.audit import GUARDED, SUSPICIOUS, log_change
@@ -61,7 +61,6 @@ from newsdesk.stories.explain import explain_story
 from newsdesk.stories.features import DocumentCounts
 from newsdesk.stories.languages import LanguageStreams, StreamsConfig, stream_of
 from newsdesk.stories.life import story_life
-from newsdesk.stories.lifeconfig import LifeConfig
 from newsdesk.stories.model import CopyOf, Match, Placement
 from newsdesk.stories.primary import PrimaryChoice, choose_primary
 from newsdesk.stories.reading import StoryReader
@@ -485,7 +484,7 @@ def form_story(
     if judge is None or evidence is None:
         return FormedStory(members[choice.primary_id], (choice.primary_id, *choice.related_ids), {}, None)
     # Quality depends on each member's role, and related are ordered by quality: choose, score, order.
-    qualities = judge.score_members(members, copies, choice, evidence.records)
+    qualities = judge.score_members(members, copies, choice.primary_id, evidence.records)
     members = {i: replace(m, quality=qualities[i].score) for i, m in members.items()}
     choice = _choice(rows, members, copies, decided.get("primary"))
     verdict = judge.judge_story(members, copies, choice.primary_id, now, evidence)
