@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from newsdesk.desk import open_desk
-from newsdesk.editing import (
+from newsdesk.desk.editing import (
     EditError,
     mark_copy,
     merge_stories,

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from newsdesk.desk import open_desk
-from newsdesk.editing import EditError, set_primary, set_published, set_topics
+from newsdesk.desk.editing import EditError, set_primary, set_published, set_topics
 from newsdesk.encoder.embed import MiniLM
 from newsdesk.encoder.text import embedding_text
 from newsdesk.judge.defaults import default_taxonomy

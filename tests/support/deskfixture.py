@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import select
 
 from newsdesk.desk import Desk, init_desk, open_desk
-from newsdesk.editing import set_published, set_topics
+from newsdesk.desk.editing import set_published, set_topics
+from newsdesk.desk.users import hash_password
 from newsdesk.judge.stage import DeskJudge
 from newsdesk.record import Article, FetchedArticle, Provider, Source
 from newsdesk.settings import JudgeSettings
@@ -29,7 +30,6 @@ from newsdesk.store.topics import save_topic
 from newsdesk.store.users import add_user
 from newsdesk.stories.stage import StoryFormation
 from newsdesk.taxonomy import parse_topic
-from newsdesk.web.auth import hash_password
 
 from .clocks import ManualClock
 from .embedders import HashingEmbedder

@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 
 from newsdesk.desk import open_desk
+from newsdesk.desk.users import hash_password
 from newsdesk.store.users import add_user
-from newsdesk.web.auth import hash_password
 
 from .commandline import newsdesk
 from .deskfixture import T0

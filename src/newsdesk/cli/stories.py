@@ -78,7 +78,7 @@ def stories_judge(desk: DeskOption = Path("desk")) -> None:
 
 def _set_published(desk: Path, story_id: int, published: bool, by: str) -> None:
     from newsdesk.desk import open_desk
-    from newsdesk.editing import set_published
+    from newsdesk.desk.editing import set_published
 
     with open_desk(desk, os.environ) as opened:
         key = set_published(opened.store, story_id, published, actor=editor(by), now=now())
@@ -109,7 +109,7 @@ def stories_topics(
 ) -> None:
     """Set a story's topics (parents added); the tagger learns from the correction."""
     from newsdesk.desk import open_desk
-    from newsdesk.editing import set_topics
+    from newsdesk.desk.editing import set_topics
 
     with open_desk(desk, os.environ) as opened:
         names = set_topics(opened.store, story_id, topics, actor=editor(by), now=now())
@@ -126,7 +126,7 @@ def stories_primary(
 ) -> None:
     """Make a member article the story's primary (applied when the story is next written)."""
     from newsdesk.desk import open_desk
-    from newsdesk.editing import set_primary
+    from newsdesk.desk.editing import set_primary
 
     with open_desk(desk, os.environ) as opened:
         key = set_primary(opened.store, story_id, article_id, actor=editor(by), now=now())

@@ -21,20 +21,12 @@ PasswordFileOption = Annotated[
 
 
 def _new_password(password_file: Path | None) -> str:
-    """The password from a file's first line, else asked for on the terminal (twice), hashed with argon2."""
-    from newsdesk.contenttree import read_capped
-    from newsdesk.store.users import UserError
-    from newsdesk.web.auth import hash_password
+    """The password from a file's first line, else asked for on the terminal (twice)."""
+    from newsdesk.desk.users import password_from_file
 
     if password_file is not None:
-        try:
-            lines = read_capped(password_file, 64 * 1024).decode("utf-8").splitlines()
-        except UnicodeDecodeError:
-            raise UserError(f"{password_file}: the password file is not UTF-8 text") from None
-        password = lines[0] if lines else ""
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    return hash_password(password)
+        return password_from_file(password_file)
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
 @users_app.command("add")
@@ -47,15 +39,14 @@ def users_add(
 ) -> None:
     """Add a user who may log in to the desk; the password is kept as an argon2 hash."""
     from newsdesk.desk import open_desk
-    from newsdesk.store.users import ROLES, add_user, check_name
+    from newsdesk.desk.users import add_account, check_account
+    from newsdesk.store.users import ROLES
 
-    check_name(name)
     if role not in ROLES:
         raise typer.BadParameter(f"{role!r} is not one of {', '.join(ROLES)}", param_hint="--role")
+    check_account(name, role)
     with open_desk(desk, os.environ) as opened:
-        hashed = _new_password(password_file)
-        with opened.store.transaction() as conn:
-            add_user(conn, name, role, hashed, actor=editor(""), now=now())
+        add_account(opened.store, name, role, _new_password(password_file), actor=editor(""), now=now())
     typer.echo(f"added {role} {name}")
 
 
@@ -64,10 +55,10 @@ def users_add(
 def users_list(desk: DeskOption = Path("desk")) -> None:
     """Every user: name, role, since when, and whether disabled."""
     from newsdesk.desk import open_desk
-    from newsdesk.store.users import list_users
+    from newsdesk.desk.users import accounts
 
-    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
-        users = list_users(conn)
+    with open_desk(desk, os.environ) as opened:
+        users = accounts(opened.store)
     for user in users:
         flag = "\tdisabled" if user.disabled else ""
         typer.echo(f"{user.name}\t{user.role}\t{when(user.created_at)}{flag}")
@@ -82,15 +73,11 @@ def users_passwd(
 ) -> None:
     """Set a user's password; their open sessions end."""
     from newsdesk.desk import open_desk
-    from newsdesk.store.users import UserError, set_password_hash, user_by_name
+    from newsdesk.desk.users import change_password, require_account
 
     with open_desk(desk, os.environ) as opened:
-        with opened.store.transaction() as conn:
-            if user_by_name(conn, name) is None:
-                raise UserError(f"no user {name!r} (add one with `newsdesk users add {name}`)")
-        hashed = _new_password(password_file)
-        with opened.store.transaction() as conn:
-            set_password_hash(conn, name, hashed, actor=editor(""), now=now())
+        require_account(opened.store, name)
+        change_password(opened.store, name, _new_password(password_file), actor=editor(""), now=now())
     typer.echo(f"password of {name} changed")
 
 
@@ -100,11 +87,7 @@ def users_disable(
     name: Annotated[str, typer.Argument(help="The user's login name.")], desk: DeskOption = Path("desk")
 ) -> None:
     """Stop a user logging in; their open sessions end."""
-    from newsdesk.desk import open_desk
-    from newsdesk.store.users import set_disabled
-
-    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
-        set_disabled(conn, name, True, actor=editor(""), now=now())
+    _enable(name, False, desk)
     typer.echo(f"{name} disabled")
 
 
@@ -114,9 +97,13 @@ def users_enable(
     name: Annotated[str, typer.Argument(help="The user's login name.")], desk: DeskOption = Path("desk")
 ) -> None:
     """Let a disabled user log in again."""
-    from newsdesk.desk import open_desk
-    from newsdesk.store.users import set_disabled
-
-    with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:
-        set_disabled(conn, name, False, actor=editor(""), now=now())
+    _enable(name, True, desk)
     typer.echo(f"{name} enabled")
+
+
+def _enable(name: str, enabled: bool, desk: Path) -> None:
+    from newsdesk.desk import open_desk
+    from newsdesk.desk.users import set_enabled
+
+    with open_desk(desk, os.environ) as opened:
+        set_enabled(opened.store, name, enabled, actor=editor(""), now=now())

@@ -24,14 +24,13 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
+from newsdesk.desk.users import verify_password
 from newsdesk.settings import WebSettings
 from newsdesk.store import Store
 from newsdesk.store.users import (
     Session,
     User,
-    UserError,
     attempt_succeeded,
     create_session,
     end_session,
@@ -48,30 +47,8 @@ SESSION_COOKIE = "newsdesk_session"
 #: The login form's own CSRF token (there is no session yet), matched against the form's hidden field.
 LOGIN_COOKIE = "newsdesk_login"
 COOKIE_PATH = "/desk"
-PASSWORD_MIN = 10
-PASSWORD_MAX = 1024
 #: Login attempts are kept this long (the rate limit reads the last few minutes of them).
 ATTEMPTS_KEPT = timedelta(days=30)
-
-
-def hash_password(password: str) -> str:
-    """An argon2id hash of a password that passes :func:`check_password`."""
-    check_password(password)
-    return PasswordHasher().hash(password)
-
-
-def check_password(password: str) -> None:
-    if len(password) < PASSWORD_MIN:
-        raise UserError(f"the password is too short: at least {PASSWORD_MIN} characters")
-    if len(password) > PASSWORD_MAX:
-        raise UserError(f"the password is too long: at most {PASSWORD_MAX} characters")
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    try:
-        return PasswordHasher().verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def new_token() -> str:

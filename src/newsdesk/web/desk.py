@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from newsdesk.editing import (
+from newsdesk.desk.editing import (
     EditError,
     mark_copy,
     merge_stories,
