@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from newsdesk.desk import Desk
 
 from newsdesk.cli.frame import DeskOption, app, now, print_stats, progress_bar, user_errors
-from newsdesk.cli.keeping import image_cache, seal_formed
+from newsdesk.cli.keeping import seal_formed
 
 
 @app.command()
@@ -123,6 +123,7 @@ def export(
 ) -> None:
     """Write the desk as a content tree: _news records, api/news pages, feeds, sitemaps, newsletters."""
     from newsdesk.desk import open_desk
+    from newsdesk.keep.stage import image_cache
     from newsdesk.transfer import export_tree
 
     with open_desk(desk, os.environ) as opened:
@@ -134,7 +135,7 @@ def export(
                 opened.settings.site,
                 directory,
                 now=now(),
-                cache=image_cache(opened),
+                cache=image_cache(opened.settings),
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     typer.echo(

@@ -13,8 +13,6 @@ import typer
 if TYPE_CHECKING:
     from newsdesk.desk import Desk
     from newsdesk.keep.caching import CacheReport
-    from newsdesk.keep.imagecache import ImageCache
-    from newsdesk.keep.keyring import KeyRing
     from newsdesk.store.cachedimages import ImageOutcome
 
 from newsdesk.cli.frame import DeskOption, err, now, progress_bar, run_coroutine, user_errors
@@ -24,35 +22,14 @@ secured_app = typer.Typer(help="Secured content: what the desk keeps encrypted."
 keys_app = typer.Typer(help="The key ring that encrypts secured content.", no_args_is_help=True)
 
 
-def image_cache(desk: Desk) -> ImageCache:
-    from newsdesk.keep.imagecache import ImageCache
-
-    return ImageCache(desk.settings.keep.cache_path(desk.settings.desk))
-
-
-def _keyring(desk: Desk, *, required: bool = True) -> KeyRing | None:
-    from newsdesk.keep.keyring import keyring_available, load_keyring
-
-    keep = desk.settings.keep
-    key_file = keep.key_path(desk.settings.desk)
-    if not required and not keyring_available(key_file, keep.key_env, os.environ):
-        return None
-    return load_keyring(key_file, keep.key_env, os.environ)
-
-
-def _new_iv() -> bytes:
-    return secrets.token_bytes(16)
-
-
 def seal_formed(desk: Desk) -> None:
     """Bring every formed story's secured value up to date (when the desk has a key ring)."""
-    from newsdesk.keep.sealing import seal_formed_stories
+    from newsdesk.keep.stage import seal_desk
 
-    ring = _keyring(desk, required=False)
-    if ring is None:
+    report = seal_desk(desk.settings, desk.store, os.environ)
+    if report is None:
         err.print("note: no key ring (run `newsdesk init` on the desk): formed stories carry no secured content")
         return
-    report = seal_formed_stories(desk.store, ring, _new_iv)
     for problem in report.problems:
         err.print(f"not sealed: {problem}", markup=False, highlight=False)
 
@@ -74,10 +51,11 @@ def images_fetch(
     from newsdesk.desk import open_desk
     from newsdesk.ingest.fetch.client import Fetcher
     from newsdesk.keep.caching import cache_new_images, image_fetch_settings
+    from newsdesk.keep.stage import image_cache
 
     with open_desk(desk, os.environ) as opened:
         keep = opened.settings.keep
-        cache = image_cache(opened)
+        cache = image_cache(opened.settings)
 
         async def run() -> CacheReport:
             async with Fetcher(image_fetch_settings(opened.settings.fetch, keep)) as fetcher:
@@ -109,9 +87,10 @@ def images_verify(
     from newsdesk.desk import open_desk
     from newsdesk.ingest.fetch.client import Fetcher
     from newsdesk.keep.caching import image_fetch_settings, repair_cache, verify_cache
+    from newsdesk.keep.stage import image_cache
 
     with open_desk(desk, os.environ) as opened:
-        cache = image_cache(opened)
+        cache = image_cache(opened.settings)
         with progress_bar() as progress:
             task = progress.add_task("verifying", total=None)
             report = verify_cache(opened.store, cache, progress=lambda: progress.advance(task))
@@ -151,31 +130,11 @@ def secured_show(
     desk: DeskOption = Path("desk"),
 ) -> None:
     """Decrypt a record's secured content (for the desk's owner) and print it as JSON."""
-    from newsdesk.contenttree import read_record_file
     from newsdesk.desk import open_desk
-    from newsdesk.keep.secured import SecuredError, unseal
-    from newsdesk.securedvalue import parse_secured_text
-    from newsdesk.store.sealing import find_story
+    from newsdesk.keep.stage import open_secured
 
     with open_desk(desk, os.environ) as opened:
-        ring = _keyring(opened)
-        assert ring is not None
-        path = Path(record)
-        if path.is_file():
-            name, secured = str(path), read_record_file(path).secured
-        else:
-            with opened.store.transaction() as conn:
-                found = find_story(conn, record)
-            if found is None:
-                raise SecuredError(record, "no such record file, story slug or story id in the desk")
-            name = found.slug
-            try:
-                secured = parse_secured_text(found.secured) if found.secured is not None else None
-            except ValueError as error:
-                raise SecuredError(name, f"the stored secured value is malformed ({error})") from None
-        if secured is None:
-            raise SecuredError(name, "carries no secured content")
-        payload = unseal(secured, ring, name)
+        payload = open_secured(opened.settings, opened.store, os.environ, record)
     typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True))
 
 
@@ -185,10 +144,10 @@ def secured_check(desk: DeskOption = Path("desk")) -> None:
     """Decrypt every secured value of ours; count them by key, and those secured by another key."""
     from newsdesk.desk import open_desk
     from newsdesk.keep.sealing import value_census
+    from newsdesk.keep.stage import desk_keyring
 
     with open_desk(desk, os.environ) as opened:
-        ring = _keyring(opened)
-        assert ring is not None
+        ring = desk_keyring(opened.settings, os.environ)
         with opened.store.transaction() as conn:
             census = value_census(conn, ring)
     unreadable = 0
@@ -216,20 +175,11 @@ def secured_note(
 ) -> None:
     """Add an editor's private note to a formed story and reseal the story's secured value."""
     from newsdesk.desk import open_desk
-    from newsdesk.keep.sealing import seal_story
-    from newsdesk.keep.secured import SecuredError
-    from newsdesk.store.sealing import add_note, find_story
+    from newsdesk.keep.stage import add_secured_note
 
     with open_desk(desk, os.environ) as opened:
-        ring = _keyring(opened)
-        assert ring is not None
-        with opened.store.transaction() as conn:
-            found = find_story(conn, story_id)
-            if found is None or found.cluster_key is None:
-                raise SecuredError(story_id, "no story newsdesk formed by that id or slug")
-            add_note(conn, found.cluster_key, text, actor=actor, now=now())
-            seal_story(conn, found.id, ring, _new_iv())
-    typer.echo(f"noted on {found.slug}")
+        slug = add_secured_note(opened.settings, opened.store, os.environ, story_id, text, actor=actor, now=now())
+    typer.echo(f"noted on {slug}")
 
 
 @keys_app.command("rotate")
@@ -243,15 +193,15 @@ def keys_rotate(
     """Make a new key and re-encrypt every secured value of ours under it; rerun to resume a stopped pass."""
     from newsdesk.desk import open_desk
     from newsdesk.keep.rotation import retire_old_keys, rotate_keys
+    from newsdesk.keep.stage import desk_keyring, new_iv
 
     with open_desk(desk, os.environ) as opened:
-        ring = _keyring(opened)
-        assert ring is not None
+        ring = desk_keyring(opened.settings, os.environ)
         key_file = opened.settings.keep.key_path(opened.settings.desk)
         with progress_bar() as progress:
             task = progress.add_task("re-encrypting", total=None)
             report = rotate_keys(
-                opened.store, key_file, ring, new_secret=secrets.token_bytes(32), ivs=_new_iv, now=now,
+                opened.store, key_file, ring, new_secret=secrets.token_bytes(32), ivs=new_iv, now=now,
                 progress=lambda _outcome: progress.advance(task),
             )  # fmt: skip
         for problem in report.unreadable:
@@ -264,7 +214,7 @@ def keys_rotate(
         if report.unreadable:
             raise typer.Exit(1)
         if retire_old:
-            dropped = retire_old_keys(opened.store, key_file, _keyring(opened) or ring)
+            dropped = retire_old_keys(opened.store, key_file, desk_keyring(opened.settings, os.environ))
             typer.echo(f"retired {len(dropped)} old key(s)" + (f": {', '.join(dropped)}" if dropped else ""))
 
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 from newsdesk.cli.desk import furnish
 from newsdesk.cli.frame import LOADING_MODEL, DeskOption, app, err, now, run_coroutine, user_errors
-from newsdesk.cli.keeping import image_cache, seal_formed
+from newsdesk.cli.keeping import seal_formed
 
 
 @app.command()
@@ -49,13 +49,14 @@ def _serve_desk(opened: Desk, host: str | None, port: int | None, round_seconds:
     from newsdesk.encoder.embed import MiniLM, desk_encoder
     from newsdesk.ingest.fetch.client import Fetcher
     from newsdesk.keep.caching import cache_new_images, image_fetch_settings
+    from newsdesk.keep.stage import image_cache
     from newsdesk.running import RunningDesk
     from newsdesk.web.app import create_app
 
     web = opened.settings.web
     host, port = host or web.host, port or web.port
     clock = SystemClock()
-    cache = image_cache(opened)
+    cache = image_cache(opened.settings)
 
     async def images() -> CacheReport:
         keep = opened.settings.keep
