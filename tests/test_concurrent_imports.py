@@ -20,9 +20,9 @@ import pytest
 import sqlalchemy
 from sqlalchemy import func, select
 
-from newsdesk.contenttree import read_tree
+from newsdesk.desk.transfer import import_tree
+from newsdesk.record.tree import read_tree
 from newsdesk.store import Store, schema
-from newsdesk.transfer import import_tree
 
 from .conftest import FIXTURE_TREE, REPO
 

@@ -19,7 +19,7 @@ from newsdesk.evaluation.relevance import (
 )
 from newsdesk.evaluation.topics import format_topics_report, run_topics_eval, score
 from newsdesk.judge.topics import TaggerConfig
-from newsdesk.recordfile import RecordError
+from newsdesk.record.file import RecordError
 
 from .conftest import FIXTURES
 from .support.embedders import HashingEmbedder

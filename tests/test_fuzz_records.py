@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdesk.recordfile import RecordError, double_quoted, parse_record, render_record
+from newsdesk.record.file import RecordError, double_quoted, parse_record, render_record
 
 from .conftest import FIXTURE_TREE, shared_dir
 from .support.commandline import newsdesk

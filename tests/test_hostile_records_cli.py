@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.recordfile import MAX_RELATED, MAX_TOPICS
+from newsdesk.record.file import MAX_RELATED, MAX_TOPICS
 
 from .conftest import FIXTURE_TREE
 from .support.commandline import newsdesk

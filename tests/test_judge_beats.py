@@ -19,7 +19,7 @@ from newsdesk.judge.defaults import STARTER_BEATS, starter_taxonomy
 from newsdesk.judge.relevance import BeatJudge
 from newsdesk.judge.semantic import TopicSpace
 from newsdesk.judge.tree import TopicTree
-from newsdesk.recordfile import RecordError
+from newsdesk.record.file import RecordError
 from newsdesk.starter import default_sources
 
 from .support.embedders import HashingEmbedder

@@ -17,7 +17,7 @@ from newsdesk.judge.quality import (
     judge_quality,
     role_of,
 )
-from newsdesk.recordfile import parse_record
+from newsdesk.record.file import parse_record
 
 from .conftest import shared_dir
 

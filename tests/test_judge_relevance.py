@@ -16,8 +16,8 @@ from newsdesk.judge.relevance import BeatJudge, Relevance
 from newsdesk.judge.semantic import TopicSpace
 from newsdesk.judge.tree import TopicTree
 from newsdesk.record import Topic
-from newsdesk.recordfile import RecordError
-from newsdesk.taxonomy import parse_topic
+from newsdesk.record.file import RecordError
+from newsdesk.record.taxonomy import parse_topic
 
 from .conftest import FIXTURES
 from .support.embedders import HashingEmbedder

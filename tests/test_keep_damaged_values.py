@@ -21,11 +21,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
-from newsdesk.contenttree import read_record_file
 from newsdesk.desk import open_desk
 from newsdesk.publish.links import SiteLinks
 from newsdesk.record import Secured
-from newsdesk.securedvalue import parse_secured_text, secured_text
+from newsdesk.record.secured import parse_secured_text, secured_text
+from newsdesk.record.tree import read_record_file
 from newsdesk.store import schema
 from newsdesk.web.app import create_app
 

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from newsdesk.contenttree import read_record_file, read_tree
+from newsdesk.desk.transfer import export_tree, import_tree
 from newsdesk.ingest.fetch.client import Fetcher
 from newsdesk.keep.caching import (
     CacheReport,
@@ -27,10 +27,10 @@ from newsdesk.keep.caching import (
 )
 from newsdesk.keep.imagecache import CACHE_CONTROL, ImageCache, cached_image_response
 from newsdesk.keep.images import ImageLimits, ImageRefused, verify_image
+from newsdesk.record.tree import read_record_file, read_tree
 from newsdesk.settings import FetchSettings, KeepSettings, SiteSettings
 from newsdesk.store import Store, schema
 from newsdesk.store.cachedimages import cached_images, image_states
-from newsdesk.transfer import export_tree, import_tree
 
 from .conftest import FIXTURE_TREE
 from .support.httpserver import Reply, Site, endless, serve

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from newsdesk.contenttree import read_tree
+from newsdesk.desk.transfer import export_tree, import_tree
 from newsdesk.keep.keyring import (
     KeyRing,
     KeyRingError,
@@ -25,11 +25,11 @@ from newsdesk.keep.rotation import retire_old_keys, rotate_keys
 from newsdesk.keep.sealing import seal_formed_stories, value_census
 from newsdesk.keep.secured import SecuredError, describe, unseal
 from newsdesk.record import FetchedArticle
-from newsdesk.securedvalue import parse_secured_text
+from newsdesk.record.secured import parse_secured_text
+from newsdesk.record.tree import read_tree
 from newsdesk.settings import SiteSettings
 from newsdesk.store import Store, schema
 from newsdesk.store.sealing import add_note, start_rotation, story_payload
-from newsdesk.transfer import export_tree, import_tree
 
 from .conftest import FIXTURE_TREE
 from .support.keptdesk import NOW, T0, TOPICS, fetched, form_stories, stored_values

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdesk.contenttree import read_record_file
 from newsdesk.keep.keyring import Key, KeyRing, make_key
 from newsdesk.keep.secured import MAGIC, SecuredError, describe, reseal, seal, unseal
 from newsdesk.record import Secured
-from newsdesk.recordfile import parse_record, render_record
+from newsdesk.record.file import parse_record, render_record
+from newsdesk.record.tree import read_record_file
 
 from .conftest import FIXTURE_TREE, shared_dir
 

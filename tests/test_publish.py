@@ -6,10 +6,10 @@ import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
 
-from newsdesk.contenttree import read_tree
 from newsdesk.publish.api import api_pages
 from newsdesk.publish.sitemap import news_sitemap
 from newsdesk.record import Article, Story
+from newsdesk.record.tree import read_tree
 from newsdesk.settings import SiteSettings
 
 from .conftest import FIXTURE_TREE

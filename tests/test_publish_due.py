@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from newsdesk.contenttree import read_tree
+from newsdesk.desk.transfer import export_tree, import_tree
 from newsdesk.publish.due import is_out, out_now
+from newsdesk.record.tree import read_tree
 from newsdesk.settings import Settings, SiteSettings, WebSettings
 from newsdesk.store import Store
 from newsdesk.store.published import by_heat, newest, next_due, on_day, published_addresses
 from newsdesk.store.search import search_stories
 from newsdesk.store.stories import load_stories
-from newsdesk.transfer import export_tree, import_tree
 from newsdesk.web.app import create_app
 
 from .support.clocks import ManualClock

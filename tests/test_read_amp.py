@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.ingest.read.amp import amp_cache_url, cache_subdomain
-from newsdesk.recordfile import parse_record
+from newsdesk.record.file import parse_record
 
 from .conftest import shared_dir
 

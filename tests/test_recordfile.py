@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.record import Article, Extra, Image, Provider, Secured, Story
-from newsdesk.recordfile import (
+from newsdesk.record.file import (
     MAX_IMAGES,
     MAX_TOPICS,
     RecordError,
@@ -19,7 +19,7 @@ from newsdesk.recordfile import (
     render_record,
     roundtrip_difference,
 )
-from newsdesk.taxonomy import parse_topic
+from newsdesk.record.taxonomy import parse_topic
 
 from .conftest import FIXTURE_TREE
 

@@ -11,14 +11,14 @@ from pathlib import Path
 import feedparser
 from fastapi.testclient import TestClient
 
-from newsdesk.contenttree import read_tree
+from newsdesk.desk.transfer import export_tree, import_tree
 from newsdesk.publish.links import SiteLinks
 from newsdesk.publish.newsletter import render_newsletter
-from newsdesk.recordtext import clean_story, clean_text
+from newsdesk.record.text import clean_story, clean_text
+from newsdesk.record.tree import read_tree
 from newsdesk.settings import Settings, SiteSettings
 from newsdesk.store import Store
 from newsdesk.store.stories import load_stories
-from newsdesk.transfer import export_tree, import_tree
 from newsdesk.web.app import create_app
 
 from .support.clocks import ManualClock

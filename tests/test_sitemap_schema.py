@@ -12,9 +12,9 @@ import lxml.etree
 import pytest
 from fastapi.testclient import TestClient
 
+from newsdesk.desk.transfer import export_tree
 from newsdesk.settings import Settings, SiteSettings
 from newsdesk.store import Store
-from newsdesk.transfer import export_tree
 from newsdesk.web.app import create_app
 
 from .conftest import FIXTURES

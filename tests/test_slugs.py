@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from newsdesk.slugs import MAX_SLUG_WORDS_CHARS, slugify, story_slug
+from newsdesk.record.slugs import MAX_SLUG_WORDS_CHARS, slugify, story_slug
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event, func, select, text
 
-from newsdesk.contenttree import read_tree
+from newsdesk.desk.transfer import import_tree
 from newsdesk.record import Article, Provider, Story
-from newsdesk.recordfile import (
+from newsdesk.record.file import (
     EXTRA_INT_RANGE,
     HEAT_RANGE,
     MAX_CATEGORY,
@@ -23,6 +23,7 @@ from newsdesk.recordfile import (
     QUALITY_RANGE,
     parse_record,
 )
+from newsdesk.record.tree import read_tree
 from newsdesk.store import Store, StoreError, schema
 from newsdesk.store.change import Change
 from newsdesk.store.engine import schema_is_current
@@ -30,7 +31,6 @@ from newsdesk.store.search import search_stories
 from newsdesk.store.stats import counts
 from newsdesk.store.stories import load_stories, save_story
 from newsdesk.store.topics import load_topics, save_topic
-from newsdesk.transfer import import_tree
 
 from .conftest import FIXTURE_TREE
 

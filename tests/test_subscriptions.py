@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from newsdesk.mailing import record_bounces, send_issue
+from newsdesk.desk.mailing import record_bounces, send_issue
 from newsdesk.publish.bounces import read_bounces
 from newsdesk.publish.links import SiteLinks
 from newsdesk.publish.newsletter import render_newsletter

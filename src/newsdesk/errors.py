@@ -6,23 +6,23 @@ standard base it had (``ValueError``, ``RuntimeError``, ...), so code that catch
 
     NewsdeskError
     ├── what the user gave
-    │   ├── RecordError          a story record or topic file          (recordfile.py)
+    │   ├── RecordError          a story record or topic file          (record/file.py)
     │   ├── SettingsError        newsdesk.toml, an environment value   (settings.py)
     │   ├── SourceError          a feed, OPML list or sitemap          (ingest/sources/errors.py)
     │   │   ├── FeedError
     │   │   ├── OpmlError
     │   │   └── SitemapError
     │   ├── ReadError            a page given to `newsdesk read`       (ingest/read/values.py)
-    │   ├── EditError            an editor's decision                  (editing.py)
+    │   ├── EditError            an editor's decision                  (desk/editing.py)
     │   ├── UserError            an editors' desk account              (store/users.py)
     │   ├── SubscriberError      a newsletter address                  (store/subscribers.py)
-    │   ├── MailFileError        a bounce mailbox                      (mailfiles.py)
+    │   ├── MailFileError        a bounce mailbox                      (desk/mailfiles.py)
     │   └── ExtractionEvalError  an evaluation set                     (evaluation/extraction.py)
     ├── a service the desk talks to
     │   ├── FetchError           a source's server                     (ingest/fetch/errors.py)
     │   ├── StoreError           the database                          (store/engine.py)
     │   ├── MailError            the SMTP server                       (publish/mailer.py)
-    │   ├── ConfirmationLimit    the subscribe form's hourly share     (mailing.py)
+    │   ├── ConfirmationLimit    the subscribe form's hourly share     (desk/mailing.py)
     │   ├── EncoderError         the embedding model and its device    (encoder/runtime.py)
     │   └── ReadAheadError       the process that reads ahead          (stories/readahead.py)
     └── keys and secrets

@@ -22,6 +22,7 @@ from newsdesk.desk.editing import set_published, set_topics
 from newsdesk.desk.users import hash_password
 from newsdesk.judge.stage import DeskJudge
 from newsdesk.record import Article, FetchedArticle, Provider, Source
+from newsdesk.record.taxonomy import parse_topic
 from newsdesk.settings import JudgeSettings
 from newsdesk.store import Store, schema
 from newsdesk.store.articles import save_fetched_article
@@ -29,7 +30,6 @@ from newsdesk.store.sources import add_source, update_source
 from newsdesk.store.topics import save_topic
 from newsdesk.store.users import add_user
 from newsdesk.stories.stage import StoryFormation
-from newsdesk.taxonomy import parse_topic
 
 from .clocks import ManualClock
 from .embedders import HashingEmbedder

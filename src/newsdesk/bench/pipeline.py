@@ -206,6 +206,7 @@ def run_pipeline_bench(
     """Serve the first ``articles`` full-text articles of ``paths`` as a news site and run the desk over it."""
     from newsdesk.clock import SystemClock
     from newsdesk.desk import init_desk, open_desk
+    from newsdesk.desk.transfer import export_tree
     from newsdesk.encoder.embed import MiniLM, desk_encoder
     from newsdesk.encoder.text import embedding_text
     from newsdesk.ingest.fetch.client import Fetcher
@@ -217,7 +218,6 @@ def run_pipeline_bench(
     from newsdesk.store.sources import add_source
     from newsdesk.store.stats import counts
     from newsdesk.stories.stage import StoryFormation, cluster_config
-    from newsdesk.transfer import export_tree
 
     chosen: list[StoryArticle] = []
     for path in paths:

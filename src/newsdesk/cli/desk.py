@@ -95,9 +95,9 @@ def import_command(
     ] = False,
 ) -> None:
     """Load a content tree into the desk, in one transaction; rerunning it changes nothing."""
-    from newsdesk.contenttree import read_tree
     from newsdesk.desk import open_desk
-    from newsdesk.transfer import import_tree
+    from newsdesk.desk.transfer import import_tree
+    from newsdesk.record.tree import read_tree
 
     contents = read_tree(tree)
     for problem in contents.problems:
@@ -123,8 +123,8 @@ def export(
 ) -> None:
     """Write the desk as a content tree: _news records, api/news pages, feeds, sitemaps, newsletters."""
     from newsdesk.desk import open_desk
+    from newsdesk.desk.transfer import export_tree
     from newsdesk.keep.stage import image_cache
-    from newsdesk.transfer import export_tree
 
     with open_desk(desk, os.environ) as opened:
         seal_formed(opened)

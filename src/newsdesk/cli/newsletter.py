@@ -34,9 +34,9 @@ def digest(
     ] = False,
 ) -> None:
     """The daily newsletter: the day's top stories by heat per topic, archived at /newsletters/<date>/."""
-    from newsdesk.contenttree import write_files
     from newsdesk.desk import open_desk
-    from newsdesk.mailing import compose_issue
+    from newsdesk.desk.mailing import compose_issue
+    from newsdesk.record.tree import write_files
 
     try:
         when = datetime.strptime(day, "%Y-%m-%d").date() if day else now().date()
@@ -59,7 +59,7 @@ def digest(
 
 def _send_issue(opened: Desk, issue: Newsletter, stories: Sequence[Story], topics: Sequence[Topic]) -> None:
     """Send the issue to the subscribers it has not gone to yet (``mailing.send_issue``) and say how it went."""
-    from newsdesk.mailing import send_issue
+    from newsdesk.desk.mailing import send_issue
     from newsdesk.publish.mailer import MailError
 
     password = os.environ.get(opened.settings.newsletter.password_env)
@@ -156,8 +156,8 @@ def subscribers_bounces(
     """Read the bounce reports (delivery status notifications) the newsletter brought back and record each
     failed recipient; three refusals for good in a row stop the newsletter to that address."""
     from newsdesk.desk import open_desk
-    from newsdesk.mailfiles import read_mail_files
-    from newsdesk.mailing import record_bounces
+    from newsdesk.desk.mailfiles import read_mail_files
+    from newsdesk.desk.mailing import record_bounces
 
     messages = read_mail_files(paths)
     with open_desk(desk, os.environ) as opened:
@@ -178,8 +178,8 @@ def subscribers_import(
     """Add every address of a CSV file (a header row is skipped; one who left stays left)."""
     import csv
 
-    from newsdesk.contenttree import read_capped
     from newsdesk.desk import open_desk
+    from newsdesk.record.tree import read_capped
     from newsdesk.store.subscribers import import_addresses
 
     try:

@@ -18,8 +18,8 @@ def records_check(
     paths: Annotated[list[Path], typer.Argument(help="Record files, or directories of them.")],
 ) -> None:
     """Read and rewrite each record in memory; list those that do not come back byte for byte."""
-    from newsdesk.contenttree import read_capped, record_paths
-    from newsdesk.recordfile import RecordError, roundtrip_difference
+    from newsdesk.record.file import RecordError, roundtrip_difference
+    from newsdesk.record.tree import read_capped, record_paths
 
     checked = identical = 0
     for path in record_paths(paths):

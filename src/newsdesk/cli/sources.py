@@ -72,10 +72,10 @@ def sources_import(
     desk: DeskOption = Path("desk"),
 ) -> None:
     """Watch every feed of an OPML file (folders become categories)."""
-    from newsdesk.contenttree import read_capped
     from newsdesk.desk import open_desk
     from newsdesk.ingest.sources.opml import parse_opml
     from newsdesk.record import Source
+    from newsdesk.record.tree import read_capped
     from newsdesk.store.sources import add_source
 
     outlines = parse_opml(read_capped(opml, 10 * 1024 * 1024), str(opml))
@@ -98,9 +98,9 @@ def sources_export(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")] = None,
 ) -> None:
     """The desk's feeds as an OPML subscription list."""
-    from newsdesk.contenttree import write_files
     from newsdesk.desk import open_desk
     from newsdesk.ingest.sources.opml import OpmlOutline, render_opml
+    from newsdesk.record.tree import write_files
     from newsdesk.store.sources import list_sources
 
     with open_desk(desk, os.environ) as opened, opened.store.transaction() as conn:

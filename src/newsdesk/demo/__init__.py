@@ -27,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from newsdesk.slugs import story_slug
+from newsdesk.record.slugs import story_slug
 
 _LEAD_MINUTES = 120
 

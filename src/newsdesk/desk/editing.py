@@ -17,7 +17,7 @@ from sqlalchemy import Connection, delete, select, update
 from newsdesk.errors import NewsdeskError
 from newsdesk.judge.tree import TopicTree
 from newsdesk.record import Topic
-from newsdesk.recordfile import RecordError
+from newsdesk.record.file import RecordError
 from newsdesk.store import Store, schema
 from newsdesk.store.audit import log_change
 from newsdesk.store.judgements import add_topic_correction, decide, decisions, write_story_topics

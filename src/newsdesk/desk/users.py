@@ -12,7 +12,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from newsdesk.contenttree import read_capped
+from newsdesk.record.tree import read_capped
 from newsdesk.store import Store
 from newsdesk.store.users import (
     ROLES,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsdesk.recordfile import RecordError
+from newsdesk.record.file import RecordError
 
 
 @dataclass(frozen=True, slots=True)

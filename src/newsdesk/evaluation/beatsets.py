@@ -23,7 +23,7 @@ import io
 from pathlib import Path
 
 from newsdesk.evaluation.beatitems import BeatItem, json_lines
-from newsdesk.recordfile import RecordError
+from newsdesk.record.file import RecordError
 
 #: The ECB+ topics about US politics (the label's part before ``_``).
 ECBPLUS_POLITICS = frozenset({"T9", "T28", "T34"})

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsdesk.contenttree import TOPICS_DIR, read_capped
 from newsdesk.encoder.embed import Embedder, MiniLM, Vectors
 from newsdesk.evaluation.beatitems import BeatItem, json_lines
 from newsdesk.judge.defaults import STARTER_BEATS, default_taxonomy, starter_taxonomy
@@ -36,8 +35,9 @@ from newsdesk.judge.relevance import BeatConfig, BeatJudge, BeatSignals, Relevan
 from newsdesk.judge.semantic import TopicSpace
 from newsdesk.judge.tree import TopicTree
 from newsdesk.record import Topic
-from newsdesk.recordfile import RecordError
-from newsdesk.taxonomy import parse_topic
+from newsdesk.record.file import RecordError
+from newsdesk.record.taxonomy import parse_topic
+from newsdesk.record.tree import TOPICS_DIR, read_capped
 
 #: The constants tried by the cross-validation, around the shipped ones.
 GRID: dict[str, tuple[float, ...]] = {

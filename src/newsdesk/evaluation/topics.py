@@ -31,13 +31,13 @@ from typing import Any
 
 import numpy as np
 
-from newsdesk.contenttree import read_tree
 from newsdesk.encoder.embed import Embedder, MiniLM, Vectors
 from newsdesk.evaluation.counts import Counts
 from newsdesk.judge.semantic import Closeness, TopicSpace
 from newsdesk.judge.topics import TaggerConfig, TopicExample, TopicScore, TopicTagger
 from newsdesk.judge.tree import TopicTree
-from newsdesk.recordfile import RecordError
+from newsdesk.record.file import RecordError
+from newsdesk.record.tree import read_tree
 
 #: The constants tried by the cross-validation, around the shipped ones.
 GRID: dict[str, tuple[float, ...]] = {

@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from newsdesk.cleantext import printable, unescape
 from newsdesk.ingest.read.values import PageArticle
 from newsdesk.ingest.sources.model import FeedEntry, ParsedFeed
 from newsdesk.record import Article, FetchedArticle, Image, PageHints, Provider
+from newsdesk.record.cleantext import printable, unescape
 
 _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from importlib import resources
 
 from newsdesk.record import Topic
-from newsdesk.taxonomy import parse_topic
+from newsdesk.record.taxonomy import parse_topic
 
 #: The package folder that holds the default taxonomy's files.
 DEFAULT_TAXONOMY = "taxonomy/ai"

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import yaml
 
 from newsdesk.record import Topic
-from newsdesk.recordfile import RecordError
+from newsdesk.record.file import RecordError
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: Words dropped from a topic's name when it gives the topic context words.

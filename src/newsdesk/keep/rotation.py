@@ -30,7 +30,7 @@ from sqlalchemy import Connection
 from newsdesk.keep.keyring import KeyRing, KeyRingError, make_key, render_keyring, write_keyring
 from newsdesk.keep.sealing import value_census
 from newsdesk.keep.secured import SecuredError, describe, seal, unseal
-from newsdesk.securedvalue import parse_secured_text, secured_text
+from newsdesk.record.secured import parse_secured_text, secured_text
 from newsdesk.store import Store
 from newsdesk.store.sealing import (
     ABANDONED,

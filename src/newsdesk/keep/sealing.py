@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from newsdesk.keep.keyring import KeyRing
 from newsdesk.keep.secured import SecuredError, describe, seal, unseal
-from newsdesk.securedvalue import parse_secured_text, secured_text
+from newsdesk.record.secured import parse_secured_text, secured_text
 from newsdesk.store import Store
 from newsdesk.store.sealing import formed_story_ids, stored_value, stored_values, story_payload, write_value
 

@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from newsdesk.errors import NewsdeskError
 from newsdesk.keep.keyring import Key, KeyRing
 from newsdesk.record import Secured
-from newsdesk.securedvalue import BLOCK, IV_BYTES
+from newsdesk.record.secured import BLOCK, IV_BYTES
 
 MAGIC = b"NDSK"
 VERSION = 1

@@ -13,12 +13,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from newsdesk.contenttree import read_record_file
 from newsdesk.keep.imagecache import ImageCache
 from newsdesk.keep.keyring import KeyRing, keyring_available, load_keyring
 from newsdesk.keep.sealing import SealReport, seal_formed_stories, seal_story
 from newsdesk.keep.secured import SecuredError, unseal
-from newsdesk.securedvalue import parse_secured_text
+from newsdesk.record.secured import parse_secured_text
+from newsdesk.record.tree import read_record_file
 from newsdesk.settings import Settings
 from newsdesk.store import Store
 from newsdesk.store.sealing import add_note, find_story

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from newsdesk.publish.recordtree import record_path
 from newsdesk.record import Article, Image, Story
-from newsdesk.recordfile import scalar_text
+from newsdesk.record.file import scalar_text
 from newsdesk.settings import SiteSettings
 
 API_DIR = "api/news"

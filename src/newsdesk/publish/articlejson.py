@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsdesk.record import FetchedArticle
-from newsdesk.recordfile import scalar_text
+from newsdesk.record.file import scalar_text
 
 
 def article_json(fetched: FetchedArticle) -> dict[str, object]:

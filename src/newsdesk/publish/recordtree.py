@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 
 from newsdesk.record import Story, Topic
-from newsdesk.recordfile import render_record
-
-NEWS_DIR = "_news"
-HELD_DIR = "_held"
+from newsdesk.record.file import render_record
+from newsdesk.record.tree import HELD_DIR, NEWS_DIR
 
 
 def record_path(story: Story, *, held: bool = False) -> str:

@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from importlib import resources
 
-from newsdesk.contenttree import TOPICS_DIR
 from newsdesk.desk import Desk
 from newsdesk.ingest.sources.opml import parse_opml
 from newsdesk.judge.defaults import STARTER_BEATS, starter_taxonomy
 from newsdesk.record import Source
+from newsdesk.record.tree import TOPICS_DIR
 from newsdesk.store.sources import add_source, list_sources
 from newsdesk.store.topics import load_topics, save_topic
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, Select, delete, exists, func, insert, select, update
 
 from newsdesk.record import StoryArticle
-from newsdesk.slugs import story_slug
+from newsdesk.record.slugs import story_slug
 from newsdesk.store import schema
 from newsdesk.store.timestamps import from_db, to_db
 from newsdesk.store.unread import teaser_reasons

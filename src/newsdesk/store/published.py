@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Select, and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from newsdesk.record import Story
-from newsdesk.recordtext import clean_story
+from newsdesk.record.text import clean_story
 from newsdesk.store import schema
 from newsdesk.store.stories import load_stories
 from newsdesk.store.timestamps import from_db, to_db

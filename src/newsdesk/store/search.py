@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import Connection, DateTime, bindparam, text
 
 from newsdesk.record import Story
-from newsdesk.recordtext import clean_story
+from newsdesk.record.text import clean_story
 from newsdesk.store.stories import load_stories
 from newsdesk.store.timestamps import to_db
 

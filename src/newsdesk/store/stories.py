@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from newsdesk.record import Secured, Story
-from newsdesk.securedvalue import parse_secured_text
+from newsdesk.record.secured import parse_secured_text
 from newsdesk.store import schema
 from newsdesk.store.articles import extras_from_json, extras_json, load_articles, save_article
 from newsdesk.store.audit import log_change

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from newsdesk.mailing import ConfirmationLimit, ask_to_confirm
+from newsdesk.desk.mailing import ConfirmationLimit, ask_to_confirm
 from newsdesk.publish.mailer import MailError
 from newsdesk.record import Topic
 from newsdesk.store.subscribers import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from newsdesk.cleantext import decoded
+from newsdesk.record.cleantext import decoded
 
 _SPACE = re.compile(r"\s+")
 _TAG = re.compile(r"<[^<>]{0,2000}>")

@@ -10,7 +10,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from newsdesk.record import Topic
-from newsdesk.recordfile import RecordError, compose_documents, decode_record, one_line, yaml_error
+from newsdesk.record.file import RecordError, compose_documents, decode_record, one_line, yaml_error
 
 
 def parse_topic(data: bytes, filename: str, source: str) -> Topic:

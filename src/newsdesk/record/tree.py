@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsdesk.plainfiles import NotPlainFile, read_plain_file
-from newsdesk.publish.recordtree import HELD_DIR, NEWS_DIR
 from newsdesk.record import Story, Topic
-from newsdesk.recordfile import MAX_RECORD_BYTES, RecordError, parse_record
-from newsdesk.taxonomy import parse_topic
+from newsdesk.record.file import MAX_RECORD_BYTES, RecordError, parse_record
+from newsdesk.record.taxonomy import parse_topic
+
+#: Where a content tree keeps its published records, and the held ones (unpublished, kept out of the site).
+NEWS_DIR = "_news"
+HELD_DIR = "_held"
 
 TOPICS_DIR = "_data/topics"
 #: File name endings taken as records when a directory is given.

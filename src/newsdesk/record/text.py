@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from newsdesk.cleantext import decoded, printable
 from newsdesk.record import Article, Story
+from newsdesk.record.cleantext import decoded, printable
 
 
 def clean_text(text: str) -> str:

@@ -2,7 +2,7 @@
 references decoded without the standard library's failure on a huge one.
 
 Shared by the page reader (``ingest/read/text.py``), what becomes an article (``ingest/entries.py``) and what
-readers see of a record (``recordtext.py``); it imports nothing of newsdesk.
+readers see of a record (``record/text.py``); it imports nothing of newsdesk.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from newsdesk.contenttree import ContentTree, remove_files, write_files
 from newsdesk.keep.exportstate import with_cache_state
 from newsdesk.keep.imagecache import ImageCache
 from newsdesk.publish.api import api_pages
@@ -18,7 +17,8 @@ from newsdesk.publish.due import out_now
 from newsdesk.publish.recordtree import record_files, record_path
 from newsdesk.publish.sitemap import SITEMAP_PATH, news_sitemap
 from newsdesk.publish.sitetree import site_files
-from newsdesk.recordtext import clean_story
+from newsdesk.record.text import clean_story
+from newsdesk.record.tree import ContentTree, remove_files, write_files
 from newsdesk.settings import SiteSettings
 from newsdesk.store import Store, StoreError
 from newsdesk.store.change import Change

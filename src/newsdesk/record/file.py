@@ -33,7 +33,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.record import Article, Extra, ExtraValue, Image, Provider, Secured, Story
-from newsdesk.securedvalue import secured_text
+from newsdesk.record.secured import secured_text
 
 #: A record larger than this is refused before it is parsed (the seed is 4 KB).
 MAX_RECORD_BYTES = 1024 * 1024

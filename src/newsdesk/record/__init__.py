@@ -2,10 +2,15 @@
 store keeps for a stage (what a feed said of a page: ``PageHints``; what story formation sees of an article:
 ``StoryArticle``; an archived newsletter: ``Newsletter``).
 
-These are plain values and nothing else: no I/O, no parsing. ``recordfile``
-reads and writes stories in the seed's Markdown + YAML format; the store keeps
-them; every later stage takes and returns them. They live here, not in their stage, so that the store imports
-no stage (``make lint``'s contract).
+These are plain values and nothing else: no I/O, no parsing; the store keeps them and every stage takes and
+returns them. They live here, not in their stage, so that the store imports no stage (``make lint``'s
+contract). Beside them, what every stage shares about records:
+
+- ``file``: a record file's bytes ⇄ ``Story``, byte-exact for the seed's layout (``RecordError``);
+- ``tree``: a content tree on disk (``_news/*.md``, ``_data/topics``) read with size caps, written atomically;
+- ``taxonomy``: one topic file ⇄ ``Topic``; ``slugs``: the names of formed stories' records;
+- ``secured``: the ``secured`` value's text form (no cryptography: that is ``keep/``);
+- ``cleantext`` and ``text``: strangers' text made safe to show, and a record's text clean for readers.
 """
 
 from __future__ import annotations
