@@ -134,7 +134,7 @@ format: setup
 
 # The reference part of docs/cli.md, from every command's --help (a test checks it is current).
 docs: setup
-	$(BIN)/cog -r docs/cli.md
+	$(BIN)/cog -r docs/cli.md docs/architecture.md
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache

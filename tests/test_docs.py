@@ -73,3 +73,18 @@ def test_the_cli_reference_is_what_the_commands_print() -> None:
 
     status = Cog().main(["cog", "--check", str(DOCS / "cli.md")])
     assert status == 0, "docs/cli.md is not current: run `make docs`"
+
+
+def test_the_architecture_page_draws_the_tree_as_it_is() -> None:
+    """docs/architecture.md's layers and module map are written by cog from pyproject's contract and every
+    module's docstring (``make docs``); every module of the package is named there."""
+    from cogapp import Cog
+
+    status = Cog().main(["cog", "--check", str(DOCS / "architecture.md")])
+    assert status == 0, "docs/architecture.md is not current: run `make docs`"
+    page = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    package = REPO / "src" / "newsdesk"
+    for module in package.rglob("*.py"):
+        if module.name in {"__init__.py", "__main__.py"} or module.parent.name == "versions":
+            continue
+        assert f"  {module.name} " in page, f"{module.relative_to(package)} is not on docs/architecture.md"

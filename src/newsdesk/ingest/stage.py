@@ -1,4 +1,4 @@
-"""The one place where stages meet I/O: fetch what is due, read it, store the articles.
+"""Where ingest meets the network and the store: fetch what is due, read it, store the articles.
 
 Each article is stored in its own transaction together with the note that
 its source has shown it, so a run stopped at any point leaves the store

@@ -1,5 +1,5 @@
-"""Judging articles and stories: is it on the desk's beat, which topics is it about (and, by the lead's
-modules, quality, heat and the gate).
+"""Judging articles and stories: on the desk's beat or not, their topics, each article's quality, a story's heat
+and the publishing gate; pure, but for ``stage.py`` where the judge meets the store.
 
 - :mod:`~newsdesk.judge.tree`: a taxonomy (``_data/topics/*.yaml``) checked and resolved into a
   :class:`~newsdesk.judge.tree.TopicTree`;
