@@ -36,6 +36,8 @@ def test_the_layering_holds_and_each_contract_catches_a_planted_violation(tmp_pa
     (package / "store" / "planted.py").write_text("from newsdesk.keep import keyring\n", encoding="utf-8")
     (package / "planted_a.py").write_text("import newsdesk.planted_b\n", encoding="utf-8")
     (package / "planted_b.py").write_text("import newsdesk.planted_a\n", encoding="utf-8")
+    # Reaching past a face into the reader's own modules.
+    (package / "web" / "planted.py").write_text("from newsdesk.ingest.read.page import read_page\n", encoding="utf-8")
     # A pure module reaching the store through its stage's store-facing module.
     with (package / "stories" / "model.py").open("a", encoding="utf-8") as model:
         model.write("\nfrom newsdesk.stories import stage as _planted_stage  # noqa\n")
@@ -50,7 +52,9 @@ def test_the_layering_holds_and_each_contract_catches_a_planted_violation(tmp_pa
     assert "it imports no stage (no cryptography, no fetching, no web) BROKEN" in out
     assert "Pure modules never import a stage's store-facing module BROKEN" in out
     assert "The layers of docs/architecture.md: a layer imports only the layers below it BROKEN" in out
-    assert out.count("BROKEN") == 5
+    assert "Page reading is imported through newsdesk.ingest.read's face BROKEN" in out
+    assert out.count("BROKEN") == 6
+    assert "newsdesk.web.planted -> newsdesk.ingest.read.page" in out
     assert "newsdesk.stories.model -> newsdesk.stories.stage" in out
     assert "newsdesk.ingest.sources.planted -> newsdesk.store" in out
     assert "newsdesk.store.planted -> newsdesk.keep" in out

@@ -25,9 +25,7 @@ from typing import Any
 import feedparser
 
 from newsdesk.evaluation.feeds import normal_text
-from newsdesk.ingest.sources.errors import SourceError
-from newsdesk.ingest.sources.feed import parse_feed
-from newsdesk.ingest.sources.model import ParsedFeed
+from newsdesk.ingest.sources import ParsedFeed, SourceError, parse_feed
 
 CORPORA = ("rss-parser/test/input", "feedjira", "rsparser-netnewswire")
 SKIPPED_SUFFIXES = (".html", ".opml", ".txt")

@@ -20,8 +20,7 @@ from pathlib import Path
 import trafilatura
 
 from newsdesk.evaluation.extraction import trafilatura_pages
-from newsdesk.ingest.read.page import read_page
-from newsdesk.ingest.read.values import ReadError
+from newsdesk.ingest.read import ReadError, read_page
 
 _NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -91,7 +91,7 @@ def eval_clustering_cv(
         format_cross_validation,
         load_set,
     )
-    from newsdesk.ingest.read.langid import LanguageGuesser
+    from newsdesk.ingest.read import LanguageGuesser
     from newsdesk.store.users import UserError
 
     for path in paths:

@@ -77,9 +77,9 @@ def read(
 ) -> None:
     """What newsdesk makes of each page or feed: one JSON object per article, per line."""
     from newsdesk.ingest.fetch.errors import FetchError
-    from newsdesk.ingest.read.values import ReadError
+    from newsdesk.ingest.read import ReadError
     from newsdesk.ingest.savedfiles import read_file_target
-    from newsdesk.ingest.sources.errors import SourceError
+    from newsdesk.ingest.sources import SourceError
     from newsdesk.publish.articlejson import article_json
     from newsdesk.record.file import RecordError
     from newsdesk.settings import load_fetch_settings

@@ -36,7 +36,7 @@ def sources_add(
     """Watch a source. A home page is searched for its feed (<link rel="alternate">)."""
     from newsdesk.desk import open_desk
     from newsdesk.ingest.identify import SOURCE_KINDS, identify
-    from newsdesk.ingest.read.language import normalize_language
+    from newsdesk.ingest.read import normalize_language
     from newsdesk.record import Source
     from newsdesk.store.sources import add_source
 
@@ -73,7 +73,7 @@ def sources_import(
 ) -> None:
     """Watch every feed of an OPML file (folders become categories)."""
     from newsdesk.desk import open_desk
-    from newsdesk.ingest.sources.opml import parse_opml
+    from newsdesk.ingest.sources import parse_opml
     from newsdesk.record import Source
     from newsdesk.record.tree import read_capped
     from newsdesk.store.sources import add_source
@@ -99,7 +99,7 @@ def sources_export(
 ) -> None:
     """The desk's feeds as an OPML subscription list."""
     from newsdesk.desk import open_desk
-    from newsdesk.ingest.sources.opml import OpmlOutline, render_opml
+    from newsdesk.ingest.sources import OpmlOutline, render_opml
     from newsdesk.record.tree import write_files
     from newsdesk.store.sources import list_sources
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from newsdesk.encoder.embed import Embedder, MiniLM, Vectors
 from newsdesk.encoder.text import embedding_text
-from newsdesk.ingest.read.langid import LanguageGuesser
+from newsdesk.ingest.read import LanguageGuesser
 from newsdesk.record import StoryArticle
 from newsdesk.stories.languages import LanguageStreams, StreamsConfig, stream_of
 

@@ -30,7 +30,7 @@ import numpy as np
 from newsdesk.encoder.embed import DIMENSIONS, Embedder, MiniLM, Vectors
 from newsdesk.encoder.text import embedding_text
 from newsdesk.evaluation.clustering import ClusteringScores, read_articles, score_clustering
-from newsdesk.ingest.read.langid import LanguageGuesser
+from newsdesk.ingest.read import LanguageGuesser
 from newsdesk.record import StoryArticle
 from newsdesk.stories.languages import LanguageStreams, StreamsConfig
 

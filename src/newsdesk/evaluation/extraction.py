@@ -32,9 +32,7 @@ from urllib.parse import quote
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.evaluation.counts import Counts
-from newsdesk.ingest.read import PageArticle, ReadError, read_page
-from newsdesk.ingest.read.dates import parse_date
-from newsdesk.ingest.read.language import normalize_language
+from newsdesk.ingest.read import PageArticle, ReadError, normalize_language, parse_date, read_page
 
 TRAFILATURA = "trafilatura-eval"
 READABILITY = "readability-test-pages"

@@ -40,11 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from newsdesk.ingest.sources.discovery import discover_feeds
-from newsdesk.ingest.sources.errors import SourceError
-from newsdesk.ingest.sources.feed import parse_feed
-from newsdesk.ingest.sources.model import FeedEntry, ParsedFeed
-from newsdesk.ingest.sources.opml import parse_opml
+from newsdesk.ingest.sources import FeedEntry, ParsedFeed, SourceError, discover_feeds, parse_feed, parse_opml
 
 REAL_CORPORA = ("rss-parser", "feedjira", "rsparser-netnewswire")
 CRAFTED = "feedparser-tests"

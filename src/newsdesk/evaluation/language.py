@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsdesk.evaluation.beatitems import json_lines
-from newsdesk.ingest.read.langid import LanguageGuesser
+from newsdesk.ingest.read import LanguageGuesser
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,8 @@ from html import escape
 from typing import Literal
 
 from newsdesk.ingest.entries import entry_body, entry_hints, entry_key, fetched_article
-from newsdesk.ingest.read.page import read_page
-from newsdesk.ingest.read.values import ReadError
-from newsdesk.ingest.sources.discovery import looks_like_feed
-from newsdesk.ingest.sources.feed import parse_feed
-from newsdesk.ingest.sources.model import FeedEntry, ParsedFeed
+from newsdesk.ingest.read import ReadError, read_page
+from newsdesk.ingest.sources import FeedEntry, ParsedFeed, looks_like_feed, parse_feed
 from newsdesk.record import FetchedArticle
 
 Kind = Literal["feed", "sitemap", "page"]

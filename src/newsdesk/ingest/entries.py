@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from newsdesk.ingest.read.values import PageArticle
-from newsdesk.ingest.sources.model import FeedEntry, ParsedFeed
+from newsdesk.ingest.read import PageArticle
+from newsdesk.ingest.sources import FeedEntry, ParsedFeed
 from newsdesk.record import Article, FetchedArticle, Image, PageHints, Provider
 from newsdesk.record.cleantext import printable, unescape
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from newsdesk.ingest.documents import document_kind
 from newsdesk.ingest.fetch.client import Fetcher, Request
-from newsdesk.ingest.sources.discovery import discover_feeds
+from newsdesk.ingest.sources import discover_feeds
 from newsdesk.settings import FetchSettings
 
 SOURCE_KINDS = ("feed", "sitemap", "page")

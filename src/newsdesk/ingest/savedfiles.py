@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from newsdesk.ingest.documents import read_document
-from newsdesk.ingest.read.values import ReadError
+from newsdesk.ingest.read import ReadError
 from newsdesk.plainfiles import NotPlainFile, read_plain_file
 from newsdesk.record import FetchedArticle
 

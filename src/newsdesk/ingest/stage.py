@@ -26,12 +26,8 @@ from newsdesk.ingest.entries import entry_hints, entry_key, fetched_article, is_
 from newsdesk.ingest.fetch.client import Fetcher, Request, Response
 from newsdesk.ingest.fetch.errors import FetchError, Reason
 from newsdesk.ingest.fetch.schedule import after_failure, after_success, page_retry
-from newsdesk.ingest.read.page import read_page
-from newsdesk.ingest.read.values import ReadError
-from newsdesk.ingest.sources.errors import SourceError
-from newsdesk.ingest.sources.feed import parse_feed
-from newsdesk.ingest.sources.model import FeedEntry, ParsedFeed
-from newsdesk.ingest.sources.sitemap import parse_sitemap
+from newsdesk.ingest.read import ReadError, read_page
+from newsdesk.ingest.sources import FeedEntry, ParsedFeed, SourceError, parse_feed, parse_sitemap
 from newsdesk.record import FetchedArticle, PageHints, Source
 from newsdesk.settings import FetchSettings
 from newsdesk.store import Store

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from newsdesk.ingest.sources.numbers import parse_decimal
+from newsdesk.ingest.sources import parse_decimal
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 

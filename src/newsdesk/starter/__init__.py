@@ -14,7 +14,7 @@ from datetime import datetime
 from importlib import resources
 
 from newsdesk.desk import Desk
-from newsdesk.ingest.sources.opml import parse_opml
+from newsdesk.ingest.sources import parse_opml
 from newsdesk.judge.defaults import STARTER_BEATS, starter_taxonomy
 from newsdesk.record import Source
 from newsdesk.record.tree import TOPICS_DIR

@@ -24,7 +24,7 @@ from sqlalchemy import Connection
 from newsdesk.clock import Clock
 from newsdesk.encoder.embed import DIMENSIONS, Embedder, Vectors
 from newsdesk.encoder.text import embedding_text
-from newsdesk.ingest.read.langid import LanguageGuesser
+from newsdesk.ingest.read import LanguageGuesser
 from newsdesk.judge.quality import Quality
 from newsdesk.judge.stage import (
     Assessment,

@@ -26,7 +26,7 @@ from newsdesk.ingest.fetch.addresses import check_host
 from newsdesk.ingest.fetch.errors import FetchError, Reason
 from newsdesk.ingest.fetch.hosts import HostGate
 from newsdesk.ingest.fetch.robots import RobotsCache
-from newsdesk.ingest.sources.numbers import parse_count
+from newsdesk.ingest.sources import parse_count
 from newsdesk.settings import FetchSettings
 
 _STATUS_REASONS = {

@@ -12,7 +12,7 @@ from protego import Protego
 
 from newsdesk.clock import Clock
 from newsdesk.ingest.fetch.errors import FetchError, Reason
-from newsdesk.ingest.sources.numbers import parse_decimal
+from newsdesk.ingest.sources import parse_decimal
 
 #: RFC 9309 §2.4: a cached robots.txt should not be used for more than 24 hours.
 ROBOTS_TTL = 24 * 60 * 60

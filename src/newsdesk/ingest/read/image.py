@@ -10,7 +10,7 @@ from newsdesk.ingest.read.jsonld import JsonObject
 from newsdesk.ingest.read.metadata import PageMeta
 from newsdesk.ingest.read.urls import absolute_url
 from newsdesk.ingest.read.values import PageImage
-from newsdesk.ingest.sources.numbers import bounded_count, parse_decimal
+from newsdesk.ingest.sources import bounded_count, parse_decimal
 from newsdesk.record import PageHints
 
 _MAX_SIDE = 100_000
