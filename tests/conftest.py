@@ -12,21 +12,11 @@ import sqlalchemy
 from sqlalchemy.exc import OperationalError
 
 from newsdesk.store import Store
+from tests.support.databases import postgres_schema
+from tests.support.paths import FIXTURE_TREE, FIXTURES, REPO, shared_dir
+from tests.support.smtpserver import smtp
 
-from .support.databases import postgres_schema
-from .support.paths import FIXTURE_TREE, FIXTURES, REPO
-from .support.smtpserver import smtp
-
-__all__ = ["FIXTURES", "FIXTURE_TREE", "REPO", "smtp"]
-
-
-def shared_dir() -> Path | None:
-    """The project's ``../shared`` (real data), wherever this checkout lives."""
-    candidates = [os.environ.get("NEWSDESK_SHARED_DIR"), REPO.parent / "shared", Path("/work/shared")]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "seed").is_dir():
-            return Path(candidate)
-    return None
+__all__ = ["FIXTURES", "FIXTURE_TREE", "REPO", "shared_dir", "smtp"]
 
 
 def postgres_url() -> str | None:

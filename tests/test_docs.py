@@ -11,8 +11,7 @@ import typer.main
 
 from newsdesk.cli import app
 from newsdesk.settings import Settings, render_settings
-
-from .conftest import REPO
+from tests.support.paths import REPO
 
 DOCS = REPO / "docs"
 

@@ -11,7 +11,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from .conftest import REPO
+from tests.support.paths import REPO
 
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
@@ -77,11 +77,15 @@ def test_every_pure_module_of_a_stage_is_under_the_contract() -> None:
     assert {"newsdesk.encoder", "newsdesk.publish", "newsdesk.ingest.read", "newsdesk.ingest.sources"} <= listed
 
 
+#: An import of a test module: relative (``from .test_x``) or by name, at any depth (``tests.web.test_site``).
+TEST_IMPORT = re.compile(r"\s*(from\s+\.+\s*test_\w*|from\s+tests\.(\w+\.)*test_\w*|import\s+tests\.(\w+\.)*test_)")
+
+
 def test_no_test_module_imports_another() -> None:
     """Shared helpers live in tests/support/; a test module imports helpers, never another test module."""
     offenders = []
     for module in sorted((REPO / "tests").rglob("*.py")):
         for number, line in enumerate(module.read_text(encoding="utf-8").splitlines(), start=1):
-            if re.match(r"\s*(from\s+\.+\s*test_\w*|from\s+tests\.test_\w*|import\s+tests\.test_)", line):
+            if TEST_IMPORT.match(line):
                 offenders.append(f"{module.relative_to(REPO)}:{number}: {line.strip()}")
     assert offenders == []

@@ -17,10 +17,9 @@ from sqlalchemy import func, select
 
 from newsdesk.desk import open_desk
 from newsdesk.store import schema
-
-from .support.commandline import newsdesk
-from .support.httpserver import Site, serve
-from .support.sitefiles import SITE_FILES, serve_directory
+from tests.support.commandline import newsdesk
+from tests.support.httpserver import Site, serve
+from tests.support.sitefiles import SITE_FILES, serve_directory
 
 
 @pytest.fixture
@@ -97,10 +96,9 @@ def test_the_running_desk_learns_taxonomy_edits_and_topic_corrections_without_a_
     from newsdesk.running import RunningDesk
     from newsdesk.starter import furnish
     from newsdesk.store.judgements import add_topic_correction
-
-    from .support.clocks import ManualClock
-    from .support.embedders import HashingEmbedder
-    from .support.formeddesk import T0
+    from tests.support.clocks import ManualClock
+    from tests.support.embedders import HashingEmbedder
+    from tests.support.formeddesk import T0
 
     opened, _ = init_desk(tmp_path / "desk", os.environ)
     with opened:
@@ -167,8 +165,8 @@ def test_a_source_with_hostile_numbers_does_not_stop_the_running_desk(
     site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`newsdesk run` once printed "pipeline stopped: ..." and took the web site down on `Retry-After: ²³`."""
-    from .support.embedders import HashingEmbedder
-    from .support.httpserver import Reply
+    from tests.support.embedders import HashingEmbedder
+    from tests.support.httpserver import Reply
 
     site.route("/down.xml", Reply(503, {"Retry-After": "²³"}, b"down"))
     lines = _serve_rounds(tmp_path, monkeypatch, [site.url("/down.xml"), site.url("/feed.xml")], HashingEmbedder)

@@ -35,9 +35,9 @@ def sources_add(
 ) -> None:
     """Watch a source. A home page is searched for its feed (<link rel="alternate">)."""
     from newsdesk.desk import open_desk
-    from newsdesk.ingest.identify import SOURCE_KINDS, identify
+    from newsdesk.ingest.identify import identify
     from newsdesk.ingest.read import normalize_language
-    from newsdesk.record import Source
+    from newsdesk.record import SOURCE_KINDS, Source
     from newsdesk.store.sources import add_source
 
     language = normalize_language(lang) if lang is not None else None

@@ -8,14 +8,13 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from html import escape
-from typing import Literal
 
 from newsdesk.ingest.entries import entry_body, entry_hints, entry_key, fetched_article
 from newsdesk.ingest.read import ReadError, read_page
 from newsdesk.ingest.sources import FeedEntry, ParsedFeed, looks_like_feed, parse_feed
-from newsdesk.record import FetchedArticle
+from newsdesk.record import FetchedArticle, SourceKind
 
-Kind = Literal["feed", "sitemap", "page"]
+Kind = SourceKind
 
 _UTF8_HTML = "text/html; charset=utf-8"
 _SITEMAP_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:urlset|sitemapindex)[\s>]")

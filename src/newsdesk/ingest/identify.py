@@ -7,8 +7,6 @@ from newsdesk.ingest.fetch.client import Fetcher, Request
 from newsdesk.ingest.sources import discover_feeds
 from newsdesk.settings import FetchSettings
 
-SOURCE_KINDS = ("feed", "sitemap", "page")
-
 
 async def identify(settings: FetchSettings, url: str) -> tuple[str, str, str | None]:
     """Fetch ``url`` once and say what to watch: ``(url, kind, title)``.

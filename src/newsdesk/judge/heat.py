@@ -25,15 +25,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from newsdesk.settings import JudgeSettings
+
+#: The desk's default judgment: where heat's defaults come from.
+_DESK = JudgeSettings()
+
 NOT_COMPUTED = -1
 
 
 @dataclass(frozen=True, slots=True)
 class HeatSettings:
-    half_life_hours: float = 12.0
-    velocity_hours: float = 6.0
-    velocity_weight: float = 0.3
-    saturation: float = 4.0
+    half_life_hours: float = _DESK.half_life_hours
+    velocity_hours: float = _DESK.velocity_hours
+    velocity_weight: float = _DESK.velocity_weight
+    saturation: float = _DESK.heat_saturation
+
+    @classmethod
+    def of(cls, settings: JudgeSettings) -> HeatSettings:
+        """Heat as a desk's ``[judge]`` settings set it."""
+        return cls(
+            settings.half_life_hours, settings.velocity_hours, settings.velocity_weight, settings.heat_saturation
+        )
 
     def __post_init__(self) -> None:
         if self.half_life_hours <= 0 or self.velocity_hours <= 0 or self.saturation <= 0:

@@ -36,6 +36,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from newsdesk.settings import JudgeSettings
+
 NEUTRAL = 0.5
 
 #: Where an article stands in its story.
@@ -46,19 +48,38 @@ COPY = "copy"
 _ORIGINALITY = {BROKE: 1.0, FOLLOWED: 0.7, REWRITE: 0.35, COPY: 0.1}
 
 
+#: The desk's default judgment: where the pure judge's defaults come from.
+_DESK = JudgeSettings()
+
+
 @dataclass(frozen=True, slots=True)
 class QualityWeights:
-    """How much each signal counts, and the penalties in points (the desk's ``[judge.quality]`` settings)."""
+    """How much each signal counts, and the penalties in points: the desk's ``[judge]`` settings, whose defaults
+    are these defaults (written once, in :class:`~newsdesk.settings.JudgeSettings`)."""
 
-    originality: float = 0.3
-    substance: float = 0.3
-    track_record: float = 0.2
-    headline: float = 0.2
-    press_release: float = 45.0
-    market_research: float = 50.0
-    seo_spam: float = 35.0
+    originality: float = _DESK.originality
+    substance: float = _DESK.substance
+    track_record: float = _DESK.track_record
+    headline: float = _DESK.headline
+    press_release: float = _DESK.press_release
+    market_research: float = _DESK.market_research
+    seo_spam: float = _DESK.seo_spam
     #: Words of body text at which length counts in full.
-    full_length_words: int = 800
+    full_length_words: int = _DESK.full_length_words
+
+    @classmethod
+    def of(cls, settings: JudgeSettings) -> QualityWeights:
+        """The weights a desk's ``[judge]`` settings give."""
+        return cls(
+            originality=settings.originality,
+            substance=settings.substance,
+            track_record=settings.track_record,
+            headline=settings.headline,
+            press_release=settings.press_release,
+            market_research=settings.market_research,
+            seo_spam=settings.seo_spam,
+            full_length_words=settings.full_length_words,
+        )
 
     def __post_init__(self) -> None:
         signal_weights = (self.originality, self.substance, self.track_record, self.headline)

@@ -119,22 +119,8 @@ class DeskJudge:
         self.settings = settings
         self.beat = beat
         self.tagger = tagger
-        self.weights = QualityWeights(
-            originality=settings.originality,
-            substance=settings.substance,
-            track_record=settings.track_record,
-            headline=settings.headline,
-            press_release=settings.press_release,
-            market_research=settings.market_research,
-            seo_spam=settings.seo_spam,
-            full_length_words=settings.full_length_words,
-        )
-        self.heat_settings = HeatSettings(
-            half_life_hours=settings.half_life_hours,
-            velocity_hours=settings.velocity_hours,
-            velocity_weight=settings.velocity_weight,
-            saturation=settings.heat_saturation,
-        )
+        self.weights = QualityWeights.of(settings)
+        self.heat_settings = HeatSettings.of(settings)
 
     @classmethod
     def load(cls, conn: Connection, settings: JudgeSettings, embedder: Embedder) -> DeskJudge:

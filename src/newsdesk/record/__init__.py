@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TypeAlias
+from typing import Literal, TypeAlias, get_args
 
 #: A value of a field the record format does not know, kept as read so that
 #: writing the record back loses nothing: YAML scalars, lists and mappings.
@@ -136,11 +136,16 @@ class Topic:
     document: str
 
 
+#: What a source is: a feed (RSS, Atom, JSON Feed), a sitemap, or a single page; spelled once, here.
+SourceKind: TypeAlias = Literal["feed", "sitemap", "page"]
+SOURCE_KINDS: tuple[SourceKind, ...] = get_args(SourceKind)
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """A source the desk watches: a feed, a sitemap or a single page, and how it is doing.
 
-    ``kind`` is ``feed``, ``sitemap`` or ``page``. The fetch state (validators,
+    ``kind`` is one of :data:`SOURCE_KINDS` (``feed``, ``sitemap`` or ``page``). The fetch state (validators,
     last outcome, schedule) is kept beside the address so ``sources list`` can
     say, in plain words, how each one is doing.
     """
