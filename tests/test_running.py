@@ -184,3 +184,26 @@ def test_a_round_that_fails_is_reported_in_one_line_and_the_desk_stays_up(
     lines = _serve_rounds(tmp_path, monkeypatch, [], no_model)
     assert lines[0] == "pipeline round failed (RuntimeError: the model cannot be loaded here)"
     assert len(lines) >= 2  # every round tries again
+
+
+def test_the_keeping_after_each_round_seals_and_notes_a_missing_key_ring_once(tmp_path: Path) -> None:
+    """`newsdesk run`'s keeping (sealing after formation, images after it): a desk with its key ring seals
+    quietly; one whose key ring is gone says so once, not every round, and caches what there is to cache."""
+    import asyncio
+
+    from newsdesk.desk import init_desk
+    from newsdesk.running import desk_keeping
+
+    opened, created = init_desk(tmp_path / "desk", {})
+    assert created
+    with opened:
+        lines: list[str] = []
+        keeping = desk_keeping(opened, {}, lines.append)
+        keeping.after_formation()
+        assert lines == []
+        opened.settings.keep.key_path(opened.settings.desk).unlink()
+        keeping.after_formation()
+        keeping.after_formation()
+        assert lines == ["note: no key ring (run `newsdesk init` on the desk): formed stories carry no secured content"]
+        report = asyncio.run(keeping.cache_images())
+        assert not report.outcomes  # a new desk has no image to cache

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import signal
 import threading
-from collections.abc import Awaitable, Callable, Generator, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,6 +31,8 @@ from newsdesk.encoder.embed import Embedder
 from newsdesk.ingest.fetch.client import Fetcher
 from newsdesk.ingest.stage import RunReport, SourceOutcome, fetch_sources, one_line, sources_to_fetch
 from newsdesk.judge.stage import DeskJudge
+from newsdesk.keep.caching import CacheReport, cache_new_images, image_fetch_settings
+from newsdesk.keep.stage import image_cache, seal_desk
 from newsdesk.store.judgements import judge_inputs
 from newsdesk.stories.stage import FormationReport, StoryFormation, cluster_config
 from newsdesk.web.server import guarded_protocol
@@ -52,6 +54,42 @@ class RoundReport:
     formation: FormationReport | None = None
     judged: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+#: Images cached per round at most (the rest wait for the next round).
+IMAGES_PER_ROUND = 200
+
+
+@dataclass(frozen=True)
+class DeskKeeping:
+    """What a running desk keeps after each round: its formed stories sealed, its new images cached."""
+
+    after_formation: Callable[[], None]
+    cache_images: Callable[[], Coroutine[Any, Any, CacheReport]]
+
+
+def desk_keeping(desk: Desk, environ: Mapping[str, str], report: Callable[[str], None]) -> DeskKeeping:
+    """Sealing (when the desk has a key ring; a note once when it has none) and image caching for ``desk``."""
+    settings = desk.settings
+    cache = image_cache(settings)
+    noted: list[bool] = []
+
+    def seal() -> None:
+        sealed = seal_desk(settings, desk.store, environ)
+        if sealed is None:
+            if not noted:
+                report("note: no key ring (run `newsdesk init` on the desk): formed stories carry no secured content")
+                noted.append(True)
+            return
+        for problem in sealed.problems:
+            report(f"not sealed: {problem}")
+
+    async def images() -> CacheReport:
+        keep = settings.keep
+        async with Fetcher(image_fetch_settings(settings.fetch, keep)) as fetcher:
+            return await cache_new_images(desk.store, fetcher, cache, keep, limit=IMAGES_PER_ROUND)
+
+    return DeskKeeping(seal, images)
 
 
 class RunningDesk:

@@ -10,11 +10,9 @@ import typer
 
 if TYPE_CHECKING:
     from newsdesk.desk import Desk
-    from newsdesk.keep.caching import CacheReport
 
 from newsdesk.cli.desk import furnish
 from newsdesk.cli.frame import LOADING_MODEL, DeskOption, app, err, now, run_coroutine, user_errors
-from newsdesk.cli.keeping import seal_formed
 
 
 @app.command()
@@ -47,29 +45,21 @@ def _serve_desk(opened: Desk, host: str | None, port: int | None, round_seconds:
     """Run an open desk's web app and pipeline (`newsdesk run`, `newsdesk demo`) until Ctrl-C."""
     from newsdesk.clock import SystemClock
     from newsdesk.encoder.embed import MiniLM, desk_encoder
-    from newsdesk.ingest.fetch.client import Fetcher
-    from newsdesk.keep.caching import cache_new_images, image_fetch_settings
-    from newsdesk.keep.stage import image_cache
-    from newsdesk.running import RunningDesk
+    from newsdesk.running import RunningDesk, desk_keeping
     from newsdesk.web.app import create_app
 
     web = opened.settings.web
     host, port = host or web.host, port or web.port
     clock = SystemClock()
-    cache = image_cache(opened.settings)
 
-    async def images() -> CacheReport:
-        keep = opened.settings.keep
-        async with Fetcher(image_fetch_settings(opened.settings.fetch, keep)) as fetcher:
-            return await cache_new_images(opened.store, fetcher, cache, keep, limit=200)
-
-    def seal() -> None:
-        seal_formed(opened)
+    def report(line: str) -> None:
+        err.print(line, markup=False, highlight=False)
 
     def embedder() -> MiniLM:
-        err.print(f"{LOADING_MODEL} ...", markup=False, highlight=False)
+        report(f"{LOADING_MODEL} ...")
         return desk_encoder(opened.settings.embedding)
 
+    keeping = desk_keeping(opened, os.environ, report)
     running = RunningDesk(
         opened,
         clock,
@@ -77,9 +67,9 @@ def _serve_desk(opened: Desk, host: str | None, port: int | None, round_seconds:
         host=host,
         port=port,
         round_seconds=round_seconds,
-        report=lambda line: err.print(line, markup=False, highlight=False),
-        after_formation=seal,
-        cache_images=images,
+        report=report,
+        after_formation=keeping.after_formation,
+        cache_images=keeping.cache_images,
     )
     typer.echo(f"{opened.settings.site.title}: http://{host}:{port}/ {hint}; Ctrl-C stops", err=True)
     run_coroutine(running.serve(create_app(opened.settings.serving_at(host, port), opened.store, clock)))
