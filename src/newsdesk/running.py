@@ -32,7 +32,7 @@ from newsdesk.ingest.fetch.client import Fetcher
 from newsdesk.ingest.stage import RunReport, SourceOutcome, fetch_sources, one_line, sources_to_fetch
 from newsdesk.judge.stage import DeskJudge
 from newsdesk.keep.caching import CacheReport, cache_new_images, image_fetch_settings
-from newsdesk.keep.stage import image_cache, seal_desk
+from newsdesk.keep.stage import NO_KEY_RING, image_cache, seal_desk
 from newsdesk.store.judgements import judge_inputs
 from newsdesk.stories.stage import FormationReport, StoryFormation, cluster_config
 from newsdesk.web.server import guarded_protocol
@@ -74,15 +74,15 @@ def desk_keeping(desk: Desk, environ: Mapping[str, str], report: Callable[[str],
     cache = image_cache(settings)
     noted: list[bool] = []
 
+    def note(line: str) -> None:
+        if line == NO_KEY_RING:
+            if noted:
+                return
+            noted.append(True)
+        report(line)
+
     def seal() -> None:
-        sealed = seal_desk(settings, desk.store, environ)
-        if sealed is None:
-            if not noted:
-                report("note: no key ring (run `newsdesk init` on the desk): formed stories carry no secured content")
-                noted.append(True)
-            return
-        for problem in sealed.problems:
-            report(f"not sealed: {problem}")
+        seal_desk(settings, desk.store, environ, note)
 
     async def images() -> CacheReport:
         keep = settings.keep

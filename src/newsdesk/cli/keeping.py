@@ -26,12 +26,7 @@ def seal_formed(desk: Desk) -> None:
     """Bring every formed story's secured value up to date (when the desk has a key ring)."""
     from newsdesk.keep.stage import seal_desk
 
-    report = seal_desk(desk.settings, desk.store, os.environ)
-    if report is None:
-        err.print("note: no key ring (run `newsdesk init` on the desk): formed stories carry no secured content")
-        return
-    for problem in report.problems:
-        err.print(f"not sealed: {problem}", markup=False, highlight=False)
+    seal_desk(desk.settings, desk.store, os.environ, lambda line: err.print(line, markup=False, highlight=False))
 
 
 def _image_line(outcome: ImageOutcome) -> str:

@@ -8,7 +8,7 @@ in its own transactions.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -48,12 +48,23 @@ def optional_keyring(settings: Settings, environ: Mapping[str, str]) -> KeyRing 
     return desk_keyring(settings, environ)
 
 
-def seal_desk(settings: Settings, store: Store, environ: Mapping[str, str]) -> SealReport | None:
-    """Bring every formed story's secured value up to date; ``None`` when the desk has no key ring."""
+#: What sealing says of a desk without a key ring.
+NO_KEY_RING = "note: no key ring (run `newsdesk init` on the desk): formed stories carry no secured content"
+
+
+def seal_desk(
+    settings: Settings, store: Store, environ: Mapping[str, str], note: Callable[[str], None]
+) -> SealReport | None:
+    """Bring every formed story's secured value up to date, noting each story left unsealed (``not sealed: ...``);
+    ``None``, noted as :data:`NO_KEY_RING`, when the desk has no key ring."""
     ring = optional_keyring(settings, environ)
     if ring is None:
+        note(NO_KEY_RING)
         return None
-    return seal_formed_stories(store, ring, new_iv)
+    report = seal_formed_stories(store, ring, new_iv)
+    for problem in report.problems:
+        note(f"not sealed: {problem}")
+    return report
 
 
 def open_secured(settings: Settings, store: Store, environ: Mapping[str, str], record: str) -> dict[str, Any]:
