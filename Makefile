@@ -103,13 +103,16 @@ eval: setup
 		--require giveme5w1h.bcubed_f1=0.90 --require gva_longtail.bcubed_f1=0.87 --require ecbplus.bcubed_f1=0.80
 	# The judge's constants were partly chosen on these two sets: the held-out (cv_) figures are pinned too.
 	$(ND) eval relevance $(SHARED)/data/topics/ai-beat.jsonl --cross-validate \
-		--require precision=0.98 --require recall=0.95 --require cv_precision=0.97 --require cv_recall=0.90
+		--require precision=0.98 --require recall=0.95 --require cv_precision=0.97 --require cv_recall=0.90 \
+		--require glance_recall=0.99
 	# A second beat, same constants: the politics starter on a set assembled from $(SHARED)/data (docs/beats.md).
 	$(ND) eval relevance $(SHARED)/data --taxonomy politics --cross-validate \
-		--require precision=0.95 --require recall=0.78 --require cv_precision=0.92 --require cv_recall=0.85
+		--require precision=0.95 --require recall=0.78 --require cv_precision=0.92 --require cv_recall=0.85 \
+		--require glance_recall=0.99
 	# The politics beat in Portuguese, on CSTNews by its sections (docs/beats.md).
 	$(ND) eval relevance $(SHARED)/data --taxonomy politics-pt --cross-validate \
-		--require precision=0.58 --require recall=0.95 --require cv_precision=0.65 --require cv_recall=0.95
+		--require precision=0.58 --require recall=0.95 --require cv_precision=0.65 --require cv_recall=0.95 \
+		--require glance_recall=0.99
 	$(ND) eval topics $(SHARED)/data/records/everyday-ai --cross-validate --corrections \
 		--require micro_f1=0.80 --require cv_micro_f1=0.75
 
@@ -126,11 +129,11 @@ bench: setup
 	# MiniLM at bfloat16 (where the CPU has it) beside float32 on the same 500 full articles.
 	$(ND) bench encoder $(SHARED)/data/clustering/giveme5w1h.jsonl $(SHARED)/data/clustering/ecbplus.jsonl \
 		--require mean_cosine=0.99
-	# The whole desk on 600 real articles served on loopback. The issue's 20/s is not reached at float32, and the
-	# same code gave 14.3 and 10.6 articles/s on two sessions' processors: the guard is the share of the
-	# encoder's own rate (plain MiniLM, same run) that end to end keeps.
+	# The whole desk on 600 real articles served on loopback: 20.8-21.1 articles/s at float32 on this project's
+	# 2-core Xeon, where the code before the glance gave 15.7; processors differ by half, so the guard is the share
+	# of the encoder's own rate (plain MiniLM, same run) that end to end keeps (0.69-0.70; 0.52 before the glance).
 	$(ND) bench pipeline $(SHARED)/data/clustering/giveme5w1h.jsonl $(SHARED)/data/clustering/ecbplus.jsonl \
-		--require encoder_ratio=0.5 --require 'peak_memory_mb<=2000'
+		--require encoder_ratio=0.6 --require 'peak_memory_mb<=2000'
 	# The desk's reader beside plain trafilatura (the issue's bar: 25 % more; runs give 22-27 %).
 	$(ND) bench reading $(SHARED)/data/extraction/trafilatura-eval --require 'overhead<=0.35'
 	# The issue's bars for the web app (SQLite, 100,000 stories, 2 writes/s during the load); about a minute.

@@ -12,7 +12,7 @@ from newsdesk.encoder.embed import MiniLM, Vectors
 from newsdesk.evaluation.relevance import read_taxonomy
 from newsdesk.judge.defaults import default_taxonomy
 from newsdesk.judge.keywords import Phrase, PhraseMatcher, shouted
-from newsdesk.judge.relevance import BeatJudge, Relevance
+from newsdesk.judge.relevance import BeatConfig, BeatJudge, Relevance, glance_text
 from newsdesk.judge.semantic import TopicSpace
 from newsdesk.judge.tree import TopicTree
 from newsdesk.record import Topic
@@ -257,3 +257,53 @@ def test_ai_news_is_on_the_beat(ai_judge: BeatJudge) -> None:
         verdict = _judged(ai_judge, title, text)
         assert verdict.on_beat, (title, verdict.evidence)
         assert any(line.startswith("similarity") for line in verdict.evidence)
+
+
+# --------------------------------------------------------------------------- the glance
+
+
+def _glanced(judge: BeatJudge, items: Sequence[tuple[str, str]]) -> list[Relevance | None]:
+    vectors = judge.space.embed_texts([glance_text(title, "", text) for title, text in items])
+    return judge.glance(items, vectors)
+
+
+def test_a_glance_settles_plain_off_beat_news_and_leaves_the_rest_to_a_full_reading(ai_judge: BeatJudge) -> None:
+    football = ("Rovers win the derby in injury time", "A header in the 93rd minute settled a tense derby at home.")
+    keyword = ("Club uses AI to pick its team", "The coach says a machine learning model chose the line-up.")
+    unnamed = (  # on the beat with none of its keywords
+        "Computers learn to read X-rays",
+        "Doctors at the hospital use software trained on thousands of scans to flag fractures.",
+    )
+    items = [football, keyword, unnamed]
+    assert ai_judge.glance_candidates(items) == [0, 2]  # an article with a keyword of the beat is read in full
+    settled, with_keyword, on_beat_unnamed = _glanced(ai_judge, items)
+    assert settled is not None
+    assert not settled.on_beat
+    assert settled.evidence[0].startswith("off the beat: score")
+    assert settled.evidence[1].startswith("judged at a glance (title and lead): no keyword of the beat")
+    assert "(the full text would need +0.10)" in settled.evidence[1]
+    assert with_keyword is None
+    assert on_beat_unnamed is None  # it reads like the beat: read in full, where it is on the beat
+    assert ai_judge.judge(*unnamed).on_beat
+    # What the glance settles, the full reading puts off the beat too.
+    assert not ai_judge.judge(*football).on_beat
+
+
+def test_a_glance_never_goes_below_the_bar_a_full_reading_needs() -> None:
+    assert BeatConfig().keywordless_bar == pytest.approx(0.10)
+    with pytest.raises(ValueError, match="a glance would drop articles the full reading keeps"):
+        BeatConfig(glance_margin=0.2)
+    assert BeatConfig(prior=-3.0, glance_margin=0.12).keywordless_bar == pytest.approx(0.15)
+
+
+def test_without_off_beat_examples_nothing_is_settled_at_a_glance() -> None:
+    judge = BeatJudge.build([_topic("AI", None, "keywords:\n  - AI\n")], HashingEmbedder())
+    assert judge.glance_candidates([("Cup final tonight", "Both teams are ready.")]) == []
+    assert judge.glance([("Cup final tonight", "")], HashingEmbedder().embed(["Cup final tonight"])) == [None]
+
+
+def test_a_glance_reads_the_title_and_lead_only() -> None:
+    text = "Lead sentence here. " + "Body words follow. " * 100
+    glance = glance_text("A title", "", text)
+    assert glance.startswith("A title Lead sentence here.")
+    assert len(glance) == BeatConfig().glance_chars

@@ -4,6 +4,7 @@ passes, editors' decisions surviving later runs, topic corrections changing the 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from newsdesk.desk import open_desk
 from newsdesk.desk.editing import EditError, set_primary, set_published, set_topics
-from newsdesk.encoder.embed import MiniLM
+from newsdesk.encoder.embed import Embedder, MiniLM, Vectors
 from newsdesk.encoder.text import embedding_text
 from newsdesk.judge.defaults import default_taxonomy
 from newsdesk.judge.stage import DeskJudge, explain_article, explain_story_judgement
@@ -59,7 +60,7 @@ def desk_store(store: Store) -> Store:
     return store
 
 
-def formation(store: Store, embedder: MemoEmbedder, settings: JudgeSettings | None = None) -> StoryFormation:
+def formation(store: Store, embedder: Embedder, settings: JudgeSettings | None = None) -> StoryFormation:
     with store.transaction() as conn:
         judge = DeskJudge.load(conn, settings or JudgeSettings(), embedder)
     return StoryFormation(store, embedder, judge=judge)
@@ -86,6 +87,44 @@ def test_an_off_beat_article_with_ai_in_its_title_is_kept_off_the_desk(desk_stor
     assert formation(desk_store, minilm).run(ManualClock(T0 + timedelta(hours=2))).placed == 0
     with desk_store.transaction() as conn:
         assert conn.execute(select(schema.articles.c.id).where(schema.articles.c.id == 1)).scalar() == 1
+
+
+FOOTBALL = (
+    "A header in the 93rd minute settled a tense derby at the stadium on Saturday. The home side had trailed "
+    "since the first half, and their captain, back from a knee injury, set up the goal with a long free kick. "
+    "The win lifts the club to third in the league before the cup tie in Madrid next week."
+)
+
+
+class Recording:
+    """The real encoder, keeping every text it was given."""
+
+    def __init__(self, inner: MemoEmbedder) -> None:
+        self.inner = inner
+        self.texts: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        self.texts += texts
+        return self.inner.embed(texts)
+
+
+def test_plain_off_beat_news_is_settled_at_a_glance_and_never_read_in_full(
+    desk_store: Store, minilm: MemoEmbedder
+) -> None:
+    football = article(1, "Rovers win the derby in injury time", FOOTBALL, "sport.example", 0)
+    stored(desk_store, [football, robots(2, "robots.example", 5)])
+    recording = Recording(minilm)
+    report = formation(desk_store, recording).run(ManualClock(T0 + timedelta(hours=1)))
+    assert (report.placed, report.off_beat, report.glanced) == (1, 1, 1)
+    full_football = embedding_text(football.article.title, FOOTBALL[:200], FOOTBALL)
+    assert full_football not in recording.texts  # only its title and lead were embedded
+    assert any(text.startswith("Rovers win the derby") for text in recording.texts)
+    assert embedding_text(robots(2, "robots.example", 5).article.title, ROBOTS[:200], ROBOTS) in recording.texts
+    with desk_store.transaction() as conn:
+        judged = article_judgements(conn, [1])
+        explained = "\n".join(explain_article(conn, 1) or [])
+    assert judged[1].on_beat is False
+    assert "judged at a glance (title and lead)" in explained
 
 
 def test_a_desk_set_to_its_languages_keeps_articles_in_others_off_the_beat(

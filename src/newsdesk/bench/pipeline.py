@@ -76,6 +76,8 @@ class PipelineBenchReport:
     peak_memory_mb: float
     #: Plain MiniLM (float32) alone on a sample of the same articles: articles a second.
     anchor_articles_per_second: float = 0.0
+    #: Of ``off_beat``: settled at a glance (title and lead), never embedded in full.
+    glanced: int = 0
 
     @property
     def seconds(self) -> float:
@@ -292,6 +294,7 @@ def run_pipeline_bench(
             cluster_seconds=formed.cluster_seconds,
             peak_memory_mb=peak,
             anchor_articles_per_second=anchor_rate,
+            glanced=formed.glanced,
         )
 
 
@@ -303,7 +306,8 @@ def format_pipeline_bench(report: PipelineBenchReport) -> list[str]:
     lines = [
         f"served {report.articles} articles from {report.outlets} outlets on {report.hosts} loopback hosts",
         f"stored {report.stored}; placed {report.placed} ({report.copies} copies), {report.off_beat} judged off "
-        f"the beat; {report.stories} stories; {report.published_records} records published",
+        f"the beat ({report.glanced} at a glance); {report.stories} stories; {report.published_records} records "
+        "published",
         f"loading the model, {report.encoder} (once per process, not counted): {report.model_seconds:.1f} s",
     ]
     for stage in report.stages:
@@ -330,6 +334,7 @@ def format_pipeline_bench(report: PipelineBenchReport) -> list[str]:
         "seconds": round(total, 2),
         "peak_memory_mb": round(report.peak_memory_mb),
         "placed": report.placed,
+        "glanced": report.glanced,
         "stories": report.stories,
         **{f"{s.name.replace(' ', '_')}_share": round(s.seconds / total, 4) if total > 0 else 0.0
            for s in report.stages},

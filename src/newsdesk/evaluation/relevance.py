@@ -31,7 +31,7 @@ from typing import Any
 from newsdesk.encoder.embed import Embedder, MiniLM, Vectors
 from newsdesk.evaluation.beatitems import BeatItem, json_lines
 from newsdesk.judge.defaults import STARTER_BEATS, default_taxonomy, starter_taxonomy
-from newsdesk.judge.relevance import BeatConfig, BeatJudge, BeatSignals, Relevance
+from newsdesk.judge.relevance import BeatConfig, BeatJudge, BeatSignals, Relevance, glance_text
 from newsdesk.judge.semantic import TopicSpace
 from newsdesk.judge.tree import TopicTree
 from newsdesk.record import Topic
@@ -90,6 +90,15 @@ class RelevanceEvalReport:
     seconds: float
     cross_validated: BeatCounts | None = None
     folds: int = 0
+    #: Articles a glance (title and lead) settled off the beat, and of them, those the full reading puts on it.
+    glance_settled: int = 0
+    glance_dropped: int = 0
+
+    @property
+    def glance_recall(self) -> float | None:
+        """Of the articles the full reading puts on the beat, the share a glance leaves to that reading."""
+        on = sum(j.on_beat for j in self.judgments)
+        return 1.0 - self.glance_dropped / on if on else None
 
 
 def count(items: Sequence[BeatItem], judgments: Sequence[Relevance]) -> BeatCounts:
@@ -180,6 +189,13 @@ def run_relevance_eval(
         if progress is not None:
             progress()
     counts = count(items, judgments)
+    pairs = [(item.title, item.text) for item in items]
+    candidates = judge.glance_candidates(pairs)
+    glances = judge.glance(
+        [pairs[i] for i in candidates],
+        space.embed_texts([glance_text(pairs[i][0], "", pairs[i][1], judge.config) for i in candidates]),
+    )
+    settled = [i for i, verdict in zip(candidates, glances, strict=True) if verdict is not None]
     held_out = None
     if cross_validate:
         held_out = _cross_validate(space, items, signals, judge.config, folds)
@@ -192,6 +208,8 @@ def run_relevance_eval(
         seconds=time.perf_counter() - started,
         cross_validated=held_out,
         folds=folds if cross_validate else 0,
+        glance_settled=len(settled),
+        glance_dropped=sum(judgments[i].on_beat for i in settled),
     )
 
 
@@ -254,6 +272,12 @@ def format_relevance_report(report: RelevanceEvalReport, *, errors: bool = False
             f"held out ({report.folds}-fold, constants re-chosen on the other folds): precision "
             f"{_shown(held.precision)}, recall {_shown(held.recall)}, F1 {_shown(held.f1)}"
         )
+    on_full = sum(j.on_beat for j in report.judgments)
+    lines.append(
+        f"at a glance (title and lead): {report.glance_settled} of {len(report.items)} settled off the beat, never "
+        f"read in full; {report.glance_dropped} of the {on_full} the full reading puts on the beat among them "
+        f"(kept: {_shown(report.glance_recall)})"
+    )
     lines.append(f"judged in {report.seconds:.1f} s (embedding included)")
     if errors:
         wrong = [(i, j) for i, j in zip(report.items, report.judgments, strict=True) if i.on_beat != j.on_beat]
@@ -273,6 +297,8 @@ def format_relevance_report(report: RelevanceEvalReport, *, errors: bool = False
         "true_positives": c.tp,
         "false_positives": c.fp,
         "false_negatives": c.fn,
+        "glance_settled_share": round(report.glance_settled / len(report.items), 4) if report.items else None,
+        "glance_recall": _figure(report.glance_recall),
     }
     if held is not None:
         figures.update(

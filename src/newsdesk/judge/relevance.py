@@ -26,6 +26,15 @@ the beat reads like, and its ``off_beat_examples`` what it does not. Evidence ad
   AI leaves an article about technology.
 - a **prior** of ``prior`` (most of the news is not the beat).
 
+**A glance first.** Most of what broad feeds bring is plainly not the beat, and embedding a whole article is
+most of what judging it costs. An article with no keyword of the beat anywhere in its text can reach the beat
+only by the semantic match, at a margin of at least ``(logit(threshold) - prior) / semantic_weight`` (0.10).
+Such an article is first read at a glance: its title and lead (``glance_chars`` characters), embedded alone,
+three times cheaper than the whole text. When the glance reads less like the beat than ``glance_margin``
+(0.02), well short of that bar, the article is off the beat without a full reading (:meth:`BeatJudge.glance`);
+every other article is judged on its full text as above. Over every development set and both shipped beats,
+no article the full reading puts on the beat is dropped at a glance (docs/judging.md).
+
 ``score = sigmoid(sum)``; ``on_beat`` is ``score >= threshold``. The constants in :class:`BeatConfig` are set
 once for every desk (``docs/judging.md`` says how they were chosen and what they score).
 
@@ -70,6 +79,22 @@ class BeatConfig:
     contrast_tolerance: float = 0.05
     contrast_weight: float = 60.0
     threshold: float = 0.5
+    #: What a glance reads (title and lead, cut at this many characters) ...
+    glance_chars: int = 300
+    #: ... and the semantic margin below which a keyword-free article is off the beat at a glance.
+    glance_margin: float = 0.02
+
+    def __post_init__(self) -> None:
+        if self.glance_margin > self.keywordless_bar:
+            raise ValueError(
+                f"glance_margin {self.glance_margin} is above the margin a keyword-free article needs to be on the "
+                f"beat ({self.keywordless_bar:.3f}): a glance would drop articles the full reading keeps"
+            )
+
+    @property
+    def keywordless_bar(self) -> float:
+        """The semantic margin a keyword-free article needs to be on the beat (0.10 with the shipped constants)."""
+        return (math.log(self.threshold / (1.0 - self.threshold)) - self.prior) / self.semantic_weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +118,9 @@ class BeatSignals:
     context: Closeness
 
 
+#: Articles whose keyword hits a judge remembers (more than a formation round's batch).
+_REMEMBERED = 512
+
 #: The context of an article whose second look was not taken: no off-beat example, so no contrast penalty.
 _NO_CONTRAST = Closeness(np.zeros(0), (), None, None)
 
@@ -105,6 +133,7 @@ class BeatJudge:
         self.tree: TopicTree = space.tree
         self.config = config or BeatConfig()
         self._matcher = PhraseMatcher(phrases_of([(p.id, "keyword", p.keywords) for p in self.tree.profiles]))
+        self._hits: dict[tuple[str, str], tuple[list[Hit], list[Hit]]] = {}
 
     @classmethod
     def build(cls, topics: Sequence[Topic], embedder: Embedder, config: BeatConfig | None = None) -> BeatJudge:
@@ -144,9 +173,47 @@ class BeatJudge:
                 out[i] = self.decide(found)
         return [r for r in out if r is not None]
 
+    def glance_candidates(self, items: Sequence[tuple[str, str]]) -> list[int]:
+        """The ``(title, text)`` articles a glance may put off the beat: those with no keyword of the beat in their
+        title or text (none when the taxonomy has no off-beat examples, so no margin to read)."""
+        if not self.tree.off_beat_examples:
+            return []
+        return [i for i, (title, text) in enumerate(items) if not any(self.keyword_hits(title, text))]
+
+    def glance(self, items: Sequence[tuple[str, str]], vectors: Vectors) -> list[Relevance | None]:
+        """Judge keyword-free ``(title, text)`` articles from ``vectors``, the embeddings of their
+        :func:`glance_text`: a verdict for each one the glance puts off the beat, ``None`` for each that needs a
+        full reading."""
+        signals = self.signals_many(items, vectors, second_look=False)
+        out: list[Relevance | None] = []
+        config = self.config
+        for found in signals:
+            margin = found.closeness.margin
+            if found.title_hits or found.text_hits or margin is None or margin >= config.glance_margin:
+                out.append(None)
+                continue
+            verdict = self.decide(found)
+            note = (
+                f"judged at a glance (title and lead): no keyword of the beat in the text, and it reads like the beat "
+                f"by {margin:+.3f}, under {config.glance_margin:+.2f} (the full text would need "
+                f"{config.keywordless_bar:+.2f}); not read further"
+            )
+            # Under the bar, so the judge's own verdict on the glance is off the beat (BeatConfig checks it).
+            out.append(dataclasses.replace(verdict, evidence=(verdict.evidence[0], note, *verdict.evidence[1:])))
+        return out
+
     def keyword_hits(self, title: str, text: str) -> tuple[list[Hit], list[Hit]]:
-        """The beat's keywords found in the title and the text; in a title in capitals, case-blind ones only."""
-        return self._matcher.find(title, "title"), self._matcher.find(text, "text")
+        """The beat's keywords found in the title and the text; in a title in capitals, case-blind ones only.
+
+        Remembered for the latest articles: a round reads each article's keywords for its glance, its full reading
+        and its second look."""
+        key = (title, text)
+        found = self._hits.get(key)
+        if found is None:
+            if len(self._hits) >= _REMEMBERED:
+                self._hits.clear()
+            found = self._hits[key] = (self._matcher.find(title, "title"), self._matcher.find(text, "text"))
+        return list(found[0]), list(found[1])
 
     def signals_many(
         self, items: Sequence[tuple[str, str]], vectors: Vectors | None = None, *, second_look: bool = True
@@ -249,6 +316,11 @@ class BeatJudge:
         on_beat = score >= config.threshold
         evidence.insert(0, f"{'on' if on_beat else 'off'} the beat: score {score:.2f} (log-odds {logit:+.2f})")
         return Relevance(score=score, on_beat=on_beat, evidence=tuple(evidence))
+
+
+def glance_text(title: str, lead: str, text: str, config: BeatConfig | None = None) -> str:
+    """What a glance reads of an article: its title and lead (the text's beginning without one), cut short."""
+    return embedding_text(title, lead, text, characters=(config or BeatConfig()).glance_chars)
 
 
 def _cut(text: str, hits: Sequence[Hit]) -> str:

@@ -24,7 +24,7 @@ from newsdesk.encoder.embed import Embedder, Vectors
 from newsdesk.judge.gate import GateDecision, decide
 from newsdesk.judge.heat import Coverage, Heat, HeatSettings, story_heat
 from newsdesk.judge.quality import ArticleEvidence, Quality, QualityWeights, judge_quality, role_of
-from newsdesk.judge.relevance import BeatJudge
+from newsdesk.judge.relevance import BeatJudge, glance_text
 from newsdesk.judge.semantic import TopicSpace
 from newsdesk.judge.topics import TopicExample, TopicScore, TopicTagger, story_topics
 from newsdesk.judge.tree import TopicTree
@@ -57,6 +57,8 @@ class Assessment:
     on_beat: bool
     evidence: tuple[str, ...]
     topics: tuple[TopicScore, ...]
+    #: Settled at a glance (title and lead) and never embedded in full.
+    glanced: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +142,32 @@ class DeskJudge:
         early = self._early(article)
         if early is not None or self.beat is None or self.tagger is None:
             return early or Assessment(1.0, True, (), ())
-        text = f"{article.lead}\n{article.text}".strip()
+        text = _body(article)
         unit = np.asarray(vector, dtype=np.float32)
         relevance = self.beat.judge(article.title, text, unit)
         tags = self.tagger.tag(article.title, text, unit) if relevance.on_beat else []
         return Assessment(relevance.score, relevance.on_beat, relevance.evidence, tuple(tags))
+
+    def glance_plan(self, articles: Sequence[StoryArticle]) -> list[int]:
+        """The articles a glance may judge (:meth:`BeatJudge.glance`): those judged at all, with no keyword of the
+        beat in their title, lead or text."""
+        if self.beat is None or self.tagger is None:
+            return []
+        judged = [i for i, article in enumerate(articles) if self._early(article) is None]
+        found = self.beat.glance_candidates([(articles[i].title, _body(articles[i])) for i in judged])
+        return [judged[k] for k in found]
+
+    def glance_text(self, article: StoryArticle) -> str:
+        """What a glance embeds of the article: its title and lead."""
+        return glance_text(article.title, article.lead, article.text, self.beat.config if self.beat else None)
+
+    def glance(self, articles: Sequence[StoryArticle], vectors: Vectors) -> list[Assessment | None]:
+        """Articles of :meth:`glance_plan` judged from ``vectors`` (their :meth:`glance_text` embedded): an
+        off-beat assessment for each one the glance settles, ``None`` for each to read in full."""
+        if self.beat is None or not articles:
+            return [None] * len(articles)
+        verdicts = self.beat.glance([(a.title, _body(a)) for a in articles], vectors)
+        return [None if v is None else Assessment(v.score, v.on_beat, v.evidence, (), glanced=True) for v in verdicts]
 
     def assess_many(self, articles: Sequence[StoryArticle], vectors: Vectors) -> list[Assessment]:
         """:meth:`assess` for many articles at once: the beat's second look (each text without its keywords) is
@@ -160,7 +183,7 @@ class DeskJudge:
             else:
                 out[i] = early
         if judged and self.beat is not None and self.tagger is not None:
-            items = [(articles[i].title, f"{articles[i].lead}\n{articles[i].text}".strip()) for i in judged]
+            items = [(articles[i].title, _body(articles[i])) for i in judged]
             matrix = np.asarray(vectors, dtype=np.float32)[judged]
             verdicts = self.beat.judge_many(items, matrix)
             on = [k for k, verdict in enumerate(verdicts) if verdict.on_beat]
@@ -184,7 +207,7 @@ class DeskJudge:
 
     def as_copy(self, assessment: Assessment, article: StoryArticle, vector: Vectors, original_id: int) -> Assessment:
         """A syndicated copy follows its original onto the beat: the same text is the same news."""
-        text = f"{article.lead}\n{article.text}".strip()
+        text = _body(article)
         unit = np.asarray(vector, dtype=np.float32)
         tags = self.tagger.tag(article.title, text, unit) if self.tagger is not None else []
         why = f"on the beat as a copy of article {original_id}, which is on it (its own score alone: off)"
@@ -366,3 +389,8 @@ def explain_story_judgement(
         lines.append(f"  [{role}]")
         lines += [f"  {line}" for line in explain_article(conn, article_id) or []]
     return lines
+
+
+def _body(article: StoryArticle) -> str:
+    """What the judge reads after the title: the lead, then the text."""
+    return f"{article.lead}\n{article.text}".strip()

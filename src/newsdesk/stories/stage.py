@@ -138,6 +138,8 @@ class FormationReport:
     embed_seconds: float = 0.0
     judge_seconds: float = 0.0
     cluster_seconds: float = 0.0
+    #: Of ``off_beat``: articles a glance (title and lead) settled, never embedded in full.
+    glanced: int = 0
 
     def warnings(self) -> list[str]:
         """What an editor should look at: a story that absorbed a large share of the run's articles, and one
@@ -244,7 +246,7 @@ class StoryFormation:
         """Place every unplaced article (or at most ``limit``), oldest first; ``stop`` is asked before each
         article (each is stored in its own transaction, so stopping never leaves one half-placed)."""
         start = time.perf_counter()
-        placed = copies = new_stories = merges = off_beat = 0
+        placed = copies = new_stories = merges = off_beat = glanced = 0
         clustered: list[int] = []
         refused: dict[int, int] = {}
         spent = {"embed": 0.0, "judge": 0.0}
@@ -265,13 +267,9 @@ class StoryFormation:
                 )
             if not articles:
                 break
-            began = time.perf_counter()
-            vectors = self.embedder.embed([embedding_text(a.title, a.lead, a.text) for a in articles])
-            spent["embed"] += time.perf_counter() - began
+            vectors, assessments = self._read(articles, spent)
+            glanced += sum(1 for a in assessments or () if a.glanced)
             self.dedup.prepare(articles)
-            began = time.perf_counter()
-            assessments = self.judge.assess_many(articles, vectors) if self.judge is not None else None
-            spent["judge"] += time.perf_counter() - began
             for k, (article, vector) in enumerate(zip(articles, vectors, strict=True)):
                 if stop():
                     break
@@ -315,7 +313,43 @@ class StoryFormation:
             spent["embed"],
             spent["judge"],
             self._cluster_seconds,
+            glanced,
         )
+
+    def _read(
+        self, articles: Sequence[StoryArticle], spent: dict[str, float]
+    ) -> tuple[Vectors, list[Assessment] | None]:
+        """Embed and judge a batch: the articles a glance settles off the beat (:meth:`DeskJudge.glance`) are
+        embedded from their title and lead only; every other article in full, once, for the judge and the
+        clusterer. Each article's vector (its glance's, where the glance settled it) and assessment."""
+        judge = self.judge
+        began = time.perf_counter()
+        plan = judge.glance_plan(articles) if judge is not None else []
+        glance_vectors = self.embedder.embed([judge.glance_text(articles[i]) for i in plan]) if judge and plan else None
+        spent["embed"] += time.perf_counter() - began
+        settled: dict[int, Assessment] = {}
+        if judge is not None and glance_vectors is not None:
+            began = time.perf_counter()
+            verdicts = judge.glance([articles[i] for i in plan], glance_vectors)
+            settled = {i: v for i, v in zip(plan, verdicts, strict=True) if v is not None}
+            spent["judge"] += time.perf_counter() - began
+        rest = [i for i in range(len(articles)) if i not in settled]
+        began = time.perf_counter()
+        full = self.embedder.embed([embedding_text(a.title, a.lead, a.text) for a in (articles[i] for i in rest)])
+        spent["embed"] += time.perf_counter() - began
+        vectors = np.zeros((len(articles), DIMENSIONS), dtype=np.float32)
+        vectors[rest] = full
+        if glance_vectors is not None:
+            at = {i: k for k, i in enumerate(plan)}
+            for i in settled:
+                vectors[i] = glance_vectors[at[i]]
+        if judge is None:
+            return vectors, None
+        began = time.perf_counter()
+        judged = judge.assess_many([articles[i] for i in rest], full)
+        spent["judge"] += time.perf_counter() - began
+        out = dict(settled) | dict(zip(rest, judged, strict=True))
+        return vectors, [out[i] for i in range(len(articles))]
 
     def _flag(
         self, suspicious: Sequence[tuple[int, int, int]], guarded: Sequence[tuple[int, int]], clock: Clock
