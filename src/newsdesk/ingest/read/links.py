@@ -31,10 +31,15 @@ def body_links(root: HtmlElement, text: str, base: str, own_domain: str) -> tupl
         return ()
     lines = {squash(line) for line in text.splitlines()}
     found: dict[str, None] = {}
+    # A path on the page's own site is never a source: most of a page's anchors are such, and telling so costs
+    # no parsing at all.
+    own_paths = registrable_domain(base) == own_domain
     for anchor in root.iter("a"):
         href = anchor.get("href")
-        # Most anchors are navigation outside the text: that is the cheap test, so it goes first.
-        if not href or not _in_body(anchor, body, lines):
+        if not href or (own_paths and _own_path(href)):
+            continue
+        # Most other anchors are navigation outside the text: the next cheapest test.
+        if not _in_body(anchor, body, lines):
             continue
         url = absolute_url(href, base)
         if url is None:
@@ -46,6 +51,16 @@ def body_links(root: HtmlElement, text: str, base: str, own_domain: str) -> tupl
         if len(found) >= _MAX_LINKS:
             break
     return tuple(found)
+
+
+def _own_path(href: str) -> bool:
+    """Whether ``href`` is a path or fragment on the page's own site (``/a/b``, ``b.html``, ``#top``), not a URL
+    with a scheme or a host of its own (``//host/``)."""
+    href = href.strip()
+    if href.startswith("//"):
+        return False
+    head = href.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return ":" not in head
 
 
 def _in_body(anchor: HtmlElement, body: str, lines: set[str]) -> bool:
