@@ -134,7 +134,7 @@ bench: setup
 	# of the encoder's own rate (plain MiniLM, same run) that end to end keeps (0.69-0.70; 0.52 before the glance).
 	$(ND) bench pipeline $(SHARED)/data/clustering/giveme5w1h.jsonl $(SHARED)/data/clustering/ecbplus.jsonl \
 		--require encoder_ratio=0.6 --require 'peak_memory_mb<=2000'
-	# The desk's reader beside plain trafilatura (the issue's bar: 25 % more; runs give 22-27 %).
+	# The desk's reader beside plain trafilatura (the issue's bar: 25 % more; runs give 19-25 %, machines vary).
 	$(ND) bench reading $(SHARED)/data/extraction/trafilatura-eval --require 'overhead<=0.35'
 	# The issue's bars for the web app (SQLite, 100,000 stories, 2 writes/s during the load); about a minute.
 	$(ND) bench web --stories 100000 --require requests_per_second=300 --require 'p99_ms<=100' --require 'errors<=0'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from newsdesk.ingest.read.links import _own_path, body_links
+from newsdesk.ingest.read.links import _on_site, _own_path, body_links
 
 TEXT = "The lab published the paper on its site, and Reuters reported the robot folding laundry in Zurich."
 PAGE = f"""<html><body>
@@ -48,3 +48,24 @@ def test_a_base_on_another_site_resolves_relative_links_there() -> None:
 )
 def test_own_paths(href: str, own: bool) -> None:
     assert _own_path(href) is own
+
+
+@pytest.mark.parametrize(
+    ("href", "own"),
+    [
+        ("https://www.example.com/news/1", True),
+        ("HTTP://Example.COM:8080/x", True),
+        ("//static.example.com/a.js", True),
+        ("https://notexample.com/", False),
+        ("https://example.com.evil.net/", False),
+        ("https://user@example.com/", False),  # unsure: the full test decides
+        ("ftp://example.com/", False),
+        ("/relative", False),
+    ],
+)
+def test_absolute_links_on_the_own_site(href: str, own: bool) -> None:
+    assert _on_site(href, "example.com") is own
+
+
+def test_under_a_public_suffix_every_site_is_its_own() -> None:
+    assert not _on_site("https://bbc.co.uk/news", "co.uk")

@@ -36,7 +36,7 @@ def body_links(root: HtmlElement, text: str, base: str, own_domain: str) -> tupl
     own_paths = registrable_domain(base) == own_domain
     for anchor in root.iter("a"):
         href = anchor.get("href")
-        if not href or (own_paths and _own_path(href)):
+        if not href or (own_paths and _own_path(href)) or _on_site(href, own_domain):
             continue
         # Most other anchors are navigation outside the text: the next cheapest test.
         if not _in_body(anchor, body, lines):
@@ -61,6 +61,20 @@ def _own_path(href: str) -> bool:
         return False
     head = href.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
     return ":" not in head
+
+
+def _on_site(href: str, own_domain: str) -> bool:
+    """Whether ``href`` is an absolute URL on the page's own site (its host is ``own_domain`` or under it), told
+    from the text alone; ``False`` when unsure (the full test follows)."""
+    head, sep, rest = href.strip().partition("//")
+    if not sep or head.lower() not in ("", "http:", "https:") or not own_domain:
+        return False
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if "@" in host or "%" in host:
+        return False
+    host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    host = host.lower().rstrip(".")
+    return host == own_domain or (host.endswith("." + own_domain) and registrable_domain(host) == own_domain)
 
 
 def _in_body(anchor: HtmlElement, body: str, lines: set[str]) -> bool:
