@@ -94,6 +94,21 @@ def test_hostile_stories_are_inert_in_the_issue() -> None:
 READERS = [Reader("a@example.org", "https://news.example/newsletter/unsubscribe/aaaa"), Reader("b@example.org")]
 
 
+def test_a_long_one_click_address_is_sent_as_a_plain_uri_never_an_encoded_word() -> None:
+    """RFC 2369 URIs sit in angle brackets, where RFC 2047 encoded words are not allowed: a mail provider reading
+    ``=?utf-8?q?=3Chttps=3A...`` finds no URL, and offers no one-click unsubscribe."""
+    url = "https://news.example.com/newsletter/unsubscribe/5f88697b0d03acfba063e13b11303faddcd3b181c3762588"
+    issue = render_newsletter(DAY, day_stories(), TOPICS, SITE, LINKS)
+    [(_, message)] = newsletter_messages(issue, mail_settings(25), [Reader("a@example.org", url)], now=NOW)
+    sent = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+    head = sent.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    assert f"List-Unsubscribe: <{url}>,\r\n <mailto:desk@news.example?subject=unsubscribe>\r\n" in head + "\r\n"
+    assert "=?" not in head.split("List-Unsubscribe:", 1)[1].split("\r\nList-Unsubscribe-Post", 1)[0]
+    assert max(len(line) for line in head.split("\r\n")) <= 998
+    # The body keeps the standard encoding (lines of at most 78 characters).
+    assert b"Content-Transfer-Encoding: quoted-printable" in sent or b"Content-Transfer-Encoding: 7bit" in sent
+
+
 def test_the_issue_is_sent_as_text_and_html_alternatives_one_message_per_reader(smtp: tuple[Inbox, int]) -> None:
     inbox, port = smtp
     issue = render_newsletter(DAY, day_stories(), TOPICS, SITE, LINKS)
