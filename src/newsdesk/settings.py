@@ -32,14 +32,23 @@ class DatabaseSettings:
     url: str = f"sqlite:///{DEFAULT_DATABASE}"
 
 
+#: Where the site is when ``site.url`` says nothing else: the web app's own default address.
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+
+
 @dataclass(frozen=True, slots=True)
 class SiteSettings:
     title: str = "A.I. Every Day"
     #: Public address of the site: sitemaps and feeds link to stories under it.
-    url: str = "http://127.0.0.1:8000"
+    url: str = DEFAULT_SITE_URL
     locale: str = "en-us"
     #: Stories per page of the JSON API.
     page_size: int = 25
+
+    @property
+    def default_url(self) -> bool:
+        """Whether ``url`` was left at its default (a local address: fine on one machine, not in a reader's mail)."""
+        return self.url.rstrip("/") == DEFAULT_SITE_URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +272,7 @@ class Settings:
         """These settings for a site served at ``host:port``: a ``site.url`` left at its default follows the
         address (feeds, sitemaps, canonicals and the newsletter then link where readers can reach them); one set
         by hand stays. A wildcard host (0.0.0.0, ::) names no address a reader can use: loopback stands in."""
-        if self.site.url.rstrip("/") != SiteSettings().url:
+        if not self.site.default_url:
             return self
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
         shown = f"[{shown}]" if ":" in shown else shown

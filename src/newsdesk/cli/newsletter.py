@@ -63,6 +63,13 @@ def _send_issue(opened: Desk, issue: Newsletter, stories: Sequence[Story], topic
     from newsdesk.publish.mailer import MailError
 
     password = os.environ.get(opened.settings.newsletter.password_env)
+    site = opened.settings.site
+    if site.default_url:
+        typer.echo(
+            f"note: site.url is its default ({site.url}): the newsletter's story and unsubscribe links lead there; "
+            "set site.url in newsdesk.toml to the address readers reach the site at",
+            err=True,
+        )
     report = send_issue(opened.store, opened.settings, issue, stories, topics, password=password, now=now)
     if report.already and not (report.went or report.refused or report.nothing_for):
         typer.echo(f"already sent to all {report.already} subscriber(s)")
