@@ -271,10 +271,18 @@ def test_the_commands_judge_explain_and_record_editors_decisions(tmp_path: Path,
     assert "starter: 24 topics of the AI beat" in out
     assert (desk / "_data" / "topics" / "00-ai.yaml").is_file()
     with open_desk(desk, os.environ) as opened:
-        stored(opened.store, [robots(1, "robots.example", 0), robots(2, "tech-daily.example", 20, ROBOTS_RETOLD)])
+        stored(
+            opened.store,
+            [
+                robots(1, "robots.example", 0),
+                robots(2, "tech-daily.example", 20, ROBOTS_RETOLD),
+                article(3, "Rovers win the derby in injury time", FOOTBALL, "sport.example", 30),
+            ],
+        )
     code, out, err = newsdesk("stories", "form", "--desk", desk)
     assert code == 0, err
     assert out.startswith("placed 2 articles")
+    assert out.rstrip().endswith("1 off the beat (kept, not placed; 1 judged at a glance, from title and lead)")
     code, out, _ = newsdesk("explain", "1", "--desk", desk)
     assert code == 0
     assert out.splitlines()[1].startswith("  open: closes if nothing joins by "), out

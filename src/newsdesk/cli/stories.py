@@ -50,7 +50,8 @@ def stories_form(
     typer.echo(
         f"placed {report.placed} articles: {report.copies} copies, {report.new_stories} new stories, "
         f"{report.merges} merges ({report.placed / max(report.seconds, 1e-9):.0f} articles/s); "
-        f"{report.off_beat} off the beat (kept, not placed)"
+        f"{report.off_beat} off the beat (kept, not placed"
+        + (f"; {report.glanced} judged at a glance, from title and lead)" if report.glanced else ")")
     )
     for warning in report.warnings():
         err.print(warning, markup=False, highlight=False)
