@@ -112,6 +112,11 @@ def test_a_reader_subscribes_confirms_and_gets_only_their_topics(desk: Desk) -> 
     unsubscribe = digest["List-Unsubscribe"].split(">")[0].removeprefix("<https://news.example")
     assert desk.client.post(unsubscribe).status_code == 200
     assert states(desk.store)["ann@example.org"][0] == "left"
+    # Opened again, the link says it is done rather than asking again.
+    again = desk.client.get(unsubscribe)
+    assert again.status_code == 200
+    assert "You will receive no more newsletters at this address." in again.text
+    assert "<form" not in again.text.split("<main", 1)[-1].split("</main>", 1)[0]
     # A link that is not a reader's is a 404 either way.
     assert desk.client.get("/newsletter/confirm/" + "0" * 48).status_code == 404
     assert desk.client.post("/newsletter/confirm/nonsense").status_code == 404

@@ -25,6 +25,7 @@ from newsdesk.desk.mailing import ConfirmationLimit, ask_to_confirm
 from newsdesk.publish.mailer import MailError
 from newsdesk.record import Topic
 from newsdesk.store.subscribers import (
+    LEFT,
     Subscriber,
     SubscriberError,
     confirm_by_token,
@@ -134,8 +135,11 @@ def subscriptions_router(pages: Pages) -> APIRouter:
 
     @router.get("/newsletter/unsubscribe/{token}")
     def ask_leave(token: str) -> Response:
-        if reader(token, subscriber_by_token) is None:
+        found = reader(token, subscriber_by_token)
+        if found is None:
             return _page(pages, 404, "Not found", "This unsubscribe link is not valid (or no longer).")
+        if found.state == LEFT:  # opened again after leaving: say it is done, ask nothing
+            return _page(pages, 200, "Unsubscribed", "You will receive no more newsletters at this address.")
         action = pages.links.path(f"/newsletter/unsubscribe/{token}")
         question = "Stop receiving the newsletter at this address?"
         return _page(pages, 200, "Unsubscribe", question, ask=pages.words("Unsubscribe"), action=action)
