@@ -22,6 +22,7 @@ from newsdesk.record import Newsletter, Story
 from newsdesk.settings import SiteSettings
 from tests.support.markup import assert_inert_html, strings
 from tests.support.publishdata import HOSTILE_NAME, HOSTILE_TITLE, HOSTILE_URL, NOW, TOPICS, beat, story, topic
+from tests.support.schemas import JSON_FEED
 
 SITE = SiteSettings(title="A.I. Every Day", url="https://news.example/ai/", locale="en-us")
 LINKS = SiteLinks.of(SITE)
@@ -36,20 +37,6 @@ TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "jsonfeed
 def feedparser_parse(data: bytes, kind: str) -> feedparser.FeedParserDict:
     """feedparser, told the media type as a server would."""
     return feedparser.parse(data, response_headers={"content-type": TYPES[kind]})
-
-
-def assert_json_feed_1_1(feed: dict[str, object]) -> None:
-    """What https://jsonfeed.org/version/1.1 requires (feedparser 6.0 does not read JSON Feed)."""
-    assert feed["version"] == "https://jsonfeed.org/version/1.1"
-    assert isinstance(feed["title"], str)
-    assert isinstance(feed["items"], list)
-    for item in feed["items"]:
-        assert isinstance(item["id"], str)
-        assert item["id"]
-        assert isinstance(item.get("content_html") or item.get("content_text"), str)
-        datetime.fromisoformat(item["date_published"])
-        for author in item.get("authors", []):
-            assert isinstance(author["name"], str)
 
 
 def published() -> list:  # type: ignore[type-arg]
@@ -71,7 +58,7 @@ def test_feeds_parse_back_with_our_parser_and_feedparser(kind: str) -> None:
     assert ours.entries[0].authors == ("Robotics Weekly",)
 
     if kind == "jsonfeed":
-        assert_json_feed_1_1(json.loads(data))
+        JSON_FEED.validate(json.loads(data))
         return
     theirs = feedparser_parse(data, kind)
     assert not theirs.bozo, theirs.get("bozo_exception")

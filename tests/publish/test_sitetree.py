@@ -12,6 +12,7 @@ from newsdesk.record import Article, Story
 from newsdesk.record.tree import read_tree
 from newsdesk.settings import SiteSettings
 from tests.support.paths import FIXTURE_TREE
+from tests.support.schemas import JSON_FEED
 
 #: The keys of an entry of the real api/news/index.json of "Power Apps Every Day".
 REAL_ENTRY_KEYS = [
@@ -52,6 +53,7 @@ def test_exported_pages_and_feeds_say_each_storys_own_language() -> None:
     assert {e["title"]: e["locale"] for e in entries} == {"Story 2": "en-us", "Story 1": "pt-BR", "Story 0": "en-us"}
     files = site_files(stories(3), [], [], site, languages)
     feed = json.loads(files["feed.json"])
+    JSON_FEED.validate(feed)
     assert [item.get("language") for item in feed["items"]] == [None, "pt-BR", None]
     assert feed["language"] == "en-us"
 

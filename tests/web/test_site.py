@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import lxml.html
@@ -24,6 +25,7 @@ from newsdesk.web.app import create_app
 from tests.support.clocks import ManualClock
 from tests.support.markup import assert_inert_html, parse_html, strings
 from tests.support.publishdata import HOSTILE_NAME, HOSTILE_TITLE, HOSTILE_URL, NOW, beat, save, settings, story
+from tests.support.schemas import JSON_FEED
 
 REAL_ENTRY_KEYS = [
     "path", "title", "excerpt", "sourceUrl", "webUrl", "originalUrl", "featuredContent", "highlight", "heat",
@@ -460,8 +462,8 @@ def test_relative_record_urls_are_resolved_against_their_outlet_or_article_and_b
 def test_every_feed_is_well_formed_for_feed_readers_even_with_hostile_text(
     hostile_client: TestClient, path: str
 ) -> None:
-    """What feedparser (the readers' common parser) reads without a complaint (RSS, Atom); JSON Feed 1.1's
-    required members; no control character anywhere."""
+    """What feedparser (the readers' common parser) reads without a complaint (RSS, Atom); JSON Feed 1.1 by its
+    schema; no control character anywhere."""
     response = hostile_client.get(path)
     assert response.status_code == 200
     assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", response.text)
@@ -472,11 +474,27 @@ def test_every_feed_is_well_formed_for_feed_readers_even_with_hostile_text(
     else:
         document = response.json()
         assert document["items"]
-        assert document["version"] == "https://jsonfeed.org/version/1.1"
-        assert isinstance(document["title"], str)
-        for item in document["items"]:
-            assert isinstance(item["id"], str)
-            assert "content_html" in item or "content_text" in item
+        JSON_FEED.validate(document)  # raises, naming the member, on anything JSON Feed 1.1 does not allow
+
+
+def test_the_json_feed_schema_refuses_what_the_specification_does_not_allow() -> None:
+    good: dict[str, Any] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "A.I. Every Day",
+        "items": [{"id": "1", "content_text": "x", "date_published": "2024-05-02T09:00:00Z", "_ext": {"a": 1}}],
+    }
+    assert JSON_FEED.is_valid(good)
+    item = good["items"][0]
+    for bad in (
+        {**good, "version": "https://jsonfeed.org/version/1"},
+        {**good, "items": [{"content_text": "no id"}]},
+        {**good, "items": [{"id": "1"}]},  # no content
+        {**good, "items": [{**item, "date_published": "2 May 2024"}]},
+        {**good, "items": [{**item, "url": "/relative/only"}]},
+        {**good, "author": {"name": "1.0 spelling"}},  # not a 1.1 member
+        {**good, "title": None},
+    ):
+        assert not JSON_FEED.is_valid(bad), bad
 
 
 @pytest.mark.parametrize(
