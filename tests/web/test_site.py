@@ -498,11 +498,23 @@ def test_the_json_feed_schema_refuses_what_the_specification_does_not_allow() ->
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/stories/2024-05-02-evil/", "/topics/ai/", "/api/docs", "/newsletter/subscribe"]
+    ("path", "status"),
+    [
+        ("/", 200),
+        ("/stories/2024-05-02-evil/", 200),
+        ("/topics/ai/", 200),
+        ("/search?q=evil", 200),
+        ("/archive/2024-05-02/", 200),
+        ("/newsletters/", 200),
+        ("/api/docs", 200),
+        ("/newsletter/subscribe", 200),
+        ("/newsletter/confirm/" + "0" * 48, 404),
+        ("/stories/no-such-story/", 404),
+    ],
 )
-def test_every_page_parses_as_strict_html5(hostile_client: TestClient, path: str) -> None:
+def test_every_page_parses_as_strict_html5(hostile_client: TestClient, path: str, status: int) -> None:
     html5lib = pytest.importorskip("html5lib")
     response = hostile_client.get(path)
-    assert response.status_code == 200
+    assert response.status_code == status
     html5lib.HTMLParser(strict=True).parse(response.content)  # raises on any parse error
     assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", response.text)
