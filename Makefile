@@ -129,9 +129,9 @@ bench: setup
 	# MiniLM at bfloat16 (where the CPU has it) beside float32 on the same 500 full articles.
 	$(ND) bench encoder $(SHARED)/data/clustering/giveme5w1h.jsonl $(SHARED)/data/clustering/ecbplus.jsonl \
 		--require mean_cosine=0.99
-	# The whole desk on 600 real articles served on loopback: 20.8-21.1 articles/s at float32 on this project's
+	# The whole desk on 600 real articles served on loopback: 18.5-21.1 articles/s at float32 on this project's
 	# 2-core Xeon, where the code before the glance gave 15.7; processors differ by half, so the guard is the share
-	# of the encoder's own rate (plain MiniLM, same run) that end to end keeps (0.69-0.70; 0.52 before the glance).
+	# of the encoder's own rate (plain MiniLM, same run) that end to end keeps (0.69-0.75; 0.52 before the glance).
 	$(ND) bench pipeline $(SHARED)/data/clustering/giveme5w1h.jsonl $(SHARED)/data/clustering/ecbplus.jsonl \
 		--require encoder_ratio=0.6 --require 'peak_memory_mb<=2000'
 	# The desk's reader beside plain trafilatura (the issue's bar: 25 % more; runs give 19-25 %, machines vary).
