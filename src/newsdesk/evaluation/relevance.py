@@ -95,9 +95,14 @@ class RelevanceEvalReport:
     glance_dropped: int = 0
 
     @property
+    def judged_on_beat(self) -> int:
+        """Articles the full reading puts on the beat."""
+        return sum(j.on_beat for j in self.judgments)
+
+    @property
     def glance_recall(self) -> float | None:
         """Of the articles the full reading puts on the beat, the share a glance leaves to that reading."""
-        on = sum(j.on_beat for j in self.judgments)
+        on = self.judged_on_beat
         return 1.0 - self.glance_dropped / on if on else None
 
 
@@ -272,10 +277,10 @@ def format_relevance_report(report: RelevanceEvalReport, *, errors: bool = False
             f"held out ({report.folds}-fold, constants re-chosen on the other folds): precision "
             f"{_shown(held.precision)}, recall {_shown(held.recall)}, F1 {_shown(held.f1)}"
         )
-    on_full = sum(j.on_beat for j in report.judgments)
     lines.append(
         f"at a glance (title and lead): {report.glance_settled} of {len(report.items)} settled off the beat, never "
-        f"read in full; {report.glance_dropped} of the {on_full} the full reading puts on the beat among them "
+        f"read in full; {report.glance_dropped} of the {report.judged_on_beat} the full reading puts on the beat "
+        "among them "
         f"(kept: {_shown(report.glance_recall)})"
     )
     lines.append(f"judged in {report.seconds:.1f} s (embedding included)")

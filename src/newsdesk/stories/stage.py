@@ -323,32 +323,34 @@ class StoryFormation:
         embedded from their title and lead only; every other article in full, once, for the judge and the
         clusterer. Each article's vector (its glance's, where the glance settled it) and assessment."""
         judge = self.judge
-        began = time.perf_counter()
-        plan = judge.glance_plan(articles) if judge is not None else []
-        glance_vectors = self.embedder.embed([judge.glance_text(articles[i]) for i in plan]) if judge and plan else None
-        spent["embed"] += time.perf_counter() - began
-        settled: dict[int, Assessment] = {}
-        if judge is not None and glance_vectors is not None:
+        settled: dict[int, tuple[Assessment, Vectors]] = {}  # article -> its glance's verdict and vector
+        if judge is not None:
             began = time.perf_counter()
-            verdicts = judge.glance([articles[i] for i in plan], glance_vectors)
-            settled = {i: v for i, v in zip(plan, verdicts, strict=True) if v is not None}
+            plan = judge.glance_plan(articles)  # keyword matching: judging's time
             spent["judge"] += time.perf_counter() - began
+            if plan:
+                began = time.perf_counter()
+                glance_vectors = self.embedder.embed([judge.glance_text(articles[i]) for i in plan])
+                spent["embed"] += time.perf_counter() - began
+                began = time.perf_counter()
+                verdicts = judge.glance([articles[i] for i in plan], glance_vectors)
+                pairs = enumerate(zip(plan, verdicts, strict=True))
+                settled = {i: (v, glance_vectors[k]) for k, (i, v) in pairs if v is not None}
+                spent["judge"] += time.perf_counter() - began
         rest = [i for i in range(len(articles)) if i not in settled]
         began = time.perf_counter()
         full = self.embedder.embed([embedding_text(a.title, a.lead, a.text) for a in (articles[i] for i in rest)])
         spent["embed"] += time.perf_counter() - began
         vectors = np.zeros((len(articles), DIMENSIONS), dtype=np.float32)
         vectors[rest] = full
-        if glance_vectors is not None:
-            at = {i: k for k, i in enumerate(plan)}
-            for i in settled:
-                vectors[i] = glance_vectors[at[i]]
+        for i, (_, row) in settled.items():
+            vectors[i] = row
         if judge is None:
             return vectors, None
         began = time.perf_counter()
         judged = judge.assess_many([articles[i] for i in rest], full)
         spent["judge"] += time.perf_counter() - began
-        out = dict(settled) | dict(zip(rest, judged, strict=True))
+        out = {i: verdict for i, (verdict, _) in settled.items()} | dict(zip(rest, judged, strict=True))
         return vectors, [out[i] for i in range(len(articles))]
 
     def _flag(

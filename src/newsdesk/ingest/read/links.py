@@ -66,15 +66,14 @@ def _own_path(href: str) -> bool:
 def _on_site(href: str, own_domain: str) -> bool:
     """Whether ``href`` is an absolute URL on the page's own site (its host is ``own_domain`` or under it), told
     from the text alone; ``False`` when unsure (the full test follows)."""
-    head, sep, rest = href.strip().partition("//")
+    href = href.strip()
+    head, sep, rest = href.partition("//")
     if not sep or head.lower() not in ("", "http:", "https:") or not own_domain:
         return False
-    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
-    if "@" in host or "%" in host:
+    authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if "@" in authority or "%" in authority:
         return False
-    host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    host = host.lower().rstrip(".")
-    return host == own_domain or (host.endswith("." + own_domain) and registrable_domain(host) == own_domain)
+    return registrable_domain(href) == own_domain
 
 
 def _in_body(anchor: HtmlElement, body: str, lines: set[str]) -> bool:
