@@ -85,16 +85,16 @@ eval: setup
 	$(ND) eval clustering $(SHARED)/data/clustering/cstnews.jsonl --require bcubed_f1=0.92
 	# The clusterer's constants are chosen across the five sets (leave one set out): tuned and held-out (cv_)
 	# figures pinned; each set is measured and pinned here once (its embeddings computed once).
-	# Pairwise precision is pinned where it is (the issue's 0.90 is met on giveme5w1h only).
+	# Pairwise precision: the issue's 0.90 on giveme5w1h and googlenews-ts; pinned where it is on the other two.
 	$(ND) eval clustering-cv $(addprefix $(SHARED)/data/clustering/,giveme5w1h.jsonl googlenews-ts.jsonl \
 		gva_longtail.jsonl ecbplus.jsonl cstnews.jsonl) --cache build/embeddings \
-		--require giveme5w1h.bcubed_f1=0.94 --require cv_giveme5w1h.bcubed_f1=0.90 \
-		--require googlenews-ts.bcubed_f1=0.91 --require googlenews-ts.nmi=0.95 --require cv_googlenews-ts.bcubed_f1=0.91 \
-		--require gva_longtail.bcubed_f1=0.86 --require cv_gva_longtail.bcubed_f1=0.86 \
+		--require giveme5w1h.bcubed_f1=0.94 --require cv_giveme5w1h.bcubed_f1=0.94 \
+		--require googlenews-ts.bcubed_f1=0.91 --require googlenews-ts.nmi=0.95 --require cv_googlenews-ts.bcubed_f1=0.90 \
+		--require gva_longtail.bcubed_f1=0.87 --require cv_gva_longtail.bcubed_f1=0.87 \
 		--require ecbplus.bcubed_f1=0.837 --require cv_ecbplus.bcubed_f1=0.82 \
 		--require cstnews.bcubed_f1=0.92 \
-		--require giveme5w1h.pairwise_precision=0.94 --require googlenews-ts.pairwise_precision=0.84 \
-		--require gva_longtail.pairwise_precision=0.15 --require ecbplus.pairwise_precision=0.65
+		--require giveme5w1h.pairwise_precision=0.97 --require googlenews-ts.pairwise_precision=0.90 \
+		--require gva_longtail.pairwise_precision=0.27 --require ecbplus.pairwise_precision=0.65
 	# The lexical path's threshold, chosen with every set run lexically (English ones too): cstnews held out is
 	# what a new language would see.
 	$(ND) eval clustering-cv $(addprefix $(SHARED)/data/clustering/,giveme5w1h.jsonl googlenews-ts.jsonl \

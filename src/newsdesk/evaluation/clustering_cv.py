@@ -39,6 +39,7 @@ GRID: tuple[tuple[str, tuple[float, ...]], ...] = (
     ("dense.threshold", (0.32, 0.36)),
     ("dense.day_conflict_weight", (0.0, 0.1)),
     ("life.quiet_articles", (200, 1000)),
+    ("dense.merge_threshold", (0.6, 0.64, 0.68)),
 )
 #: The lexical representation's knob (``--representation lexical``: every set, whatever its language, lexical).
 LEXICAL_GRID: tuple[tuple[str, tuple[float, ...]], ...] = (("lexical.threshold", (0.10, 0.12, 0.14)),)
