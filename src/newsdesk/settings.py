@@ -79,6 +79,12 @@ class FetchSettings:
     max_pages_per_source: int = 50
     #: Tries of a feed entry's page that keeps failing (timeouts, 5xx) before the entry is left as its teaser.
     page_attempts: int = 4
+    #: Processes reading fetched pages beside the fetching one: -1 one per core beyond the first (at most 4), 0 none.
+    read_workers: int = -1
+
+    def __post_init__(self) -> None:
+        if self.read_workers < -1:
+            raise ValueError(f"fetch.read_workers must be -1 (one per spare core), 0 or more, not {self.read_workers}")
 
 
 @dataclass(frozen=True, slots=True)

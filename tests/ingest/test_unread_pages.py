@@ -322,3 +322,27 @@ def test_a_second_feeds_teaser_never_overwrites_the_whole_page_another_feed_read
     assert full(desk) == {0, 1}
     assert len(article_rows(desk)) == 2
     assert site.paths().count("/news/0") == 1
+
+
+def test_pages_read_in_worker_processes_make_the_same_articles(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One round over a feed of 14 teasers, pages read in the fetching process (read_workers = 0) and in a worker
+    beside it (1; the pool takes over after the round's first 8 pages): the same articles, whole, one row each."""
+    items = 14
+    site.route("/feed.xml", Reply(200, {"Content-Type": "application/rss+xml"}, rss(site, list(range(items)))))
+    serve_pages(site, range(items))
+    stored, said = [], []
+    for workers in (0, 1):
+        # Each its own database (SQLite: the feature is the fetching process's, not the store's).
+        database = f"sqlite:///{tmp_path / f'workers-{workers}.db'}"
+        desk = make_desk(tmp_path / f"workers-{workers}", database, monkeypatch, read_workers=workers)
+        newsdesk("sources", "add", site.url("/feed.xml"), "--kind", "feed", "--desk", desk)
+        code, out, err = newsdesk("fetch", "--once", "--all", "--desk", desk)
+        assert code == 0, err
+        assert full(desk) == set(range(items))
+        stored.append(article_rows(desk))
+        said.append(out.splitlines()[1:])
+    assert stored[0] == stored[1]
+    assert len(stored[1]) == items
+    assert said == [[], [f"read {items - 8} pages in 1 worker process beside"]]

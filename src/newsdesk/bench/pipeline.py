@@ -20,7 +20,8 @@ model (once per process in ``newsdesk run``) is timed apart. Beside it, the anch
 embedding ``anchor_sample`` of the same articles alone (outside the timed stages), and the ratio of the two,
 which the machine's speed moves far less than either (sessions run on different processors: the same code
 gave 14.3 articles/s on one and 10.6 on another). Peak memory is this process's peak
-resident set (the served site runs in its own process and is not counted).
+resident set plus the largest of its child processes' (the page-reading workers of ``fetch.read_workers``, or
+the served site, whichever is larger: an upper bound on the desk's own).
 """
 
 from __future__ import annotations
@@ -275,7 +276,10 @@ def run_pipeline_bench(
             stages.append(Stage("publish", time.perf_counter() - began))
             with opened.store.transaction() as conn:
                 totals = counts(conn)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # This process and the largest of its children (the page-reading workers, the served site), all ended.
+        peak = (
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        ) / 1024
         return PipelineBenchReport(
             articles=len(chosen),
             outlets=len(feeds),
@@ -324,7 +328,7 @@ def format_pipeline_bench(report: PipelineBenchReport) -> list[str]:
         f"end to end: {report.stored} articles in {total:.1f} s: {report.articles_per_second:.1f} articles/s",
         f"the encoder alone (all-MiniLM-L6-v2, float32, the anchor): {report.anchor_articles_per_second:.1f} "
         f"articles/s; end to end keeps {report.encoder_ratio:.2f} of it",
-        f"peak memory (ru_maxrss): {report.peak_memory_mb:.0f} MB",
+        f"peak memory (ru_maxrss, this process and its largest child): {report.peak_memory_mb:.0f} MB",
     ]
     figures = {
         "articles": report.stored,

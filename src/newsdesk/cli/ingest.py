@@ -36,6 +36,9 @@ def fetch(
                 f"fetched {len(report.outcomes)} sources: {report.new_articles} new articles, "
                 f"{sum(o.not_modified for o in report.outcomes)} not modified, {report.failed} failed"
             )
+            if report.pages_in_workers:
+                plural = "es" if report.workers > 1 else ""
+                typer.echo(f"read {report.pages_in_workers} pages in {report.workers} worker process{plural} beside")
             if report.outcomes and report.failed == len(report.outcomes):
                 typer.echo(f"error: every source failed ({report.failed}); see `newsdesk sources list`", err=True)
                 if once:

@@ -26,7 +26,8 @@ from newsdesk.ingest.entries import entry_hints, entry_key, fetched_article, is_
 from newsdesk.ingest.fetch.client import Fetcher, Request, Response
 from newsdesk.ingest.fetch.errors import FetchError, Reason
 from newsdesk.ingest.fetch.schedule import after_failure, after_success, page_retry
-from newsdesk.ingest.read import ReadError, read_page
+from newsdesk.ingest.read import ReadError
+from newsdesk.ingest.readers import PageReader, worker_count
 from newsdesk.ingest.sources import FeedEntry, ParsedFeed, SourceError, parse_feed, parse_sitemap
 from newsdesk.record import FetchedArticle, PageHints, Source
 from newsdesk.settings import FetchSettings
@@ -106,6 +107,9 @@ class SourceOutcome:
 @dataclass(frozen=True, slots=True)
 class RunReport:
     outcomes: tuple[SourceOutcome, ...]
+    #: Pages read in worker processes beside the fetching one (``fetch.read_workers``), and how many workers.
+    pages_in_workers: int = 0
+    workers: int = 0
 
     @property
     def new_articles(self) -> int:
@@ -117,11 +121,12 @@ class RunReport:
 
 
 class _Run:
-    def __init__(self, store: Store, fetcher: Fetcher, settings: FetchSettings) -> None:
+    def __init__(self, store: Store, fetcher: Fetcher, settings: FetchSettings, reader: PageReader) -> None:
         self.store = store
         self.fetcher = fetcher
         self.settings = settings
         self.clock = fetcher.clock
+        self.reader = reader
 
     async def source(self, source: Source) -> SourceOutcome:
         assert source.id is not None
@@ -278,18 +283,20 @@ class _Run:
             raise _Unreadable(one_line(err.message)) from None
         now = self.clock.now()
         try:
-            page = read_page(response.body, response.url, now=now, content_type=response.content_type, hints=hints)
+            page = await self.reader.read(
+                response.body, response.url, now=now, content_type=response.content_type, hints=hints
+            )
         except ReadError as err:
             raise _Unreadable(one_line(f"unreadable: {err.problem}")) from None
         fetched = fetched_article(page, key=url, now=now)
         return dataclasses.replace(fetched, article=dataclasses.replace(fetched.article, original_url=url))
 
-    def _read(
+    async def _read(
         self, body: bytes, url: str, hints: PageHints | None, key: str, content_type: str | None
     ) -> FetchedArticle | None:
         now = self.clock.now()
         try:
-            page = read_page(body, url, now=now, content_type=content_type, hints=hints)
+            page = await self.reader.read(body, url, now=now, content_type=content_type, hints=hints)
         except ReadError:
             return None
         return fetched_article(page, key=key, now=now)
@@ -337,7 +344,7 @@ class _Run:
         response = await self.fetcher.get(self._request(source, PAGE_ACCEPT, obey_robots=True))
         if response.not_modified:
             return response, 0
-        fetched = self._read(response.body, response.url, None, source.url, response.content_type)
+        fetched = await self._read(response.body, response.url, None, source.url, response.content_type)
         if fetched is None:
             raise FetchError(Reason.PARSE, "the page has no article newsdesk can read", source.url)
         fetched = dataclasses.replace(fetched, article=dataclasses.replace(fetched.article, original_url=source.url))
@@ -356,9 +363,16 @@ async def fetch_sources(
     *,
     progress: Callable[[SourceOutcome], None] = lambda _o: None,
 ) -> RunReport:
-    """Fetch, read and store ``sources`` concurrently (politeness is the fetcher's)."""
-    run = _Run(store, fetcher, fetcher.settings)
+    """Fetch, read and store ``sources`` concurrently (politeness is the fetcher's); pages are read in
+    ``fetch.read_workers`` processes beside this one (``readers``)."""
+    with PageReader(worker_count(fetcher.settings.read_workers)) as reader:
+        outcomes = await _fetch_with(_Run(store, fetcher, fetcher.settings, reader), sources, progress)
+    return RunReport(outcomes, reader.read_in_workers, reader.workers if reader.read_in_workers else 0)
 
+
+async def _fetch_with(
+    run: _Run, sources: Sequence[Source], progress: Callable[[SourceOutcome], None]
+) -> tuple[SourceOutcome, ...]:
     async def one(source: Source) -> SourceOutcome:
         try:
             outcome = await run.source(source)
@@ -367,8 +381,7 @@ async def fetch_sources(
         progress(outcome)
         return outcome
 
-    outcomes = await asyncio.gather(*(one(s) for s in sources))
-    return RunReport(outcomes=tuple(outcomes))
+    return tuple(await asyncio.gather(*(one(s) for s in sources)))
 
 
 def one_line(message: str) -> str:
