@@ -81,6 +81,8 @@ def test_pages_read_in_a_worker_are_the_pages_read_here() -> None:
         got = asyncio.run(read_all(reader, items))
         assert reader.read_here == POOL_AFTER
         assert reader.read_in_workers == len(items) - POOL_AFTER
+        # A worker holds the reader and little else (a spawned process, not a copy of this one).
+        assert 10_000 < reader.worker_peak_kb < 500_000
     assert got == here(items)
     assert all(isinstance(result, PageArticle) for result in got)
 

@@ -20,8 +20,8 @@ model (once per process in ``newsdesk run``) is timed apart. Beside it, the anch
 embedding ``anchor_sample`` of the same articles alone (outside the timed stages), and the ratio of the two,
 which the machine's speed moves far less than either (sessions run on different processors: the same code
 gave 14.3 articles/s on one and 10.6 on another). Peak memory is this process's peak
-resident set plus the largest of its child processes' (the page-reading workers of ``fetch.read_workers``, or
-the served site, whichever is larger: an upper bound on the desk's own).
+resident set plus the largest page-reading worker's (``fetch.read_workers``, as the workers report it); the
+served site runs in its own process and is not counted.
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ def run_pipeline_bench(
     from newsdesk.encoder.embed import MiniLM, desk_encoder
     from newsdesk.encoder.text import embedding_text
     from newsdesk.ingest.fetch.client import Fetcher
-    from newsdesk.ingest.stage import fetch_sources, sources_to_fetch
+    from newsdesk.ingest.stage import RunReport, fetch_sources, sources_to_fetch
     from newsdesk.judge.stage import DeskJudge
     from newsdesk.record import Source
     from newsdesk.settings import SETTINGS_FILE
@@ -258,12 +258,14 @@ def run_pipeline_bench(
             anchor_rate = len(sample) / (time.perf_counter() - began) if sample else 0.0
             stages = []
 
-            async def fetch_all() -> None:
+            async def fetch_all() -> RunReport:
                 async with Fetcher(opened.settings.fetch) as fetcher:
-                    await fetch_sources(opened.store, fetcher, sources_to_fetch(opened.store, fetcher, every=True))
+                    return await fetch_sources(
+                        opened.store, fetcher, sources_to_fetch(opened.store, fetcher, every=True)
+                    )
 
             began = time.perf_counter()
-            asyncio.run(fetch_all())
+            fetched = asyncio.run(fetch_all())
             stages.append(Stage("fetch and read", time.perf_counter() - began))
             began = time.perf_counter()
             formed = formation.run(clock)
@@ -276,10 +278,7 @@ def run_pipeline_bench(
             stages.append(Stage("publish", time.perf_counter() - began))
             with opened.store.transaction() as conn:
                 totals = counts(conn)
-        # This process and the largest of its children (the page-reading workers, the served site), all ended.
-        peak = (
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        ) / 1024
+        peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + fetched.worker_peak_kb) / 1024
         return PipelineBenchReport(
             articles=len(chosen),
             outlets=len(feeds),
@@ -328,7 +327,7 @@ def format_pipeline_bench(report: PipelineBenchReport) -> list[str]:
         f"end to end: {report.stored} articles in {total:.1f} s: {report.articles_per_second:.1f} articles/s",
         f"the encoder alone (all-MiniLM-L6-v2, float32, the anchor): {report.anchor_articles_per_second:.1f} "
         f"articles/s; end to end keeps {report.encoder_ratio:.2f} of it",
-        f"peak memory (ru_maxrss, this process and its largest child): {report.peak_memory_mb:.0f} MB",
+        f"peak memory (ru_maxrss, this process and its largest page-reading worker): {report.peak_memory_mb:.0f} MB",
     ]
     figures = {
         "articles": report.stored,

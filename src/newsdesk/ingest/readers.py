@@ -16,6 +16,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import resource
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
@@ -41,15 +42,28 @@ def worker_count(setting: int, cores: int | None = None) -> int:
     return max(0, min(MAX_AUTO_WORKERS, available - 1))
 
 
+def resident_peak_kb() -> int:
+    """This process's peak resident set in KiB: its own memory's high-water mark (Linux's ``VmHWM``; elsewhere
+    ``ru_maxrss``, which on Linux also holds the process it was forked from as it was before ``exec``)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def _read_job(
     body: bytes, url: str, now: datetime, content_type: str | None, hints: PageHints | None
-) -> PageArticle | tuple[str, str]:
+) -> tuple[PageArticle | tuple[str, str], int]:
     """Run in a worker: the page read, or the URL and problem of a page that cannot be read (an exception with
-    its own arguments does not always cross a process boundary intact)."""
+    its own arguments does not always cross a process boundary intact); and the worker's peak memory so far."""
     try:
-        return read_page(body, url, now=now, content_type=content_type, hints=hints)
+        return read_page(body, url, now=now, content_type=content_type, hints=hints), resident_peak_kb()
     except ReadError as err:
-        return (err.url, err.problem)
+        return (err.url, err.problem), resident_peak_kb()
 
 
 class PageReader:
@@ -59,6 +73,8 @@ class PageReader:
         self.workers = workers
         self.read_here = 0
         self.read_in_workers = 0
+        #: The largest peak resident set of a worker (KiB), as the workers report it with each page.
+        self.worker_peak_kb = 0
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False
 
@@ -76,13 +92,14 @@ class PageReader:
         pool = self._pool_for_next()
         if pool is not None:
             try:
-                result = await asyncio.get_running_loop().run_in_executor(
+                result, peak = await asyncio.get_running_loop().run_in_executor(
                     pool, _read_job, body, url, now, content_type, hints
                 )
             except BrokenProcessPool:
                 self._give_up_pool()
             else:
                 self.read_in_workers += 1
+                self.worker_peak_kb = max(self.worker_peak_kb, peak)
                 if isinstance(result, tuple):
                     raise ReadError(*result)
                 return result

@@ -110,6 +110,8 @@ class RunReport:
     #: Pages read in worker processes beside the fetching one (``fetch.read_workers``), and how many workers.
     pages_in_workers: int = 0
     workers: int = 0
+    #: The largest peak resident set of those workers, in KiB.
+    worker_peak_kb: int = 0
 
     @property
     def new_articles(self) -> int:
@@ -367,7 +369,8 @@ async def fetch_sources(
     ``fetch.read_workers`` processes beside this one (``readers``)."""
     with PageReader(worker_count(fetcher.settings.read_workers)) as reader:
         outcomes = await _fetch_with(_Run(store, fetcher, fetcher.settings, reader), sources, progress)
-    return RunReport(outcomes, reader.read_in_workers, reader.workers if reader.read_in_workers else 0)
+    workers = reader.workers if reader.read_in_workers else 0
+    return RunReport(outcomes, reader.read_in_workers, workers, reader.worker_peak_kb)
 
 
 async def _fetch_with(
