@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import signal
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -122,3 +124,21 @@ def test_a_killed_worker_leaves_the_rest_of_the_round_read_here(caplog: pytest.L
         assert reader.read_here == POOL_AFTER + 3
     assert got[len(items) :] == here(items[:3])
     assert "a page-reading worker stopped" in caplog.text
+
+
+def test_ctrl_c_is_the_fetching_process_s_to_handle_not_a_worker_s() -> None:
+    """Ctrl-C reaches every process of the group: a worker ignores it (no traceback of its own) and reads on."""
+    items = bodies()
+
+    async def round_with_an_interrupt(reader: PageReader) -> list[PageArticle | str]:
+        first = await read_all(reader, items)
+        for child in multiprocessing.active_children():
+            assert child.pid is not None
+            os.kill(child.pid, signal.SIGINT)
+        await asyncio.sleep(0.2)
+        return first + [await reader.read(b, u, now=NOW, content_type="text/html", hints=None) for b, u in items[:2]]
+
+    with PageReader(1) as reader:
+        got = asyncio.run(round_with_an_interrupt(reader))
+        assert reader.read_in_workers == len(items) - POOL_AFTER + 2
+    assert got[len(items) :] == here(items[:2])

@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import resource
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
@@ -53,6 +54,12 @@ def resident_peak_kb() -> int:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _quiet_on_interrupt() -> None:
+    """A worker's start: Ctrl-C reaches the whole process group, and it is the fetching process's to handle (it
+    stops the workers); a worker that took it would end with a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _read_job(
@@ -112,7 +119,9 @@ class PageReader:
         if self._pool is None:
             # Spawned, not forked: the fetching process holds an event loop, sockets and database connections.
             context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=_quiet_on_interrupt
+            )
         return self._pool
 
     def _give_up_pool(self) -> None:
