@@ -166,6 +166,13 @@ def test_cross_validation_reports_tuned_and_held_out_figures_per_set(tmp_path: P
     again = load_set(paths[0], CacheOnly(), cache)  # type: ignore[arg-type]
     assert np.array_equal(again.vectors, sets[0].vectors)
     assert len(list(cache.glob("*.npy"))) == 3
+    # Other texts (an article edited, or another way of writing them) are another file, never a stale vector.
+    edited = paths[0].read_text(encoding="utf-8").replace('"title": "', '"title": "Edited: ', 1)
+    paths[0].write_text(edited, encoding="utf-8")
+    changed = load_set(paths[0], HashingEmbedder(), cache)
+    assert len(list(cache.glob("*.npy"))) == 4
+    assert not np.array_equal(changed.vectors, sets[0].vectors)
+    paths[0].write_text(paths[0].read_text(encoding="utf-8").replace("Edited: ", "", 1), encoding="utf-8")
     grid = (("dense.threshold", (0.3, 0.99)), ("dense.conflict_weight", (0.0,)))
     report = cross_validate(sets, grid)
     assert report.configs == 2

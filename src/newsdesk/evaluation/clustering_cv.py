@@ -2,7 +2,7 @@
 
 The clusterer runs with one configuration on every kind of news. Its constants that matter most (the join
 threshold, the weight of a day conflict and how many articles must pass before a quiet story closes) are
-chosen on a small, coarse grid (:data:`GRID`, eight configurations) against every development set together:
+chosen on a small, coarse grid (:data:`GRID`, 24 configurations) against every development set together:
 each configuration clusters every set (the live code path, as ``eval clustering``) and is scored by the mean
 B-cubed F1 over the sets; the other constants keep the values the first sweeps found (``ClusterConfig``'s defaults).
 
@@ -10,8 +10,9 @@ B-cubed F1 over the sets; the other constants keep the values the first sweeps f
 - The **held-out** (``cv_``) figure of a set is what the configuration best over the *other* sets scores on
   it: the figure a new set would see, since the set had no say in the choice.
 
-Embeddings are the expensive part (MiniLM on the CPU); with ``cache`` they are computed once per file and
-kept as ``.npy`` files named by the file's content hash, so a sweep re-reads them.
+Embeddings are the expensive part (MiniLM on the CPU); with ``cache`` they are computed once and kept as
+``.npy`` files named by the set, a hash of the very texts embedded (a changed file or a changed way of writing
+an article's embedding text is a new name, never a stale vector) and the encoder, so a sweep re-reads them.
 """
 
 from __future__ import annotations
@@ -74,11 +75,13 @@ class CrossValidationReport:
     sets: list[SetFigures]
 
 
-def content_hash(path: Path) -> str:
+def texts_hash(texts: Sequence[str]) -> str:
+    """A short hash of a list of texts (their order and boundaries included)."""
     digest = hashlib.sha256()
-    with path.open("rb") as data:
-        for block in iter(lambda: data.read(1 << 20), b""):
-            digest.update(block)
+    for text in texts:
+        encoded = text.encode("utf-8")
+        digest.update(len(encoded).to_bytes(8, "little"))
+        digest.update(encoded)
     return digest.hexdigest()[:16]
 
 
@@ -96,15 +99,16 @@ def load_set(
     if not embed:
         return DevelopmentSet(path.stem, articles, gold, np.zeros((len(articles), DIMENSIONS), dtype=np.float32))
     model = embedder or MiniLM()
-    # Named by the file's content and the encoder (its device and precision give slightly different vectors).
+    texts = [embedding_text(a.title, a.lead, a.text) for a in articles]
+    # Named by the texts embedded and the encoder (its device and precision give slightly different vectors).
     tag = re.sub(r"[^a-z0-9]+", "-", str(getattr(model, "name", type(model).__name__)).lower()).strip("-")
-    cached = cache / f"{path.stem}-{content_hash(path)}-{tag}.npy" if cache is not None else None
+    cached = cache / f"{path.stem}-{texts_hash(texts)}-{tag}.npy" if cache is not None else None
     if cached is not None and cached.is_file():
         vectors = np.load(cached).astype(np.float32)
         if vectors.shape[0] != len(articles):
             raise ValueError(f"{cached}: {vectors.shape[0]} vectors for {len(articles)} articles")
     else:
-        vectors = model.embed([embedding_text(a.title, a.lead, a.text) for a in articles])
+        vectors = model.embed(texts)
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
             np.save(cached, vectors)
