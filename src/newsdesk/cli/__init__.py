@@ -6,6 +6,8 @@ top-level commands; the groups are added here. Both in the order ``newsdesk --he
 
 from __future__ import annotations
 
+import gc
+
 # isort: off
 from newsdesk.cli import desk, ingest, stories, serving, newsletter  # noqa: F401 - top-level commands, in order
 from newsdesk.cli.records import records_app
@@ -37,5 +39,14 @@ for group, name in (
     app.add_typer(group, name=name)
 
 
+#: Allocations between two young-generation collections of the cyclic garbage collector (CPython's default: 700).
+#: The desk's long-lived state (a clusterer's stories, its indexes and profiles) is large and barely cyclic, and
+#: at the default every few hundred allocations rescan it: 13-15 % of `bench clustering`'s time on a 2-core EPYC
+#: (1,076 articles/s against 1,234 with the collector off). Collections still run, less often.
+GC_YOUNG_THRESHOLD = 50_000
+
+
 def run() -> None:  # pragma: no cover - the console script's entry point
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)
     app()
