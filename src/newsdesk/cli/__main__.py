@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
-from newsdesk.cli import app
+from newsdesk.cli import run
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+    run()

@@ -1,7 +1,8 @@
 """Leave-one-set-out cross-validation of the clusterer's constants (``newsdesk eval clustering-cv FILE...``).
 
 The clusterer runs with one configuration on every kind of news. Its constants that matter most (the join
-threshold, the weight of a day conflict and how many articles must pass before a quiet story closes) are
+threshold, the weight of a day conflict, how many articles must pass before a quiet story closes and what two
+stories need to merge) are
 chosen on a small, coarse grid (:data:`GRID`, 24 configurations) against every development set together:
 each configuration clusters every set (the live code path, as ``eval clustering``) and is scored by the mean
 B-cubed F1 over the sets; the other constants keep the values the first sweeps found (``ClusterConfig``'s defaults).
